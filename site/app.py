@@ -1,0 +1,63 @@
+"""The application factory: reads configuration and wires extensions, nothing else.
+
+It opens no connection, migrates nothing and calls no network; `opengov init` does set-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from opengov.site import auth, db, errors, templating
+from opengov.site.config import PROJECT_ROOT, ConfigError, default_instance_path, load_settings
+
+csrf = CSRFProtect()
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the site. ``overrides`` (tests) win over the instance file and environment;
+    ``INSTANCE_PATH`` among them selects the instance folder."""
+    overrides = dict(overrides or {})
+    instance_path = Path(overrides.pop("INSTANCE_PATH", None) or default_instance_path())
+    app = Flask(
+        "opengov.site",
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_settings(instance_path, os.environ, overrides))
+    if not app.config["SECRET_KEY"]:
+        raise ConfigError(
+            "OPENGOV_SECRET_KEY: not set and no instance/secret_key; run `opengov init` first")
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    logging.getLogger("opengov").setLevel(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    csrf.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from opengov.site.views import api, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api.health_bp)
+    csrf.exempt(api.bp)
+    if app.config["ENABLE_STAFF"]:
+        from opengov.site.views import staff
+
+        app.register_blueprint(staff.bp)

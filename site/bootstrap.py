@@ -1,0 +1,21 @@
+"""`opengov init`: bring an instance to a runnable state, idempotently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from opengov.site import migrate
+from opengov.site.db import get_database, get_session
+from opengov.site.services.catalog import sync_categories
+
+
+def initialise() -> list[str]:
+    """Create or migrate the database and the instance folders; returns what was done."""
+    Path(current_app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(get_database().engine)
+    session = get_session()
+    created = sync_categories(session)
+    session.commit()
+    return [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]

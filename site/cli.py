@@ -1,0 +1,64 @@
+"""The ``opengov`` command: a Flask CLI group bound to the site for every operation."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+
+from opengov.site.app import create_app
+from opengov.site.bootstrap import initialise
+from opengov.site.config import default_instance_path
+from opengov.site.db import get_database
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def main() -> None:
+    """政府信息公开平台的管理命令。"""
+
+
+def _ensure_secret_key(instance_path: Path) -> None:
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="ascii")
+        key_file.chmod(0o600)
+
+
+@main.command("init", with_appcontext=False)
+@click.pass_context
+def init_command(ctx: click.Context) -> None:
+    """Create or migrate the database and the search index in the instance folder."""
+    _ensure_secret_key(default_instance_path())
+    # The app is built only now: it refuses to start without the secret key made above.
+    with ctx.ensure_object(ScriptInfo).load_app().app_context():
+        for line in initialise():
+            click.echo(line)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Schema migrations."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    from opengov.site import migrate
+
+    migrate.upgrade(get_database().engine)
+    click.echo(f"已迁移到 {migrate.current_revision(get_database().engine)}")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (developers)."""
+    from opengov.site import migrate
+
+    migrate.autogenerate(get_database().engine, message)

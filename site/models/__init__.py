@@ -1,0 +1,22 @@
+"""SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
+
+from opengov.site.models.content import (
+    Agency,
+    Attachment,
+    Category,
+    Document,
+    IndexSerial,
+    interpretation_links,
+)
+
+__all__ = [
+    "Agency",
+    "Attachment",
+    "Category",
+    "Document",
+    "IndexSerial",
+    "interpretation_links",
+]
+from opengov.site.models.accounts import User
+
+__all__ += ["User"]

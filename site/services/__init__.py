@@ -1,0 +1,1 @@
+"""Service functions: the logic between views/CLI and storage. They take a Session."""

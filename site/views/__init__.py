@@ -1,0 +1,1 @@
+"""Blueprints, one per audience: public, staff, api (design.md §2)."""
