@@ -20,3 +20,6 @@ __all__ = [
 from opengov.site.models.accounts import User
 
 __all__ += ["User"]
+from opengov.site.models.search import SearchOutbox  # noqa: E402
+
+__all__ += ["SearchOutbox"]

@@ -1,0 +1,72 @@
+"""Test data made through the models the way the services make it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
+from opengov.site.models import Agency, Document
+from opengov.site.services.catalog import agency_by_code, category_by_slug, issue_index_no
+from opengov.site.services.search_outbox import enqueue
+
+AGENCIES = {
+    "gov": ("示例市人民政府", "007000001", "government"),
+    "czj": ("示例市财政局", "007000002", "department"),
+    "zjj": ("示例市住房和城乡建设局", "007000003", "department"),
+    "qsz": ("示例市青石镇人民政府", "007000010", "township"),
+}
+
+
+def make_agency(session: Session, code: str = "gov", **fields: Any) -> Agency:
+    """The agency ``code`` (one of :data:`AGENCIES` unless ``name``/``org_code`` given)."""
+    existing = agency_by_code(session, code)
+    if existing is not None:
+        return existing
+    name, org_code, kind = AGENCIES.get(code, (f"测试机关{code}", f"T{code}", "department"))
+    values: dict[str, Any] = {"name": name, "org_code": org_code, "kind": kind,
+                              "office_name": f"{name}办公室", "address": "示例市人民路1号",
+                              "office_hours": "工作日 9:00-12:00，13:30-17:30",
+                              "phone": "0000-12345678", "fax": "0000-12345679",
+                              "email": "gk@example.gov.cn"}
+    values.update(fields)
+    agency = Agency(code=code, **values)
+    if code != "gov" and "parent" not in fields:
+        agency.parent = make_agency(session, "gov")
+    session.add(agency)
+    session.flush()
+    return agency
+
+
+def make_document(session: Session, *, agency: str = "gov", category: str = "policies",
+                  published: bool = True, **fields: Any) -> Document:
+    """A document with plausible catalog metadata; published and public unless told."""
+    owner = make_agency(session, agency)
+    column = category_by_slug(session, category)
+    assert column is not None, f"unknown category {category}"
+    published_on = fields.pop("published_on", dt.date(2024, 3, 1))
+    values: dict[str, Any] = {
+        "title": "关于进一步做好政务公开工作的通知",
+        "summary": "部署政务公开重点工作。",
+        "body": "## 一、总体要求\n\n各单位要按照条例要求做好政府信息公开工作。",
+        "genre": "行政规范性文件",
+        "issuer": owner.name,
+        "doc_number": "示政办发〔2024〕3号",
+        "date_written": published_on - dt.timedelta(days=3),
+        "published_on": published_on,
+        "topic": "综合政务\\政务公开",
+        "keywords": "政务公开、政府信息公开",
+        "validity": Validity.VALID,
+        "disclosure": Disclosure.PROACTIVE,
+        "status": PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT,
+    }
+    values.update(fields)
+    document = Document(agency=owner, category=column, **values)
+    if published and document.index_no is None:
+        document.index_no = issue_index_no(session, owner, published_on.year)
+    session.add(document)
+    session.flush()
+    enqueue(session, document.id)
+    return document

@@ -1,0 +1,47 @@
+"""索引号 allocation, column sync and the factories' invariants."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opengov.site.domain.catalog import COLUMNS, iter_columns
+from opengov.site.models import Category, SearchOutbox
+from opengov.site.services.catalog import issue_index_no, register_index_no, sync_categories
+from tests.factories import make_agency, make_document
+
+
+def test_every_standard_column_exists(db_session: Session) -> None:
+    slugs = set(db_session.scalars(select(Category.slug)))
+    assert slugs == {column.slug for column, _ in iter_columns(COLUMNS)}
+    assert sync_categories(db_session) == 0
+
+
+def test_index_numbers_count_per_agency_and_year(db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    czj = make_agency(db_session, "czj")
+    assert issue_index_no(db_session, gov, 2025) == "007000001/2025-00001"
+    assert issue_index_no(db_session, gov, 2025) == "007000001/2025-00002"
+    assert issue_index_no(db_session, gov, 2026) == "007000001/2026-00001"
+    assert issue_index_no(db_session, czj, 2025) == "007000002/2025-00001"
+
+
+def test_registered_numbers_are_never_reissued(db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    register_index_no(db_session, gov, "007000001/2011-00007")
+    register_index_no(db_session, gov, "007000001/2011-00003")
+    assert issue_index_no(db_session, gov, 2011) == "007000001/2011-00008"
+
+
+def test_register_refuses_another_agencys_number(db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    with pytest.raises(ValueError, match="机构代码"):
+        register_index_no(db_session, gov, "007000002/2011-00001")
+
+
+def test_documents_promise_an_index_update(db_session: Session) -> None:
+    document = make_document(db_session)
+    assert document.is_public
+    assert db_session.scalar(select(func.count()).select_from(SearchOutbox)
+                             .where(SearchOutbox.document_id == document.id)) == 1
