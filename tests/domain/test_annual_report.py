@@ -1,0 +1,148 @@
+"""Table 二, 三 and 四 counting of the annual report (rules.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from opengov.site.domain.annual_report import (
+    APPLICANT_COLUMNS,
+    TOTAL_COLUMN,
+    ApplicantColumn,
+    Bucket,
+    DocumentRecord,
+    RequestRecord,
+    ReviewCase,
+    ReviewGroup,
+    ReviewResult,
+    compute_regulation_counts,
+    compute_table3,
+    compute_table4,
+    merge_rows,
+    table3_violations,
+)
+
+D = dt.date
+
+
+def year_of_requests() -> list[RequestRecord]:
+    """2025: every bucket once, cycling through the applicant columns; plus carry-overs."""
+    columns = itertools.cycle(APPLICANT_COLUMNS)
+    records = [RequestRecord(next(columns), D(2025, 3, 1), D(2025, 3, 20), bucket)
+               for bucket in Bucket]
+    records += [
+        # received 2024, closed 2025 → 二 and 三
+        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2024, 12, 20), D(2025, 1, 10),
+                      Bucket.DISCLOSED),
+        # received 2025, still open on 31 December → 一 and 四
+        RequestRecord(ApplicantColumn.COMMERCIAL, D(2025, 12, 25)),
+        # received 2024 and still open → 二 and 四
+        RequestRecord(ApplicantColumn.LEGAL_SERVICES, D(2024, 12, 30)),
+        # closed in 2024 and received in 2026: not in 2025 at all
+        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2024, 5, 1), D(2024, 5, 20),
+                      Bucket.DISCLOSED),
+        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2026, 1, 5)),
+    ]
+    return records
+
+
+def test_every_cell_of_a_year() -> None:
+    table = compute_table3(2025, year_of_requests())
+    cycle = list(itertools.islice(itertools.cycle(APPLICANT_COLUMNS), len(Bucket)))
+    for bucket, column in zip(Bucket, cycle, strict=True):
+        expected = 1 + (bucket is Bucket.DISCLOSED and column is ApplicantColumn.NATURAL_PERSON)
+        assert table.results[bucket][column.value] == expected, bucket
+        assert table.results[bucket][TOTAL_COLUMN] == 1 + (bucket is Bucket.DISCLOSED)
+    assert table.new[TOTAL_COLUMN] == len(Bucket) + 1
+    assert table.new[ApplicantColumn.COMMERCIAL.value] == 1 + cycle.count(
+        ApplicantColumn.COMMERCIAL)
+    assert table.carried_in == {**{c.value: 0 for c in APPLICANT_COLUMNS}, TOTAL_COLUMN: 2,
+                                "自然人": 1, "法律服务机构": 1}
+    assert table.carried_out[TOTAL_COLUMN] == 2
+    assert table.carried_out["商业企业"] == 1
+    assert table.carried_out["法律服务机构"] == 1
+    assert table.results_total[TOTAL_COLUMN] == len(Bucket) + 1
+    assert table.group_total("（三）")[TOTAL_COLUMN] == 8
+    assert table.group_total("（四）")[TOTAL_COLUMN] == 3
+    assert table.group_total("（五）")[TOTAL_COLUMN] == 5
+    assert table.group_total("（六）")[TOTAL_COLUMN] == 3
+    assert table3_violations(table) == []
+
+
+def test_carry_over_between_two_years() -> None:
+    records = year_of_requests()
+    records.append(RequestRecord(ApplicantColumn.RESEARCH, D(2025, 12, 30), D(2026, 1, 8),
+                                 Bucket.PARTLY_DISCLOSED))
+    y2025 = compute_table3(2025, records)
+    y2026 = compute_table3(2026, records)
+    assert y2026.carried_in == y2025.carried_out
+    assert y2026.carried_in[TOTAL_COLUMN] == 3
+    assert y2026.results[Bucket.PARTLY_DISCLOSED]["科研机构"] == 1
+    assert table3_violations(y2026, previous=y2025) == []
+
+
+def test_broken_tables_are_reported() -> None:
+    table = compute_table3(2025, year_of_requests())
+    table.new["自然人"] += 1  # a request counted as received but nowhere else
+    problems = table3_violations(table)
+    assert any("“自然人”列" in problem for problem in problems)
+    assert any("一、本年新收" in problem and "总计" in problem for problem in problems)
+
+
+def test_carry_over_mismatch_is_reported() -> None:
+    y2024 = compute_table3(2024, year_of_requests())
+    y2025 = compute_table3(2025, year_of_requests())
+    y2024.carried_out["自然人"] += 1
+    assert any("上年“四" in problem for problem in table3_violations(y2025, previous=y2024))
+    with pytest.raises(ValueError, match="year before"):
+        table3_violations(y2025, previous=y2025)
+
+
+def test_a_request_has_exactly_one_bucket_when_closed() -> None:
+    with pytest.raises(ValueError, match="exactly one bucket"):
+        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2025, 1, 1), D(2025, 1, 2))
+    with pytest.raises(ValueError, match="exactly one bucket"):
+        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2025, 1, 1), None, Bucket.DISCLOSED)
+    with pytest.raises(ValueError, match="before it was received"):
+        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2025, 1, 2), D(2025, 1, 1),
+                      Bucket.DISCLOSED)
+
+
+def test_regulation_counts() -> None:
+    documents = [
+        DocumentRecord("规章", D(2025, 2, 1), D(2025, 2, 5), None),
+        DocumentRecord("规章", D(2020, 2, 1), D(2020, 2, 5), D(2025, 6, 1)),
+        DocumentRecord("规章", D(2019, 1, 1), None, None),
+        DocumentRecord("行政规范性文件", None, D(2025, 7, 1), None),
+        DocumentRecord("行政规范性文件", D(2025, 8, 1), D(2025, 8, 2), D(2025, 12, 1)),
+        DocumentRecord("行政规范性文件", D(2026, 1, 3), D(2026, 1, 4), None),
+        DocumentRecord("行政规范性文件", D(2018, 1, 3), D(2018, 1, 4), D(2026, 3, 1)),
+        DocumentRecord("通知", D(2025, 1, 1), D(2025, 1, 1), None),
+    ]
+    counts = compute_regulation_counts(2025, documents)
+    assert counts["规章"].made == 1
+    assert counts["规章"].repealed == 1
+    assert counts["规章"].in_force == 2
+    assert counts["行政规范性文件"].made == 2
+    assert counts["行政规范性文件"].repealed == 1
+    assert counts["行政规范性文件"].in_force == 2  # 2025-07 and 2018 (repealed only in 2026)
+
+
+def test_table4_totals_per_group() -> None:
+    cases = [ReviewCase(ReviewGroup.RECONSIDERATION, ReviewResult.UPHELD),
+             ReviewCase(ReviewGroup.RECONSIDERATION, ReviewResult.CORRECTED),
+             ReviewCase(ReviewGroup.LITIGATION_DIRECT, ReviewResult.PENDING),
+             ReviewCase(ReviewGroup.LITIGATION_AFTER_RECONSIDERATION, ReviewResult.OTHER)]
+    table = compute_table4(cases)
+    assert table[ReviewGroup.RECONSIDERATION] == {"结果维持": 1, "结果纠正": 1, "其他结果": 0,
+                                                  "尚未审结": 0, TOTAL_COLUMN: 2}
+    assert table[ReviewGroup.LITIGATION_DIRECT][TOTAL_COLUMN] == 1
+    assert sum(len(row) for row in table.values()) == 15
+
+
+def test_merge_rows_for_the_government_report() -> None:
+    a = compute_table3(2025, year_of_requests()).new
+    merged = merge_rows([a, a])
+    assert merged[TOTAL_COLUMN] == 2 * a[TOTAL_COLUMN]
