@@ -62,3 +62,11 @@ def db_revision(message: str) -> None:
     from opengov.site import migrate
 
     migrate.autogenerate(get_database().engine, message)
+
+
+@main.command("settings", with_appcontext=False)
+def settings_command() -> None:
+    """Print every setting as a Markdown table (the README's configuration section)."""
+    from opengov.site.config import settings_table
+
+    click.echo(settings_table())

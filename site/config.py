@@ -144,3 +144,15 @@ def load_settings(
     if values["MAX_UPLOAD_MB"] < 1:
         raise ConfigError("OPENGOV_MAX_UPLOAD_MB: must be at least 1")
     return values
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, as the README shows it."""
+    lines = ["| variable | default | purpose |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = "" if setting.default is None else str(setting.default)
+        default = default.replace(str(PROJECT_ROOT), ".")
+        lines.append(f"| `{ENV_PREFIX}{setting.name}` | `{default}` | {setting.doc} |")
+    lines.append(f"| `{ENV_PREFIX}INSTANCE_PATH` | `./instance` | The instance folder: database, "
+                 "index, uploads, secret key. |")
+    return "\n".join(lines)
