@@ -23,3 +23,6 @@ __all__ += ["User"]
 from opengov.site.models.search import SearchOutbox  # noqa: E402
 
 __all__ += ["SearchOutbox"]
+from opengov.site.models.annual_report import AnnualReport, ReviewCase  # noqa: E402
+
+__all__ += ["AnnualReport", "ReviewCase"]
