@@ -63,6 +63,7 @@ FIELD_LABELS: dict[str, str] = {
     "front_matter": "文件头",
     "key": "文件名",
 }
+KEYWORD_SEPARATOR = "、"
 DATE_FIELDS = ("date_written", "published_on", "effective_on", "repealed_on", "changed_on")
 
 
@@ -215,7 +216,14 @@ def _string_list(raw: Mapping[str, Any], name: str, path: str) -> tuple[str, ...
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip()
                                               for item in value):
         raise ContentFileError(path, name, f"应为非空文本的列表，收到：{value!r}")
-    return tuple(item.strip() for item in value)
+    items = tuple(item.strip() for item in value)
+    if len(set(items)) != len(items):
+        raise ContentFileError(path, name, "有重复项")
+    # The database keeps 主题词 joined with “、”, so one may not contain it.
+    for item in items:
+        if KEYWORD_SEPARATOR in item:
+            raise ContentFileError(path, name, f"的每一项应为单个词，不能含“、”：“{item}”")
+    return items
 
 
 def _choice(raw: Mapping[str, Any], name: str, path: str, enum: type[Validity] | type[Disclosure],

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from opengov.site.domain.catalog import PublicationStatus
@@ -40,6 +40,7 @@ from opengov.site.models import Agency, Category, Document
 from opengov.site.services import search_outbox
 from opengov.site.services.catalog import issue_index_no, register_index_no
 from opengov.site.services.content_files import (
+    KEYWORD_SEPARATOR,
     ContentAgency,
     ContentDocument,
     ContentFileError,
@@ -84,11 +85,16 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     issued_index_nos: dict[str, str] = field(default_factory=dict)
+    #: Documents imported earlier whose file is gone; they are left as they are.
+    missing: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         result = [duplicate.message() for duplicate in self.duplicates]
         result.extend(f"已为 {key} 编制索引号 {index_no}（文件中没有，请写回文件）"
                       for key, index_no in self.issued_index_nos.items())
+        if self.missing:
+            result.append(f"数据库中有 {len(self.missing)} 篇内容文档已无对应文件（未删除，请在后台处理）："
+                          + "、".join(self.missing))
         result.append(f"机关：新建 {len(self.agencies_created)} 个，更新 {len(self.agencies_changed)} 个。")
         result.append(f"文档：新建 {len(self.created)} 篇，更新 {len(self.changed)} 篇，"
                       f"未变 {len(self.unchanged)} 篇，重复未导入 {len(self.duplicates)} 篇。")
@@ -123,12 +129,29 @@ def _read(directory: Path, known_agencies: dict[str, str]
     documents: list[tuple[str, ContentDocument]] = []
     for path in sorted(documents_dir.glob("*.md")):
         try:
-            documents.append((str(path), read_document(path, codes)))
+            document = read_document(path, codes)
+            _check_lengths(document, str(path))
+            documents.append((str(path), document))
         except ContentFileError as error:
             problems.append(str(error))
     if problems:
         raise ContentImportError(problems)
     return agencies, documents
+
+
+def _check_lengths(document: ContentDocument, path: str) -> None:
+    """Texts must fit their columns; PostgreSQL would otherwise fail the whole import late."""
+    table = Document.__table__
+    values = {name: getattr(document, name) for name in _LENGTH_CHECKED}
+    values["keywords"] = KEYWORD_SEPARATOR.join(document.keywords)
+    for name, value in values.items():
+        column_type = table.c[name].type
+        limit = column_type.length if isinstance(column_type, String) else None
+        if limit is not None and len(value) > limit:
+            raise ContentFileError(path, name, f"过长：{len(value)} 个字符，最多 {limit} 个")
+
+
+_LENGTH_CHECKED = ("title", "genre", "issuer", "doc_number", "topic", "source")
 
 
 # --- duplicates -----------------------------------------------------------------------
@@ -233,7 +256,7 @@ def _document_values(document: ContentDocument, agency: Agency, category: Catego
         "date_written": document.date_written, "changed_on": document.changed_on,
         "published_on": document.published_on, "effective_on": document.effective_on,
         "repealed_on": document.repealed_on, "topic": document.topic,
-        "keywords": "、".join(document.keywords), "validity": document.validity,
+        "keywords": KEYWORD_SEPARATOR.join(document.keywords), "validity": document.validity,
         "disclosure": document.disclosure,
         "non_disclosure_reason": document.non_disclosure_reason,
         "source": document.source, "status": PublicationStatus.PUBLISHED, "body_hash": digest,
@@ -354,4 +377,29 @@ def import_content(session: Session, directory: Path,
     _check_index_nos(session, kept)
     imported = _upsert_documents(session, kept, report)
     _link_interpretations(session, kept, imported, report)
+    batch_keys = [document.key for _, document in documents]
+    report.missing = list(session.scalars(
+        select(Document.content_key).where(Document.content_key.is_not(None),
+                                           Document.content_key.not_in(batch_keys))
+        .order_by(Document.content_key)))
     return report
+
+
+def to_content_document(row: Document, previous: ContentDocument | None = None
+                        ) -> ContentDocument:
+    """The content file of an imported document, for export. ``seed`` and ``notes`` live only
+    in the file, so they are taken from ``previous`` (the file as it stands), if any."""
+    if row.content_key is None or row.published_on is None:
+        raise ValueError(f"文档 #{row.id} 不是内容文件导入的已发布文档")
+    return ContentDocument(
+        key=row.content_key, title=row.title, agency=row.agency.code,
+        category=row.category.slug, published_on=row.published_on, genre=row.genre,
+        issuer=row.issuer, doc_number=row.doc_number, index_no=row.index_no or "",
+        date_written=row.date_written, effective_on=row.effective_on,
+        repealed_on=row.repealed_on, changed_on=row.changed_on, topic=row.topic,
+        keywords=tuple(row.keyword_list), validity=row.validity, disclosure=row.disclosure,
+        non_disclosure_reason=row.non_disclosure_reason, source=row.source,
+        seed=previous.seed if previous else "", summary=row.summary,
+        interprets=tuple(policy.content_key for policy in row.policies
+                         if policy.content_key is not None),
+        notes=previous.notes if previous else "", body=row.body)

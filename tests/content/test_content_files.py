@@ -73,6 +73,8 @@ BAD_FIELDS = [
     ("genre", {"genre": "散文"}, "未知体裁"),
     ("doc_number", {"doc_number": "中办发[2011]22号"}, "六角括号"),
     ("keywords", {"keywords": "政务公开"}, "列表"),
+    ("keywords", {"keywords": ["政务公开、政务服务"]}, "单个词"),
+    ("keywords", {"keywords": ["政务公开", "政务公开"]}, "重复"),
     ("interprets", {"interprets": ["other-policy"]}, "政策解读"),
     ("repealed_on", {"repealed_on": "2012-12-31"}, "有效性"),
     ("non_disclosure_reason", {"disclosure": "不予公开"}, "理由"),

@@ -15,8 +15,12 @@ from opengov.site.cli import main
 from opengov.site.domain.catalog import PublicationStatus
 from opengov.site.domain.duplicates import body_hash
 from opengov.site.models import Agency, Document, SearchOutbox
-from opengov.site.services.content_files import read_document
-from opengov.site.services.content_import import ContentImportError, import_content
+from opengov.site.services.content_files import read_document, serialise_document
+from opengov.site.services.content_import import (
+    ContentImportError,
+    import_content,
+    to_content_document,
+)
 from tests.content.conftest import (
     CONTENT,
     DEGRADED_COPY,
@@ -223,3 +227,39 @@ def test_cli_prints_the_summary_and_fails_cleanly(app: Flask, runner: FlaskCliRu
     assert failed.exit_code == 1
     assert "字段 genre（体裁）未知体裁：“散文”" in failed.output
     assert "导入失败：1 个问题，未写入任何内容。" in failed.output
+
+
+def test_database_to_file_round_trip_is_exact(db_session: Session) -> None:
+    """Everything but the file-only ``seed`` and ``notes`` survives the database unchanged,
+    which is what an export needs."""
+    report = import_content(db_session, CONTENT)
+    db_session.commit()
+    for key in report.created:
+        path = document_file(CONTENT, key)
+        original = read_document(path)
+        exported = to_content_document(by_key(db_session, key), original)
+        assert serialise_document(exported) == path.read_text(encoding="utf-8"), key
+    bare = to_content_document(by_key(db_session, INTERPRETATION))
+    assert (bare.seed, bare.notes, bare.interprets) == ("", "", (POLICY,))
+
+
+def test_too_long_values_are_refused_before_writing(db_session: Session,
+                                                    content_copy: Path) -> None:
+    edit(document_file(content_copy, POLICY), "issuer: 中共中央办公厅、国务院办公厅",
+         "issuer: " + "很长的机关名称" * 30)
+    with pytest.raises(ContentImportError) as caught:
+        import_content(db_session, content_copy)
+    assert caught.value.problems == [f"{document_file(content_copy, POLICY)}：字段 issuer（发文机关）"
+                                     "过长：210 个字符，最多 200 个"]
+
+
+def test_documents_whose_file_is_gone_are_reported_not_deleted(
+        db_session: Session, content_copy: Path) -> None:
+    import_content(db_session, content_copy)
+    db_session.commit()
+    document_file(content_copy, "2011-zhengwu-gongkai-zongshu").unlink()
+    report = import_content(db_session, content_copy)
+    assert report.missing == ["2011-zhengwu-gongkai-zongshu"]
+    assert "数据库中有 1 篇内容文档已无对应文件（未删除，请在后台处理）：2011-zhengwu-gongkai-zongshu" \
+        in report.lines()
+    assert count(db_session, Document) == 11
