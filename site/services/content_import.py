@@ -318,10 +318,14 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
         if document.index_no and row.index_no != document.index_no:
             register_index_no(session, agency, document.index_no)
             row.index_no = document.index_no
-        elif not row.index_no:
-            row.index_no = issue_index_no(session, agency, document.published_on.year)
-            report.issued_index_nos[document.key] = row.index_no
         imported[document.key] = row
+    # Only after every 索引号 of the files is registered, so that none is issued twice.
+    for candidate in kept:
+        row = imported[candidate.document.key]
+        if not row.index_no:
+            row.index_no = issue_index_no(session, row.agency,
+                                          candidate.document.published_on.year)
+            report.issued_index_nos[candidate.document.key] = row.index_no
     session.flush()
     for row in touched:
         search_outbox.enqueue(session, row.id)

@@ -148,7 +148,7 @@ def test_a_missing_index_no_is_issued_once(db_session: Session, content_copy: Pa
     edit(path, "index_no: 007000001/2011-00001\n", "")
     report = import_content(db_session, content_copy)
     db_session.commit()
-    # The interpretation's 2011-00002 is registered first (file order), so the next is 00003.
+    # The interpretation's 2011-00002 is registered before any is issued: the next is 00003.
     assert report.issued_index_nos == {POLICY: "007000001/2011-00003"}
     assert by_key(db_session, POLICY).index_no == "007000001/2011-00003"
 
@@ -263,3 +263,13 @@ def test_documents_whose_file_is_gone_are_reported_not_deleted(
     assert "数据库中有 1 篇内容文档已无对应文件（未删除，请在后台处理）：2011-zhengwu-gongkai-zongshu" \
         in report.lines()
     assert count(db_session, Document) == 11
+
+
+def test_index_nos_in_files_are_registered_before_new_ones_are_issued(
+        db_session: Session, content_copy: Path) -> None:
+    # The interpretation sorts before its policy, which holds 2011-00001 in its file.
+    edit(document_file(content_copy, INTERPRETATION), "index_no: 007000001/2011-00002\n", "")
+    report = import_content(db_session, content_copy)
+    db_session.commit()
+    assert report.issued_index_nos == {INTERPRETATION: "007000001/2011-00002"}
+    assert by_key(db_session, POLICY).index_no == "007000001/2011-00001"
