@@ -273,3 +273,17 @@ def test_index_nos_in_files_are_registered_before_new_ones_are_issued(
     db_session.commit()
     assert report.issued_index_nos == {INTERPRETATION: "007000001/2011-00002"}
     assert by_key(db_session, POLICY).index_no == "007000001/2011-00001"
+
+
+def test_removing_interprets_unlinks_both_ways(db_session: Session, content_copy: Path) -> None:
+    import_content(db_session, content_copy)
+    db_session.commit()
+    queued = count(db_session, SearchOutbox)
+    edit(document_file(content_copy, INTERPRETATION), f"interprets:\n- {POLICY}\n", "")
+    report = import_content(db_session, content_copy)
+    db_session.commit()
+    assert report.changed == [INTERPRETATION]
+    db_session.expire_all()
+    assert by_key(db_session, POLICY).interpretations == []
+    assert by_key(db_session, INTERPRETATION).policies == []
+    assert count(db_session, SearchOutbox) == queued + 2  # the interpretation and its policy
