@@ -70,3 +70,9 @@ def settings_command() -> None:
     from opengov.site.config import settings_table
 
     click.echo(settings_table())
+
+
+# Command modules of each area, registered here once.
+from opengov.site.commands.content import import_content_command  # noqa: E402
+
+main.add_command(import_content_command)

@@ -1,0 +1,33 @@
+"""``opengov import-content DIR``: the site's own content (``content/``) into the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from opengov.site.db import get_session
+from opengov.site.domain.duplicates import NEAR_DUPLICATE_THRESHOLD
+from opengov.site.services.content_import import ContentImportError, import_content
+
+
+@click.command("import-content")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=NEAR_DUPLICATE_THRESHOLD,
+              show_default=True, help="近似重复的相似度阈值（5 字片段重合系数）。")
+@with_appcontext
+def import_content_command(directory: Path, threshold: float) -> None:
+    """导入 DIRECTORY/agencies.yaml 和 DIRECTORY/documents/*.md（可重复运行）。"""
+    session = get_session()
+    try:
+        report = import_content(session, directory, threshold)
+    except ContentImportError as error:
+        session.rollback()
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"导入失败：{len(error.problems)} 个问题，未写入任何内容。") \
+            from None
+    session.commit()
+    for line in report.lines():
+        click.echo(line)
