@@ -50,8 +50,8 @@ class Catalog:
 def catalog(app: Flask) -> Catalog:
     with app.app_context():
         session = get_session()
-        gov = make_agency(session, "gov", guide_markdown="## 一、公开范围\n\n本机关主动公开……",
-                          guide_updated_on=dt.date(2024, 1, 15))
+        make_agency(session, "gov", guide_markdown="## 一、公开范围\n\n本机关主动公开……",
+                    guide_updated_on=dt.date(2024, 1, 15))
         make_agency(session, "czj")
         make_agency(session, "qsz")
         policy = make_document(

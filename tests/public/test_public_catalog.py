@@ -92,7 +92,9 @@ def test_pagination(db_session: Session, catalog: Catalog) -> None:
     second = service.list_documents(db_session, DocumentFilters(), page=2, size=4)
     beyond = service.list_documents(db_session, DocumentFilters(), page=3, size=4)
     assert (first.total, first.pages) == (6, 2)
-    assert len(first.items) == 4 and len(second.items) == 2 and beyond.items == []
+    assert len(first.items) == 4
+    assert len(second.items) == 2
+    assert beyond.items == []
     assert not {d.id for d in first.items} & {d.id for d in second.items}
     assert (first.has_previous, first.has_next) == (False, True)
     assert (second.has_previous, second.has_next) == (True, False)
@@ -104,9 +106,11 @@ def test_column_tree_counts(db_session: Session, catalog: Catalog) -> None:
     children = {child.category.slug: child for child in statutory.children}
     fiscal = children["fiscal"]
     assert (fiscal.own, fiscal.total) == (1, 2)
-    assert fiscal.children[0].category.slug == "sangong" and fiscal.children[0].total == 1
+    assert fiscal.children[0].category.slug == "sangong"
+    assert fiscal.children[0].total == 1
     assert children["policies"].total == 2
-    assert statutory.total == 4 and statutory.own == 0
+    assert statutory.total == 4
+    assert statutory.own == 0
     assert tree["interpretations"].total == 1
     assert tree["news"].total == 1
     assert sum(node.total for node in tree.values()) == len(catalog.public_ids)
@@ -124,7 +128,8 @@ def test_links_between_policy_and_interpretation_hide_non_public(
         db_session: Session, catalog: Catalog) -> None:
     policy = service.get_public_document(db_session, catalog.policy)
     interpretation = service.get_public_document(db_session, catalog.interpretation)
-    assert policy is not None and interpretation is not None
+    assert policy is not None
+    assert interpretation is not None
     assert [d.id for d in service.public_interpretations(db_session, policy)] == [
         catalog.interpretation]
     assert [d.id for d in service.public_policies(db_session, interpretation)] == [
