@@ -264,7 +264,12 @@ def test_document_without_dates_hides_the_empty_rows(client: FlaskClient,
                                                      catalog: Catalog) -> None:
     page = get_page(client, f"/documents/{catalog.news}")
     assert "实施日期" not in page.texts("th")
+    assert "废止/失效日期" not in page.texts("th")
+    policy = get_page(client, f"/documents/{catalog.policy}")
+    assert "废止/失效日期" not in policy.texts("th")
     repealed = get_page(client, f"/documents/{catalog.repealed_rule}")
+    assert "废止/失效日期" in repealed.texts("th")
+    assert "实施日期" not in repealed.texts("th")
     assert "2020-01-01" in repealed.texts("td")
     assert "废止" in repealed.texts("td")
 
