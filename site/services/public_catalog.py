@@ -121,6 +121,15 @@ def column_tree(session: Session, agency: Agency | None = None,
     return roots
 
 
+def catalog_last_updated(session: Session, agency: Agency | None = None,
+                         today: dt.date | None = None) -> dt.date | None:
+    """The 目录's "最后更新" date (条例 Art. 12, 53): when its newest entry was published."""
+    statement = select(func.max(Document.published_on)).where(public_clause(today))
+    if agency is not None:
+        statement = statement.where(Document.agency_id == agency.id)
+    return session.scalar(statement)
+
+
 # --- listing ---------------------------------------------------------------------------
 
 @dataclass

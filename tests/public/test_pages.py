@@ -125,13 +125,16 @@ def tree_counts(page: Page) -> dict[str, str]:
 
 
 def test_catalog_tree_counts(client: FlaskClient, catalog: Catalog) -> None:
-    counts = tree_counts(get_page(client, "/catalog"))
+    page = get_page(client, "/catalog")
+    assert "最后更新：2024-03-05" in page.texts("p", class_="updated")
+    counts = tree_counts(page)
     assert counts["法定主动公开内容"] == "4"
     assert counts["财政预决算"] == "2"
     assert counts["“三公”经费"] == "1"
     assert counts["政策解读"] == "1"
     assert counts["政府信息公开年报"] == "0"
     per_agency = get_page(client, "/agencies/czj/catalog")
+    assert "最后更新：2024-02-02" in per_agency.texts("p", class_="updated")
     assert tree_counts(per_agency)["法定主动公开内容"] == "2"
     assert tree_counts(per_agency)["工作动态"] == "0"
     assert per_agency.all("a", href="/columns/fiscal?agency=czj")
@@ -151,8 +154,11 @@ def list_titles(page: Page) -> list[str]:
     table = page.all("table", class_="doc-list")
     if not table:
         return []
-    rows = [e for e in page.elements if e.tag == "td" and e.attrs == {}]
-    return [" ".join(row.text.split()).removesuffix(" 废止") for row in rows]
+    rows = [e for e in page.elements if e.tag == "td" and e.attrs.get("class") == "col-title"]
+    links = [e for e in page.elements if e.tag == "a" and e.attrs.get("href", "").startswith(
+        "/documents/")]
+    titles = {" ".join(link.text.split()) for link in links}
+    return [title for row in rows for title in titles if row.text.strip().startswith(title)]
 
 
 def test_column_list_table(client: FlaskClient, catalog: Catalog) -> None:
@@ -162,6 +168,7 @@ def test_column_list_table(client: FlaskClient, catalog: Catalog) -> None:
                                  "关于深化政务公开加强政务服务的意见", "示例市政府信息公开暂行办法"]
     assert "中办发〔2011〕22号" in page.texts("td", class_="col-number")
     assert "2011-06-08" in page.texts("td", class_="col-date")
+    assert "部署政务公开重点工作。" in page.texts("span", class_="summary")  # 内容概述 (Art. 12)
     assert any(re.fullmatch(r"007000001/2011-\d{5}", index)
                for index in page.texts("td", class_="col-index"))
     assert page.all("a", href="/columns/fiscal")  # sub-column navigation
@@ -310,6 +317,7 @@ def test_download_with_chinese_filename(client: FlaskClient, catalog: Catalog) -
     assert response.status_code == 200
     assert response.data == ATTACHMENT_BYTES
     assert response.mimetype == "application/pdf"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote(ATTACHMENT_NAME)}" in disposition

@@ -98,6 +98,9 @@ def attachment(document_id: int, attachment_id: int) -> ResponseReturnValue:
         abort(404)
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     # send_from_directory refuses names that escape the folder and 404s missing files.
-    return send_from_directory(upload_dir, found.stored_name, as_attachment=True,
-                               download_name=found.original_name,
-                               mimetype=found.content_type or None)
+    response = send_from_directory(upload_dir, found.stored_name, as_attachment=True,
+                                   download_name=found.original_name,
+                                   mimetype=found.content_type or None)
+    # An uploaded file must never be sniffed into HTML or script by the browser.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -62,6 +62,7 @@ def _render_catalog(agency: Agency | None) -> str:
     session = get_session()
     return render_template("public/catalog.html", agency=agency,
                            tree=catalog.column_tree(session, agency),
+                           last_updated=catalog.catalog_last_updated(session, agency),
                            agencies=catalog.public_agencies(session))
 
 
