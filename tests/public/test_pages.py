@@ -307,6 +307,10 @@ def test_non_public_documents_are_404_everywhere(client: FlaskClient, catalog: C
                     f"/api/v1/documents/{hidden}"):
             assert client.get(url).status_code == 404, url
     assert client.get("/documents/999999").status_code == 404
+    huge = "99999999999999999999"  # beyond any database integer: 404, not 500
+    for url in (f"/documents/{huge}", f"/documents/{huge}/print",
+                f"/documents/{catalog.budget}/attachments/{huge}", f"/api/v1/documents/{huge}"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_download_with_chinese_filename(client: FlaskClient, catalog: Catalog) -> None:

@@ -17,6 +17,7 @@ from opengov.site.models import Agency, Attachment, Document
 from opengov.site.rendering import render_markdown
 from opengov.site.services import public_catalog as catalog
 from opengov.site.views.api import bp
+from opengov.site.views.public import DOCUMENT_ID
 
 
 def _date(value: Any) -> str | None:
@@ -92,7 +93,7 @@ def documents() -> ResponseReturnValue:
     })
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get(f"/documents/{DOCUMENT_ID}")
 def document(document_id: int) -> ResponseReturnValue:
     session = get_session()
     found = catalog.get_public_document(session, document_id)

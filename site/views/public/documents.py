@@ -12,7 +12,7 @@ from opengov.site.domain.catalog import Validity, topic_choices
 from opengov.site.domain.listing import DocumentFilters, parse_listing
 from opengov.site.models import Category, Document
 from opengov.site.services import public_catalog as catalog
-from opengov.site.views.public import bp
+from opengov.site.views.public import ATTACHMENT_ID, DOCUMENT_ID, bp
 
 
 def _column_or_404(slug: str) -> Category:
@@ -76,20 +76,20 @@ def _document_context(document: Document) -> dict[str, object]:
     }
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get(f"/documents/{DOCUMENT_ID}")
 def document(document_id: int) -> str:
     return render_template("public/document.html",
                            **_document_context(_document_or_404(document_id)))
 
 
-@bp.get("/documents/<int:document_id>/print")
+@bp.get(f"/documents/{DOCUMENT_ID}/print")
 def document_print(document_id: int) -> str:
     """A plain page for printing: metadata table and body, without navigation."""
     return render_template("public/document_print.html",
                            **_document_context(_document_or_404(document_id)))
 
 
-@bp.get("/documents/<int:document_id>/attachments/<int:attachment_id>")
+@bp.get(f"/documents/{DOCUMENT_ID}/attachments/{ATTACHMENT_ID}")
 def attachment(document_id: int, attachment_id: int) -> ResponseReturnValue:
     """The stored file under its original (Chinese) name; Werkzeug writes the RFC 5987
     ``filename*=UTF-8''…`` form beside an ASCII fallback."""
