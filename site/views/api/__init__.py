@@ -7,3 +7,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from opengov.site.views.api import health  # noqa: E402
 
 health_bp = health.health_bp
+from opengov.site.views.api import documents  # noqa: E402, F401

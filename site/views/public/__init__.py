@@ -7,4 +7,9 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from opengov.site.views.public import pages  # noqa: E402, F401
+#: URL parts for database ids. Beyond a 32-bit INTEGER the database would raise (a 500);
+#: with ``max`` such URLs are simply 404.
+DOCUMENT_ID = "<int(max=2147483647):document_id>"
+ATTACHMENT_ID = "<int(max=2147483647):attachment_id>"
+
+from opengov.site.views.public import display, documents, feeds, pages  # noqa: E402, F401
