@@ -62,3 +62,9 @@ def db_revision(message: str) -> None:
     from opengov.site import migrate
 
     migrate.autogenerate(get_database().engine, message)
+
+
+from opengov.site.commands import accounts as _accounts  # noqa: E402
+
+main.add_command(_accounts.create_admin)
+main.add_command(_accounts.audit_group)

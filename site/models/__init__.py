@@ -23,3 +23,15 @@ __all__ += ["User"]
 from opengov.site.models.search import SearchOutbox  # noqa: E402
 
 __all__ += ["SearchOutbox"]
+from opengov.site.models.staff import (  # noqa: E402
+    AuditEntry,
+    DocumentAutosave,
+    DocumentVersion,
+    DocumentWorkflow,
+    LoginFailure,
+    StaffSession,
+    WorkflowEvent,
+)
+
+__all__ += ["AuditEntry", "DocumentAutosave", "DocumentVersion", "DocumentWorkflow",
+            "LoginFailure", "StaffSession", "WorkflowEvent"]

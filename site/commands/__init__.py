@@ -1,0 +1,1 @@
+"""Commands of the ``opengov`` CLI, one module per area, registered in :mod:`opengov.site.cli`."""
