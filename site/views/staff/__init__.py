@@ -105,4 +105,4 @@ def staff_helpers() -> dict[str, Any]:
             "status_labels": STATUS_LABELS}
 
 
-from opengov.site.views.staff import accounts, session_views  # noqa: E402, F401
+from opengov.site.views.staff import accounts, audit_views, session_views  # noqa: E402, F401

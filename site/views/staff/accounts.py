@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from opengov.site.auth import password_policy, request_origin
 from opengov.site.db import get_session
@@ -18,20 +18,16 @@ from opengov.site.models import Agency, User
 from opengov.site.services import accounts, audit
 from opengov.site.services.audit import AuditAction
 from opengov.site.views.staff import staff_route
+from opengov.site.views.staff.forms import MultiCheckboxField, options
 
 
-class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
-    widget = ListWidget(prefix_label=False, html_tag="ul")
-    option_widget = CheckboxInput()
+def _role_choices() -> list[SelectChoice]:
+    return options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
-
-
-def _agency_choices() -> list[tuple[str, str]]:
+def _agency_choices() -> list[SelectChoice]:
     agencies = get_session().scalars(select(Agency).order_by(Agency.sort_order, Agency.id))
-    return [("", "（全站）")] + [(str(agency.id), agency.name) for agency in agencies]
+    return options([("", "（全站）")] + [(str(agency.id), agency.name) for agency in agencies])
 
 
 class AccountForm(FlaskForm):  # type: ignore[misc]
