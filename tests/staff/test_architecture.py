@@ -47,7 +47,7 @@ def test_every_staff_endpoint_declares_its_roles(app: Flask) -> None:
     assert endpoints, "no staff routes found"
     undeclared = endpoints - set(REQUIRED_ROLES) - ANY_STAFF_ENDPOINTS - PUBLIC_ENDPOINTS
     assert undeclared == set(), "declare these with staff_route(..., roles=[...])"
-    assert PUBLIC_ENDPOINTS == {"staff.login"}
+    assert {"staff.login"} == PUBLIC_ENDPOINTS
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:
