@@ -41,3 +41,49 @@ def audit_actions(app: Flask) -> Callable[[], list[tuple[str, str]]]:
             return [(entry.action, entry.username) for entry in entries]
 
     return read
+
+
+def document_form(session_category_id: int, agency_id: int, **overrides: object) -> dict[str, object]:
+    """Valid editor form data; override fields to test the rules."""
+    data: dict[str, object] = {
+        "title": "关于做好2026年政务公开工作的通知",
+        "agency": str(agency_id),
+        "category": str(session_category_id),
+        "topic": "综合政务\\政务公开",
+        "genre": "行政规范性文件",
+        "issuer": "示例市人民政府办公室",
+        "doc_number": "示政办发〔2026〕7号",
+        "date_written": "2026-01-05",
+        "changed_on": "",
+        "effective_on": "2026-02-01",
+        "repealed_on": "",
+        "keywords": "政务公开",
+        "source": "",
+        "disclosure": "主动公开",
+        "non_disclosure_reason": "",
+        "summary": "部署2026年政务公开工作。",
+        "body": "## 一、总体要求\n\n做好政务公开。",
+        "deadline_basis": "",
+        "intent": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def catalog_ids(app: Flask) -> dict[str, int]:
+    """Ids of the root agency and a few columns."""
+    from opengov.site.services.catalog import category_by_slug
+    from tests.factories import make_agency
+
+    with app.app_context():
+        session = get_session()
+        agency = make_agency(session, "gov")
+        other = make_agency(session, "czj")
+        ids = {"agency": agency.id, "other_agency": other.id}
+        for slug in ("policies", "interpretations", "news"):
+            category = category_by_slug(session, slug)
+            assert category is not None
+            ids[slug] = category.id
+        session.commit()
+        return ids

@@ -105,4 +105,10 @@ def staff_helpers() -> dict[str, Any]:
             "status_labels": STATUS_LABELS}
 
 
-from opengov.site.views.staff import accounts, audit_views, session_views  # noqa: E402, F401
+from opengov.site.views.staff import (  # noqa: E402, F401
+    accounts,
+    attachment_views,
+    audit_views,
+    documents,
+    session_views,
+)
