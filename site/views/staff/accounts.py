@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +17,7 @@ from opengov.site.models import Agency, User
 from opengov.site.services import accounts, audit
 from opengov.site.services.audit import AuditAction
 from opengov.site.views.staff import staff_route
-from opengov.site.views.staff.forms import MultiCheckboxField, options
+from opengov.site.views.staff.forms import ChineseForm, MultiCheckboxField, options
 
 
 def _role_choices() -> list[SelectChoice]:
@@ -30,7 +29,7 @@ def _agency_choices() -> list[SelectChoice]:
     return options([("", "（全站）")] + [(str(agency.id), agency.name) for agency in agencies])
 
 
-class AccountForm(FlaskForm):  # type: ignore[misc]
+class AccountForm(ChineseForm):
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=60)])
     email = StringField("电子邮箱", validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="邮箱格式不正确"),
                                             Length(max=120)])
@@ -44,7 +43,7 @@ class NewAccountForm(AccountForm):
     password = PasswordField("初始密码", validators=[DataRequired("请输入初始密码")])
 
 
-class ResetPasswordForm(FlaskForm):  # type: ignore[misc]
+class ResetPasswordForm(ChineseForm):
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from opengov.site.auth import request_origin
@@ -18,9 +17,10 @@ from opengov.site.models import Attachment
 from opengov.site.services import attachments
 from opengov.site.views.staff import staff_route
 from opengov.site.views.staff.documents import _document
+from opengov.site.views.staff.forms import ChineseForm
 
 
-class UploadForm(FlaskForm):  # type: ignore[misc]
+class UploadForm(ChineseForm):
     file = FileField("选择文件", validators=[FileRequired("请选择要上传的文件")])
 
 

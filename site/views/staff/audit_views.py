@@ -6,7 +6,6 @@ import datetime as dt
 
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
@@ -15,12 +14,12 @@ from opengov.site.domain.roles import Role
 from opengov.site.services import audit
 from opengov.site.services.audit import ACTION_LABELS
 from opengov.site.views.staff import staff_route
-from opengov.site.views.staff.forms import options
+from opengov.site.views.staff.forms import ChineseForm, options
 
 PAGE_SIZE = 50
 
 
-class AuditFilterForm(FlaskForm):  # type: ignore[misc]
+class AuditFilterForm(ChineseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

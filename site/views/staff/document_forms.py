@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -30,14 +29,14 @@ from opengov.site.domain.catalog import (
 from opengov.site.domain.roles import Role
 from opengov.site.models import Agency, Category, Document, User
 from opengov.site.services.editorial import DocumentData
-from opengov.site.views.staff.forms import options
+from opengov.site.views.staff.forms import ChineseForm, options
 
 #: Columns and genres whose documents interpret a policy (政策解读).
 INTERPRETATION_CATEGORY = "interpretations"
 INTERPRETATION_GENRE = "政策解读"
 
 
-class DocumentForm(FlaskForm):  # type: ignore[misc]
+class DocumentForm(ChineseForm):
     title = StringField("标题", validators=[DataRequired("请输入标题"), Length(max=300)])
     agency = SelectField("发布机构", validators=[DataRequired("请选择发布机构")])
     category = SelectField("栏目", validators=[DataRequired("请选择栏目")])
@@ -53,7 +52,7 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
     source = StringField("信息来源", validators=[Optional(), Length(max=300)])
     disclosure = SelectField("公开属性", choices=options(
         (item.value, item.value) for item in Disclosure), default=Disclosure.PROACTIVE.value)
-    non_disclosure_reason = TextAreaField("不公开或依申请公开的理由", validators=[Optional()])
+    non_disclosure_reason = TextAreaField("不公开或依申请公开的理由")
     policies = SelectMultipleField("所解读的政策文件", choices=[], validate_choice=False)
     summary = TextAreaField("内容概述", validators=[Optional(), Length(max=2000)])
     body = TextAreaField("正文（Markdown）", validators=[Optional()])

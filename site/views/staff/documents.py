@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, TextAreaField
 from wtforms.validators import Optional
@@ -22,12 +21,13 @@ from opengov.site.services import editorial
 from opengov.site.services.editorial import ConflictError
 from opengov.site.views.staff import staff_route
 from opengov.site.views.staff.document_forms import CorrectionForm, DocumentForm
+from opengov.site.views.staff.forms import ChineseForm
 
 WRITERS = [Role.EDITOR]
 READERS = [Role.EDITOR, Role.REVIEWER]
 
 
-class TransitionForm(FlaskForm):  # type: ignore[misc]
+class TransitionForm(ChineseForm):
     opinion = TextAreaField("意见或理由", validators=[Optional()])
     publish_on = DateField("发布日期（留空为立即发布，晚于今天为定时发布）", validators=[Optional()])
 

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo
@@ -27,14 +26,15 @@ from opengov.site.models import Document, DocumentWorkflow
 from opengov.site.services import accounts, audit
 from opengov.site.services.audit import AuditAction
 from opengov.site.views.staff import bp
+from opengov.site.views.staff.forms import ChineseForm
 
 
-class LoginForm(FlaskForm):  # type: ignore[misc]
+class LoginForm(ChineseForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名")])
     password = PasswordField("密码", validators=[DataRequired("请输入密码")])
 
 
-class PasswordForm(FlaskForm):  # type: ignore[misc]
+class PasswordForm(ChineseForm):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
     new = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
     confirm = PasswordField("再次输入新密码", validators=[
