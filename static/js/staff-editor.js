@@ -4,7 +4,8 @@
   "use strict";
   var form = document.getElementById("document-form");
   if (!form) { return; }
-  var body = form.querySelector("textarea[name=body]");
+  var body = form.querySelector("textarea[data-preview]") ||
+    form.querySelector("textarea[name=body]");
   var preview = document.getElementById("preview");
   var status = document.getElementById("autosave-status");
   var token = form.querySelector("input[name=csrf_token]");

@@ -111,4 +111,5 @@ from opengov.site.views.staff import (  # noqa: E402, F401
     audit_views,
     documents,
     session_views,
+    site_content,
 )
