@@ -35,9 +35,6 @@ from opengov.site.services.catalog import issue_index_no
 
 __all__ = ["ConflictError", "DocumentData", "WorkflowError", "create", "transition", "update"]
 
-#: China Standard Time: scheduled publications become visible at local midnight.
-CST = dt.timezone(dt.timedelta(hours=8))
-
 
 class ConflictError(RuntimeError):
     """Someone else saved the document since this form was opened."""
@@ -165,13 +162,15 @@ def available_actions(session: Session, document: Document,
 
 
 def publication_instant(day: dt.date) -> dt.datetime:
-    """Local midnight of ``day`` as naive UTC (the outbox's clock)."""
-    local = dt.datetime.combine(day, dt.time(), tzinfo=CST)
+    """The server's local midnight of ``day`` as naive UTC (the outbox's clock)."""
+    local = dt.datetime.combine(day, dt.time()).astimezone()
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def today() -> dt.date:
-    return dt.datetime.now(CST).date()
+    """The server's local date: the same clock as :attr:`Document.is_public`, so "publish
+    now" is public at once (servers of the site run on 北京时间)."""
+    return dt.date.today()
 
 
 def transition(session: Session, document: Document, action: Action | str, *, actor: User,

@@ -14,9 +14,6 @@ from opengov.site.services.audit import AuditAction, Origin
 AGENCY_FIELDS = ("name", "office_name", "address", "postcode", "office_hours", "phone", "fax",
                  "email", "website", "guide_markdown")
 
-#: 北京时间: "最后更新" dates are local dates.
-CST = dt.timezone(dt.timedelta(hours=8))
-
 
 def update_agency(session: Session, agency: Agency, values: dict[str, str], *, actor: User,
                   origin: Origin) -> list[str]:
@@ -27,7 +24,7 @@ def update_agency(session: Session, agency: Agency, values: dict[str, str], *, a
     for name in changed:
         setattr(agency, name, values[name])
     if changed:
-        agency.guide_updated_on = dt.datetime.now(CST).date()
+        agency.guide_updated_on = dt.date.today()  # the server's local date, as elsewhere
         audit.record(session, AuditAction.SETTINGS, actor=actor, origin=origin,
                      object_type="agency", object_id=agency.id,
                      detail=f"修改{agency.name}：" + "、".join(changed))

@@ -203,6 +203,11 @@ def test_admin_cannot_lock_themselves_out(app: Flask, make_user: Callable[..., U
     response = admin.post(f"/staff/users/{boss.id}", data={
         "display_name": "boss", "agency": "", "roles": ["editor"], "active": "y"})
     assert "不能停用自己的账户" in response.get_data(as_text=True)
+    # Adding a role to oneself ends the old sessions but keeps this browser signed in.
+    response = admin.post(f"/staff/users/{boss.id}", data={
+        "display_name": "boss", "agency": "", "roles": ["admin", "editor"], "active": "y"})
+    assert response.status_code == 302
+    assert admin.get("/staff/users").status_code == 200
 
 
 @pytest.mark.parametrize("days", [30, 183])

@@ -22,15 +22,21 @@ from opengov.site.views.public import bp
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-def _staff_may_see() -> bool:
-    return bool(current_user.is_authenticated
-                and current_user.user.has_role(Role.EDITOR, Role.REVIEWER))
+def _staff_may_see(attachment: Attachment) -> bool:
+    """Editors and reviewers of the document's agency (or site-wide staff)."""
+    if not current_user.is_authenticated:
+        return False
+    user = current_user.user
+    if not user.has_role(Role.EDITOR, Role.REVIEWER):
+        return False
+    return bool(user.agency_id is None or Role.ADMIN in user.roles
+                or user.agency_id == attachment.document.agency_id)
 
 
 @bp.get("/attachments/<int:attachment_id>")
 def attachment_file(attachment_id: int) -> ResponseReturnValue:
     attachment = get_session().get(Attachment, attachment_id)
-    if attachment is None or not (attachment.document.is_public or _staff_may_see()):
+    if attachment is None or not (attachment.document.is_public or _staff_may_see(attachment)):
         abort(404)
     path = stored_path(Path(current_app.config["UPLOAD_DIR"]), attachment)
     if not path.is_file():

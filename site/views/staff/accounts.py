@@ -10,7 +10,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from opengov.site.auth import password_policy, request_origin
+from opengov.site.auth import password_policy, request_origin, restart_session
 from opengov.site.db import get_session
 from opengov.site.domain.roles import ROLE_LABELS, Role
 from opengov.site.models import Agency, User
@@ -116,6 +116,9 @@ def edit_user(user_id: int) -> ResponseReturnValue:
                              origin=request_origin(), object_type="user", object_id=user.id,
                              detail=f"修改账户 {user.username}：" + "；".join(changes))
             session.commit()
+            if user.id == current_user.user.id \
+                    and any(change.startswith("角色") for change in changes):
+                restart_session(user)  # a change of one's own roles ended every session
             flash("已保存。", "info")
             return redirect(url_for("staff.users"))
     return render_template("staff/user_form.html", form=form, user=user,
