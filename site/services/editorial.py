@@ -183,6 +183,11 @@ def transition(session: Session, document: Document, action: Action | str, *, ac
     state = _state(session, document)
     before = document.status
     now = utcnow()
+    if step.action in {Action.CORRECT, Action.EXPIRE, Action.REPEAL} \
+            and not versions(session, document.id):
+        # Published elsewhere (imported): keep what was public as version 1, so that the
+        # change shows in the diff.
+        _snapshot(session, document, None, note="导入时的版本")
     not_before: dt.datetime | None = None
     new_version = False
 
@@ -265,10 +270,12 @@ def metadata_lines(document: Document) -> list[str]:
     ]
 
 
-def _snapshot(session: Session, document: Document, actor: User, note: str) -> DocumentVersion:
+def _snapshot(session: Session, document: Document, actor: User | None,
+              note: str) -> DocumentVersion:
     number = (session.scalar(select(func.max(DocumentVersion.number)).where(
         DocumentVersion.document_id == document.id)) or 0) + 1
-    version = DocumentVersion(document_id=document.id, number=number, created_by_id=actor.id,
+    version = DocumentVersion(document_id=document.id, number=number,
+                              created_by_id=actor.id if actor is not None else None,
                               published_on=document.published_on, note=note,
                               title=document.title, body=document.body,
                               metadata_text="\n".join(metadata_lines(document)))

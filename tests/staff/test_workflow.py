@@ -197,3 +197,26 @@ def test_handler_and_other_agencies_see_nothing(
     assert outsider.get(f"/staff/documents/{document_id}").status_code == 404
     assert "不能" not in _act(outsider, document_id, "approve", opinion="同意")
     assert _doc(app, document_id).status == PublicationStatus.SUBMITTED
+
+
+def test_correcting_an_imported_document_keeps_what_was_public(
+        app: Flask, make_user: Callable[..., object], catalog_ids: dict[str, int],
+        client_for: Callable[[str], FlaskClient]) -> None:
+    from tests.factories import make_document
+
+    with app.app_context():
+        session = get_session()
+        imported = make_document(session, title="导入的政策")
+        session.commit()
+        document_id = imported.id
+    make_user("checker", Role.REVIEWER)
+    reviewer = client_for("checker")
+    page = _act(reviewer, document_id, "expire", opinion="有效期届满。")
+    assert "已标记失效" in page
+    with app.app_context():
+        history = editorial.versions(get_session(), document_id)
+        assert [(v.number, v.note) for v in history] == [(1, "导入时的版本"), (2, "有效期届满。")]
+        lines = editorial.diff(history[0], history[1])
+    assert [line.text for line in lines if line.kind != "hunk" and line.kind != "same"] == [
+        "-废止/失效日期：", f"+废止/失效日期：{editorial.today().isoformat()}",
+        "-有效性：有效", "+有效性：失效"]

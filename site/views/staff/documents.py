@@ -14,7 +14,13 @@ from opengov.site.db import get_session
 from opengov.site.domain.catalog import PublicationStatus
 from opengov.site.domain.publication import art26_deadline, art26_warning
 from opengov.site.domain.roles import Role
-from opengov.site.domain.workflow import EDITABLE, STATUS_LABELS, Action, WorkflowError
+from opengov.site.domain.workflow import (
+    EDITABLE,
+    STATUS_LABELS,
+    TRANSITIONS,
+    Action,
+    WorkflowError,
+)
 from opengov.site.models import Document, DocumentVersion, DocumentWorkflow, User
 from opengov.site.rendering import render_markdown
 from opengov.site.services import editorial
@@ -203,6 +209,7 @@ def document(document_id: int) -> str:
         art26=warning, actions=editorial.available_actions(session, document, user),
         events=editorial.events(session, document.id),
         versions=editorial.versions(session, document.id), form=TransitionForm(),
+        action_labels={action.value: step.label for action, step in TRANSITIONS.items()},
         editable=document.status in EDITABLE and user.has_role(*WRITERS))
 
 
