@@ -340,7 +340,10 @@ def own_autosave(session: Session, user: User, document_key: str) -> DocumentAut
 
 def other_editors(session: Session, user: User, document_key: str,
                   within: dt.timedelta = dt.timedelta(minutes=15)) -> Sequence[DocumentAutosave]:
-    """Other people whose editor autosaved this document recently: they are editing it now."""
+    """Other people whose editor autosaved this document recently: they are editing it now
+    (nobody else edits a document that does not exist yet)."""
+    if document_key == "new":
+        return []
     since = utcnow() - within
     return session.scalars(select(DocumentAutosave).where(
         DocumentAutosave.document_key == document_key, DocumentAutosave.user_id != user.id,

@@ -215,3 +215,38 @@ def test_audit_purge_refuses_short_retention(runner: FlaskCliRunner, days: int) 
     result = runner.invoke(main, args=["audit", "purge", "--days", str(days)])
     assert result.exit_code != 0
     assert "184" in result.output
+
+
+@pytest.fixture
+def strict_ip(app_config: dict[str, object]) -> None:
+    app_config["LOGIN_MAX_FAILURES_PER_IP"] = 3
+
+
+@pytest.mark.usefixtures("strict_ip")
+def test_one_address_guessing_many_names_is_blocked(client: FlaskClient,
+                                                   make_user: Callable[..., object]) -> None:
+    make_user("li", Role.EDITOR)
+    for name in ("a", "b", "c"):
+        _fail(client, name, 1)
+    response = client.post("/staff/login", data={"username": "li", "password": TEST_PASSWORD})
+    assert response.status_code == 429
+
+
+def test_admin_resets_password_and_ends_sessions(
+        app: Flask, make_user: Callable[..., User],
+        client_for: Callable[[str], FlaskClient],
+        audit_actions: Callable[[], list[tuple[str, str]]]) -> None:
+    make_user("boss", Role.ADMIN)
+    li = make_user("li", Role.EDITOR)
+    admin, laptop = client_for("boss"), client_for("li")
+    admin.post(f"/staff/users/{li.id}/password", data={"password": "短"})
+    assert laptop.get("/staff/").status_code == 200  # refused reset changes nothing
+    admin.post(f"/staff/users/{li.id}/password", data={"password": "重置后的密码-Reset-2027"})
+    assert laptop.get("/staff/").status_code == 302
+    sign_in(laptop, "li", "重置后的密码-Reset-2027")
+    page = admin.post(f"/staff/users/{li.id}/sessions/revoke",
+                      follow_redirects=True).get_data(as_text=True)
+    assert "已结束 li 的 1 个登录会话" in page
+    assert laptop.get("/staff/").status_code == 302
+    assert ("password_changed", "boss") in audit_actions()
+    assert ("account", "boss") in audit_actions()

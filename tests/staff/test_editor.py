@@ -194,8 +194,9 @@ def test_two_people_editing_get_a_conflict_not_a_silent_overwrite(
         assert document.body == "赵的版本"
 
 
-def test_autosave_can_be_restored(app: Flask, editor: FlaskClient,
-                                  catalog_ids: dict[str, int]) -> None:
+def test_autosave_can_be_restored(app: Flask, editor: FlaskClient, catalog_ids: dict[str, int],
+                                  make_user: Callable[..., object],
+                                  client_for: Callable[[str], FlaskClient]) -> None:
     document_id, _ = _new(editor, catalog_ids)
     response = editor.post("/staff/documents/autosave", data={
         "document_key": str(document_id), "title": "自动保存的标题", "summary": "",
@@ -214,6 +215,9 @@ def test_autosave_can_be_restored(app: Flask, editor: FlaskClient,
     # New documents autosave under "new"; others' documents cannot be autosaved blindly.
     assert editor.post("/staff/documents/autosave", data={
         "document_key": "new", "title": "新", "body": "b"}).status_code == 200
+    make_user("zhao", Role.EDITOR)
+    zhao = client_for("zhao")
+    assert "也在编辑" not in zhao.get("/staff/documents/new").get_data(as_text=True)
     assert editor.post("/staff/documents/autosave", data={
         "document_key": "abc"}).status_code == 400
 
