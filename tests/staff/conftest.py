@@ -43,12 +43,12 @@ def audit_actions(app: Flask) -> Callable[[], list[tuple[str, str]]]:
     return read
 
 
-def document_form(session_category_id: int, agency_id: int, **overrides: object) -> dict[str, object]:
+def document_form(category_id: int, agency_id: int, **overrides: object) -> dict[str, object]:
     """Valid editor form data; override fields to test the rules."""
     data: dict[str, object] = {
         "title": "关于做好2026年政务公开工作的通知",
         "agency": str(agency_id),
-        "category": str(session_category_id),
+        "category": str(category_id),
         "topic": "综合政务\\政务公开",
         "genre": "行政规范性文件",
         "issuer": "示例市人民政府办公室",

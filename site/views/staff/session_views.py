@@ -22,6 +22,7 @@ from opengov.site.auth import (
 )
 from opengov.site.db import get_session
 from opengov.site.domain.catalog import PublicationStatus
+from opengov.site.domain.roles import Role
 from opengov.site.models import Document, DocumentWorkflow
 from opengov.site.services import accounts, audit
 from opengov.site.services.audit import AuditAction
@@ -101,8 +102,10 @@ def change_password() -> ResponseReturnValue:
 def dashboard() -> str:
     session = get_session()
     user = current_user.user
-    counts = dict(session.execute(
-        select(Document.status, func.count()).group_by(Document.status)).all())
+    query = select(Document.status, func.count()).group_by(Document.status)
+    if user.agency_id is not None and Role.ADMIN not in user.roles:
+        query = query.where(Document.agency_id == user.agency_id)  # their agency's only
+    counts = dict(session.execute(query).all())
     mine = session.scalars(
         select(Document).join(DocumentWorkflow, DocumentWorkflow.document_id == Document.id)
         .where(DocumentWorkflow.author_id == user.id,
