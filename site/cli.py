@@ -76,3 +76,7 @@ def settings_command() -> None:
 from opengov.site.commands.content import import_content_command  # noqa: E402
 
 main.add_command(import_content_command)
+from opengov.site.commands import accounts as _accounts  # noqa: E402
+
+main.add_command(_accounts.create_admin)
+main.add_command(_accounts.audit_group)

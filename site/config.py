@@ -88,6 +88,28 @@ SETTINGS: tuple[Setting, ...] = (
             "Serve the staff back office; false on an internet-facing node."),
     Setting("SESSION_COOKIE_SECURE", False, _parse_bool,
             "Send cookies only over HTTPS; set true behind TLS."),
+    # --- staff accounts (issue 5) ---
+    Setting("PASSWORD_MIN_LENGTH", 12, int,
+            "Shortest staff password accepted (at least 8; 12 recommended)."),
+    Setting("PASSWORD_MIN_CLASSES", 2, int,
+            "How many of lower case, upper case, digits, other characters (incl. Chinese) a "
+            "staff password must mix (0-4)."),
+    Setting("LOGIN_MAX_FAILURES", 5, int,
+            "Failed sign-ins for one user name within LOGIN_LOCKOUT_MINUTES that lock it "
+            "temporarily (the same for names that do not exist: no account enumeration)."),
+    Setting("LOGIN_MAX_FAILURES_PER_IP", 30, int,
+            "Failed sign-ins from one address within LOGIN_LOCKOUT_MINUTES that block it."),
+    Setting("LOGIN_LOCKOUT_MINUTES", 15, int,
+            "Window for counting failed sign-ins, and how long a lock-out lasts."),
+    Setting("SESSION_IDLE_MINUTES", 30, int,
+            "A staff session unused this long ends (server-side, revocable sessions)."),
+    Setting("SESSION_MAX_HOURS", 12, int,
+            "A staff session ends this long after sign-in whatever its use."),
+    Setting("AUDIT_RETENTION_DAYS", 184, int,
+            "Audit entries younger than this are never purged; at least 184 days "
+            "(网络安全法 Art. 21: 不少于六个月)."),
+    Setting("AUTOSAVE_SECONDS", 30, int,
+            "How often the document editor autosaves a draft while it changes (0: never)."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -143,6 +165,16 @@ def load_settings(
         raise ConfigError("OPENGOV_PAGE_SIZE: must be between 1 and 100")
     if values["MAX_UPLOAD_MB"] < 1:
         raise ConfigError("OPENGOV_MAX_UPLOAD_MB: must be at least 1")
+    if values["PASSWORD_MIN_LENGTH"] < 8:
+        raise ConfigError("OPENGOV_PASSWORD_MIN_LENGTH: must be at least 8")
+    if not 0 <= values["PASSWORD_MIN_CLASSES"] <= 4:
+        raise ConfigError("OPENGOV_PASSWORD_MIN_CLASSES: must be between 0 and 4")
+    for name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_LOCKOUT_MINUTES",
+                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    if values["AUDIT_RETENTION_DAYS"] < 184:
+        raise ConfigError("OPENGOV_AUDIT_RETENTION_DAYS: must be at least 184 (网络安全法第二十一条)")
     return values
 
 

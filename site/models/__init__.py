@@ -23,6 +23,18 @@ __all__ += ["User"]
 from opengov.site.models.search import SearchOutbox  # noqa: E402
 
 __all__ += ["SearchOutbox"]
+from opengov.site.models.staff import (  # noqa: E402
+    AuditEntry,
+    DocumentAutosave,
+    DocumentVersion,
+    DocumentWorkflow,
+    LoginFailure,
+    StaffSession,
+    WorkflowEvent,
+)
+
+__all__ += ["AuditEntry", "DocumentAutosave", "DocumentVersion", "DocumentWorkflow",
+            "LoginFailure", "StaffSession", "WorkflowEvent"]
 from opengov.site.models.annual_report import AnnualReport, ReviewCase  # noqa: E402
 
 __all__ += ["AnnualReport", "ReviewCase"]

@@ -12,4 +12,10 @@ bp = Blueprint("public", __name__)
 DOCUMENT_ID = "<int(max=2147483647):document_id>"
 ATTACHMENT_ID = "<int(max=2147483647):attachment_id>"
 
-from opengov.site.views.public import display, documents, feeds, pages  # noqa: E402, F401
+from opengov.site.views.public import (  # noqa: E402, F401
+    attachment_files,
+    display,
+    documents,
+    feeds,
+    pages,
+)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from opengov.site.db import get_session
@@ -13,6 +11,7 @@ from opengov.site.domain.listing import DocumentFilters, parse_listing
 from opengov.site.models import Category, Document
 from opengov.site.services import public_catalog as catalog
 from opengov.site.views.public import ATTACHMENT_ID, DOCUMENT_ID, bp
+from opengov.site.views.public.attachment_files import send_attachment
 
 
 def _column_or_404(slug: str) -> Category:
@@ -91,16 +90,8 @@ def document_print(document_id: int) -> str:
 
 @bp.get(f"/documents/{DOCUMENT_ID}/attachments/{ATTACHMENT_ID}")
 def attachment(document_id: int, attachment_id: int) -> ResponseReturnValue:
-    """The stored file under its original (Chinese) name; Werkzeug writes the RFC 5987
-    ``filename*=UTF-8''…`` form beside an ASCII fallback."""
+    """Download (条例 Art. 24) of an attachment of a public document."""
     found = catalog.get_public_attachment(get_session(), document_id, attachment_id)
     if found is None:
         abort(404)
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    # send_from_directory refuses names that escape the folder and 404s missing files.
-    response = send_from_directory(upload_dir, found.stored_name, as_attachment=True,
-                                   download_name=found.original_name,
-                                   mimetype=found.content_type or None)
-    # An uploaded file must never be sniffed into HTML or script by the browser.
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_attachment(found, inline=False)

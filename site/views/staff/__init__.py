@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from opengov.site.domain.roles import Role
+from opengov.site.domain.roles import ROLE_LABELS, Role
+from opengov.site.domain.workflow import STATUS_LABELS
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -24,7 +25,7 @@ REQUIRED_ROLES: dict[str, frozenset[Role]] = {}
 #: endpoints open without signing in.
 PUBLIC_ENDPOINTS = {"staff.login"}
 #: endpoints open to every signed-in person whatever their roles.
-ANY_STAFF_ENDPOINTS = {"staff.logout", "staff.dashboard"}
+ANY_STAFF_ENDPOINTS = {"staff.logout", "staff.dashboard", "staff.change_password"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,4 +59,57 @@ def guard() -> ResponseReturnValue | None:
     return None
 
 
-from opengov.site.views.staff import session_views  # noqa: E402, F401
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Staff pages hold unpublished and personal data: never cache them, never frame them."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def can_access(endpoint: str) -> bool:
+    """Whether the signed-in person may open ``endpoint`` (for navigation links)."""
+    if endpoint in PUBLIC_ENDPOINTS or endpoint in ANY_STAFF_ENDPOINTS:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    needed = REQUIRED_ROLES.get(endpoint, frozenset({Role.ADMIN}))
+    return bool(current_user.user.has_role(*needed))
+
+
+#: Navigation of the back office: (endpoint, label). Shown to those who may open it.
+NAV: list[tuple[str, str]] = [
+    ("staff.dashboard", "工作台"),
+    ("staff.documents", "文件"),
+    ("staff.review_queue", "待审核"),
+    ("staff.users", "账户与角色"),
+    ("staff.audit_log", "审计日志"),
+    ("staff.agencies", "指南与联系方式"),
+    ("staff.categories", "栏目说明"),
+]
+
+
+def nav_links() -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) of the navigation entries the signed-in person may open."""
+    links = []
+    for endpoint, label in NAV:
+        if endpoint in current_app.view_functions and can_access(endpoint):
+            links.append((endpoint, url_for(endpoint), label))
+    return links
+
+
+@bp.app_context_processor
+def staff_helpers() -> dict[str, Any]:
+    return {"staff_can": can_access, "staff_nav": nav_links, "role_labels": ROLE_LABELS,
+            "status_labels": STATUS_LABELS}
+
+
+from opengov.site.views.staff import (  # noqa: E402, F401
+    accounts,
+    attachment_views,
+    audit_views,
+    documents,
+    session_views,
+    site_content,
+)
