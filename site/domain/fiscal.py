@@ -597,3 +597,68 @@ def timeliness(approved_on: dt.date | None, published_on: dt.date | None,
     if published_on is not None:
         return Timeliness.LATE if is_late(approved_on, published_on) else Timeliness.ON_TIME
     return Timeliness.OVERDUE if today > publication_due(approved_on) else Timeliness.PENDING
+
+
+# --- a whole disclosure --------------------------------------------------------------------
+
+
+@dataclass
+class SangongEntry:
+    """One 三公 line as read: this year's and last year's figure and the explanation."""
+
+    item: SangongItem
+    amount: Decimal | None
+    prior: Decimal | None = None
+    explanation: str = ""
+    line: int | None = None
+
+
+@dataclass
+class DisclosureData:
+    """A department's 预算/决算 as read from a file or content, before it is saved."""
+
+    year: int
+    stage: Stage
+    approved_on: dt.date | None = None
+    published_on: dt.date | None = None
+    narrative: str = ""
+    tables: dict[int, list[Row]] = field(default_factory=dict)
+    sangong: dict[SangongItem, SangongEntry] = field(default_factory=dict)
+
+    def figures(self, prior: bool = False) -> SangongFigures:
+        return SangongFigures({item: (entry.prior if prior else entry.amount)
+                               for item, entry in self.sangong.items()})
+
+
+def _total_row(rows: Sequence[Row]) -> Row | None:
+    return next((row for row in rows if row.is_total), None)
+
+
+def validate_disclosure(data: DisclosureData) -> list[Problem]:
+    """Every problem of a disclosure, each naming its table: the checks of each table, the
+    三公 lines of both years, the dates, and 基本支出 agreeing between tables 5 and 6."""
+    problems: list[Problem] = []
+    if data.approved_on and data.published_on and data.published_on < data.approved_on:
+        problems.append(Problem("发布日期早于批复日期"))
+    for number, rows in sorted(data.tables.items()):
+        spec = SPECS_BY_NUMBER[number]
+        title = spec.title(data.stage)
+        problems.extend(Problem(p.message, p.line, title) for p in check_rows(spec, rows))
+    sangong_title = SPECS_BY_NUMBER[7].title(data.stage)
+    for entry in data.sangong.values():
+        for label, amount in (("本年", entry.amount), ("上年", entry.prior)):
+            if amount is not None and amount < 0:
+                problems.append(Problem(f"{entry.item}（{label}）为负数（{amount}），不能为负",
+                                        entry.line, sangong_title))
+    spending, basic = data.tables.get(5), data.tables.get(6)
+    if spending and basic and not problems:
+        spending_total, basic_total = _total_row(spending), _total_row(basic)
+        if spending_total is not None and basic_total is not None:
+            left = spending_total.amounts[1] or ZERO
+            right = basic_total.amounts[0] or ZERO
+            if left != right:
+                problems.append(Problem(
+                    f"{SPECS_BY_NUMBER[5].title(data.stage)}的基本支出合计{format_amount(left)}与"
+                    f"{SPECS_BY_NUMBER[6].title(data.stage)}的合计{format_amount(right)}不一致",
+                    basic_total.line, SPECS_BY_NUMBER[6].title(data.stage)))
+    return problems

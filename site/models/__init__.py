@@ -23,3 +23,12 @@ __all__ += ["User"]
 from opengov.site.models.search import SearchOutbox  # noqa: E402
 
 __all__ += ["SearchOutbox"]
+from opengov.site.models.fiscal import (  # noqa: E402
+    FiscalDisclosure,
+    FiscalRow,
+    FiscalTable,
+    SangongLine,
+    SangongReference,
+)
+
+__all__ += ["FiscalDisclosure", "FiscalRow", "FiscalTable", "SangongLine", "SangongReference"]

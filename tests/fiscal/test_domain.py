@@ -15,8 +15,10 @@ from opengov.site.domain.fiscal import (
     AmountError,
     Change,
     Classification,
+    DisclosureData,
     Level,
     Row,
+    SangongEntry,
     SangongFigures,
     SangongItem,
     Stage,
@@ -40,6 +42,7 @@ from opengov.site.domain.fiscal import (
     subject_name,
     timeliness,
     to_wan,
+    validate_disclosure,
     year_on_year,
 )
 
@@ -440,3 +443,51 @@ def test_timeliness_states() -> None:
     assert timeliness(APPROVED, dt.date(2025, 3, 3), today) is Timeliness.LATE
     assert timeliness(APPROVED, None, dt.date(2025, 3, 2)) is Timeliness.PENDING
     assert timeliness(APPROVED, None, dt.date(2025, 3, 3)) is Timeliness.OVERDUE
+
+
+# --- a whole disclosure ---------------------------------------------------------------------
+
+def disclosure(**changes: object) -> DisclosureData:
+    data = DisclosureData(year=2025, stage=Stage.BUDGET, approved_on=dt.date(2025, 2, 10),
+                          published_on=dt.date(2025, 2, 20))
+    data.tables[5] = list(GOOD_SPENDING)
+    data.tables[6] = [row("", "合计", "100.00", "90.00", "10.00"),
+                      row("301", "工资福利支出", "90.00", "90.00", None),
+                      row("302", "商品和服务支出", "10.00", None, "10.00")]
+    data.sangong = {SangongItem.RECEPTION: SangongEntry(SangongItem.RECEPTION, D("1.00"),
+                                                        D("0.50"), line=4)}
+    for name, value in changes.items():
+        setattr(data, name, value)
+    return data
+
+
+def test_valid_disclosure() -> None:
+    data = disclosure()
+    assert validate_disclosure(data) == []
+    assert data.figures().total == D("1.00")
+    assert data.figures(prior=True).total == D("0.50")
+
+
+def test_disclosure_problems_name_their_table() -> None:
+    data = disclosure()
+    data.tables[5][3] = row("2010601", "行政运行", "81.00", "81.00", None, line=7)
+    problems = validate_disclosure(data)
+    assert str(problems[0]).startswith("【一般公共预算支出表】第6行：")
+
+
+def test_basic_spending_must_agree_between_tables_5_and_6() -> None:
+    data = disclosure()
+    data.tables[6] = [row("", "合计", "90.00", "90.00", None, line=3),
+                      row("301", "工资福利支出", "90.00", "90.00", None)]
+    problems = validate_disclosure(data)
+    assert len(problems) == 1
+    assert "基本支出合计100.00与一般公共预算基本支出表的合计90.00不一致" in problems[0].message
+
+
+def test_negative_sangong_and_dates() -> None:
+    data = disclosure(published_on=dt.date(2025, 2, 1))
+    data.sangong[SangongItem.OUTBOUND] = SangongEntry(SangongItem.OUTBOUND, D("1"), D("-2"),
+                                                      line=3)
+    messages = [str(p) for p in validate_disclosure(data)]
+    assert "发布日期早于批复日期" in messages
+    assert "【一般公共预算“三公”经费支出表】第3行：因公出国（境）费（上年）为负数（-2），不能为负" in messages
