@@ -320,11 +320,11 @@ def check_rows(spec: TableSpec, rows: Sequence[Row]) -> list[Problem]:
         return _check_overview(rows)
     classification = spec.classification
     assert classification is not None, "三公 lines are checked by check_sangong"
-    return _check_coded(classification, rows, width)
+    return _check_coded(classification, rows, spec.columns)
 
 
 def _check_coded(classification: Classification, rows: Sequence[Row],
-                 width: int) -> list[Problem]:
+                 columns: Sequence[str]) -> list[Problem]:
     problems: list[Problem] = []
     by_code: dict[str, Row] = {}
     deepest = DEEPEST_LEVEL[classification]
@@ -363,22 +363,22 @@ def _check_coded(classification: Classification, rows: Sequence[Row],
             tops.append(row)
     for code, kids in children.items():
         parent_row = by_code[code]
-        for column in range(width):
+        for column, label in enumerate(columns):
             expected = total(kid.amounts[column] for kid in kids)
             actual = parent_row.amounts[column] or ZERO
             if actual != expected:
                 kid_level = LEVEL_LABELS[subject_level(kids[0].code)]
                 problems.append(Problem(
-                    f"{_describe(parent_row)}的第{column + 1}个金额为{format_amount(actual)}，"
+                    f"{_describe(parent_row)}的“{label}”为{format_amount(actual)}，"
                     f"但其下各{kid_level}之和为{format_amount(expected)}", parent_row.line))
     for row in rows:
         if row.is_total:
-            for column in range(width):
+            for column, label in enumerate(columns):
                 expected = total(top.amounts[column] for top in tops)
                 actual = row.amounts[column] or ZERO
                 if actual != expected:
                     problems.append(Problem(
-                        f"{row.name}的第{column + 1}个金额为{format_amount(actual)}，"
+                        f"{row.name}的“{label}”为{format_amount(actual)}，"
                         f"但各科目之和为{format_amount(expected)}", row.line))
     return problems
 

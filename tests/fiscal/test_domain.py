@@ -212,7 +212,7 @@ def test_children_must_sum_to_parent() -> None:
     rows[3] = row("2010601", "行政运行", "81.00", "81.00", None, line=7)
     problems = check_rows(SPENDING, rows)
     assert [p.line for p in problems] == [6, 6]  # 合计 and 基本支出 columns of 20106
-    assert "20106 财政事务的第1个金额为120.00，但其下各项之和为121.00" in problems[0].message
+    assert "20106 财政事务的“合计”为120.00，但其下各项之和为121.00" in problems[0].message
     assert str(problems[0]).startswith("第6行：")
 
 
@@ -222,7 +222,7 @@ def test_sections_must_sum_to_class() -> None:
     problems = check_rows(SPENDING, rows)
     messages = [p.message for p in problems]
     assert any("其下各款之和为120.00" in m for m in messages)
-    assert any("合计的第1个金额为150.00，但各科目之和为155.00" in m for m in messages)
+    assert any("合计的“合计”为150.00，但各科目之和为155.00" in m for m in messages)
 
 
 def test_total_row_must_match_classes() -> None:
