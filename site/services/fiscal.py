@@ -31,6 +31,7 @@ from opengov.site.models import (
     FiscalRow,
     FiscalTable,
     SangongLine,
+    SangongReference,
 )
 from opengov.site.services.catalog import category_by_slug, issue_index_no
 from opengov.site.services.fiscal_tables import disclosure_markdown
@@ -238,3 +239,12 @@ def overview(session: Session, year: int, today: dt.date) -> list[OverviewEntry]
             stages.append(StageStatus(stage, disclosure, state, days, published_on is not None))
         entries.append(OverviewEntry(agency, stages))
     return entries
+
+
+def sangong_references(session: Session, *, years: list[int] | None = None) -> list[SangongReference]:
+    """Real published 三公 figures, by entity then year."""
+    query = select(SangongReference).order_by(SangongReference.scope, SangongReference.entity,
+                                              SangongReference.year, SangongReference.stage_label)
+    if years:
+        query = query.where(SangongReference.year.in_(years))
+    return list(session.scalars(query))

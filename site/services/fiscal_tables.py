@@ -36,6 +36,8 @@ class TableData:
     unit: str = "万元"
     notes: list[str] = field(default_factory=list)
     levels: list[int] = field(default_factory=list)
+    #: The column that names each row (a row header for screen readers).
+    row_header: int = 0
 
     def level(self, index: int) -> int:
         return self.levels[index] if index < len(self.levels) else 0
@@ -71,10 +73,10 @@ def disclosure_table(disclosure: FiscalDisclosure, number: int) -> TableData | N
     if spec.kind is TableKind.OVERVIEW:
         return TableData(title, ["收支", "项目", *stored.columns],
                          [[row.side, row.name, *row.amounts] for row in stored.rows],
-                         filename, levels=[0 for _ in stored.rows])
+                         filename, levels=[0 for _ in stored.rows], row_header=1)
     return TableData(title, ["科目编码", "科目名称", *stored.columns],
                      [[row.code, row.name, *row.amounts] for row in stored.rows],
-                     filename, levels=[row.level for row in stored.rows])
+                     filename, levels=[row.level for row in stored.rows], row_header=1)
 
 
 def sangong_table(disclosure: FiscalDisclosure) -> TableData:
