@@ -62,3 +62,8 @@ def db_revision(message: str) -> None:
     from opengov.site import migrate
 
     migrate.autogenerate(get_database().engine, message)
+
+
+from opengov.site.commands.fiscal import import_fiscal_command  # noqa: E402
+
+main.add_command(import_fiscal_command)

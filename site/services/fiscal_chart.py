@@ -26,7 +26,9 @@ LABEL_WIDTH = 250
 VALUE_WIDTH = 110
 BAR_HEIGHT = 20
 ROW_GAP = 10
-LEGEND_HEIGHT = 56
+LEGEND_COLUMNS = 2
+LEGEND_ROW = 22
+LEGEND_HEIGHT = LEGEND_ROW * ((len(SERIES) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS) + 12
 
 
 @dataclass
@@ -58,9 +60,9 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
            f'<title id="{ident}-title">{escape(title)}</title>',
            f'<desc id="{ident}-desc">{escape(description)}</desc>']
     for index, (name, colour) in enumerate(SERIES):
-        row, column = divmod(index, 3)
-        x = column * 250
-        y = 6 + row * 22
+        row, column = divmod(index, LEGEND_COLUMNS)
+        x = column * 380
+        y = 6 + row * LEGEND_ROW
         out.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>'
                    f'<text x="{x + 20}" y="{y + 12}" font-size="13">{escape(name)}</text>')
     for row_index, bar in enumerate(drawn):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
 from markupsafe import Markup
@@ -41,6 +41,12 @@ def fiscal_cell(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:f}"
     return str(value)
+
+
+@bp.app_template_filter("url_host")
+def url_host(value: str) -> str:
+    """The host of a source URL, as the readable text of its link."""
+    return urlsplit(value).netloc or value
 
 
 @bp.app_template_test("fiscal_number")

@@ -1,0 +1,1 @@
+"""CLI commands of each area, registered on ``opengov`` in cli.py."""
