@@ -268,3 +268,24 @@ def test_published_document_is_in_the_fiscal_column(app: Flask) -> None:
         document = disclosure.document
         assert document is not None
         assert json.dumps(document.body, ensure_ascii=False).count("住房公积金") == 1
+
+
+def test_preview_warns_of_late_publication_and_narrative_mismatch(
+        client: FlaskClient, editor: int) -> None:
+    sheet = ("三公经费", [
+        ["一般公共预算“三公”经费支出表"],
+        ["项目", "本年", "上年", "说明"],
+        ["公务接待费", 1, 0.5, "比上年增加0.6万元"],
+    ])
+    response = client.post("/staff/fiscal/import",
+                           data=upload_form(editor, xlsx(sheet), published_on="2025-03-03"),
+                           content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "发布日期在批复后第21天，超过《预算法》第十四条规定的二十日" in page
+    assert "公务接待费：说明称增加0.6万元，按数据应为比上年增加0.50万元，增长100.0%" in page
+    assert "确认保存并发布" in page  # a warning does not stop saving
+    client.post(response.headers["Location"])
+    assert "逾期公开" in client.get(BASE).get_data(as_text=True)
+    listing = client.get("/staff/fiscal/").get_data(as_text=True)
+    assert "示例市财政局" in listing
+    assert BASE in listing

@@ -12,7 +12,13 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from opengov.site.db import get_session
-from opengov.site.domain.fiscal import SangongFigures, SangongItem, Stage
+from opengov.site.domain.fiscal import (
+    SangongFigures,
+    SangongItem,
+    Stage,
+    days_after_approval,
+    timeliness,
+)
 from opengov.site.models import Agency, Attachment, FiscalDisclosure, SangongReference
 from opengov.site.services import fiscal_export
 from opengov.site.services.fiscal import (
@@ -114,9 +120,12 @@ def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
                               _today())
     # stacked_bars escapes every text it writes, so its SVG is safe to mark up.
     chart = Markup(_disclosure_chart(disclosure))  # noqa: S704
+    status = timeliness(disclosure.approved_on, disclosure.published_on, _today())
+    days = (days_after_approval(disclosure.approved_on, disclosure.published_on)
+            if disclosure.approved_on and disclosure.published_on else None)
     return render_template("public/fiscal/disclosure.html", disclosure=disclosure,
                            tables=disclosure_tables(disclosure), other=other, chart=chart,
-                           download_url=table_download_url)
+                           download_url=table_download_url, timeliness=status, days=days)
 
 
 def _disclosure_chart(disclosure: FiscalDisclosure) -> str:

@@ -16,7 +16,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from opengov.site.db import get_session
-from opengov.site.domain.fiscal import SPECS_BY_NUMBER, DisclosureData, Stage, subject_level
+from opengov.site.domain.fiscal import (
+    SPECS_BY_NUMBER,
+    DisclosureData,
+    Stage,
+    check_narrative,
+    days_after_approval,
+    is_late,
+    subject_level,
+    year_on_year,
+)
 from opengov.site.domain.roles import Role
 from opengov.site.models import (
     Agency,
@@ -150,7 +159,24 @@ def fiscal_preview(token: str) -> ResponseReturnValue:
     preview = FiscalDisclosure(agency=agency, year=pending.year, stage=Stage(pending.stage))
     tables = _preview_tables(preview, result) if not result.problems else []
     return render_template("staff/fiscal/preview.html", pending=pending, agency=agency,
-                           result=result, tables=tables, form=FlaskForm(), token=token)
+                           result=result, tables=tables, form=FlaskForm(), token=token,
+                           warnings=_warnings(result.data))
+
+
+def _warnings(data: DisclosureData) -> list[str]:
+    """What does not stop saving but deserves a second look: a late publication date
+    (预算法 Art. 14) and explanations whose figures disagree with the table."""
+    warnings = []
+    if data.approved_on and data.published_on and is_late(data.approved_on, data.published_on):
+        days = days_after_approval(data.approved_on, data.published_on)
+        warnings.append(f"发布日期在批复后第{days}天，超过《预算法》第十四条规定的二十日，"
+                        "将在公开情况中标为“逾期公开”。")
+    for item, entry in data.sangong.items():
+        change = year_on_year(entry.amount, entry.prior)
+        if change is not None and entry.explanation:
+            warnings.extend(f"{item}：{message}"
+                            for message in check_narrative(entry.explanation, change))
+    return warnings
 
 
 def _preview_tables(preview: FiscalDisclosure, result: ImportResult) -> list[TableData]:
