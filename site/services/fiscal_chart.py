@@ -24,6 +24,7 @@ COLOURS = dict(SERIES)
 WIDTH = 760
 LABEL_WIDTH = 250
 VALUE_WIDTH = 110
+PLOT_WIDTH = WIDTH - LABEL_WIDTH - VALUE_WIDTH
 BAR_HEIGHT = 20
 ROW_GAP = 10
 LEGEND_COLUMNS = 2
@@ -52,7 +53,7 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
     very different units or scales; otherwise lengths are proportional to amounts."""
     drawn = [bar for bar in bars if bar.total > 0]
     height = LEGEND_HEIGHT + len(drawn) * (BAR_HEIGHT + ROW_GAP) + 10
-    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    plot = PLOT_WIDTH
     largest = max((bar.total for bar in drawn), default=ZERO)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fiscal-chart" role="img" '
            f'viewBox="0 0 {WIDTH} {height}" width="100%" '
