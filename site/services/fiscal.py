@@ -34,7 +34,7 @@ from opengov.site.models import (
     SangongReference,
 )
 from opengov.site.services.catalog import category_by_slug, issue_index_no
-from opengov.site.services.fiscal_tables import disclosure_markdown
+from opengov.site.services.fiscal_tables import TableData, disclosure_markdown, disclosure_tables
 from opengov.site.services.search_outbox import enqueue
 
 #: The column (栏目) fiscal documents are filed in (catalog.COLUMNS, 条例 Art. 20 (七)).
@@ -80,15 +80,7 @@ def save_disclosure(session: Session, agency: Agency, data: DisclosureData, *,
     disclosure.tables.clear()
     disclosure.sangong_lines.clear()
     session.flush()
-    for number, rows in sorted(data.tables.items()):
-        spec = SPECS_BY_NUMBER[number]
-        table = FiscalTable(number=number, title=spec.title(data.stage),
-                            columns=list(spec.columns))
-        for position, row in enumerate(rows):
-            level = int(subject_level(row.code)) if row.code else 0
-            table.rows.append(FiscalRow(position=position, code=row.code, name=row.name,
-                                        level=level, side=row.side, amounts=list(row.amounts)))
-        disclosure.tables.append(table)
+    disclosure.tables.extend(_tables(data))
     previous = find_disclosure(session, agency, data.year - 1, data.stage)
     previous_lines = {line.item: line.amount for line in previous.sangong_lines} if previous else {}
     for item, entry in data.sangong.items():
@@ -100,6 +92,20 @@ def save_disclosure(session: Session, agency: Agency, data: DisclosureData, *,
     if disclosure.published_on is not None:
         sync_document(session, disclosure)
     return disclosure
+
+
+def _tables(data: DisclosureData) -> list[FiscalTable]:
+    tables = []
+    for number, rows in sorted(data.tables.items()):
+        spec = SPECS_BY_NUMBER[number]
+        table = FiscalTable(number=number, title=spec.title(data.stage),
+                            columns=list(spec.columns))
+        table.rows = [FiscalRow(position=position, code=row.code, name=row.name,
+                                level=int(subject_level(row.code)) if row.code else 0,
+                                side=row.side, amounts=list(row.amounts))
+                      for position, row in enumerate(rows)]
+        tables.append(table)
+    return tables
 
 
 def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
@@ -157,6 +163,31 @@ def attach_original(session: Session, disclosure: FiscalDisclosure, upload_dir: 
     session.flush()
     enqueue(session, disclosure.document.id)
     return attachment
+
+
+CONTENT_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 ".csv": "text/csv"}
+
+
+def save_uploaded(session: Session, agency: Agency, data: DisclosureData, *, upload_dir: Path,
+                  filename: str, content: bytes) -> FiscalDisclosure:
+    """Save a previewed upload and keep the spreadsheet it came from."""
+    disclosure = save_disclosure(session, agency, data)
+    content_type = CONTENT_TYPES.get(Path(filename).suffix.lower(), "application/octet-stream")
+    attach_original(session, disclosure, upload_dir, filename, content, content_type)
+    return disclosure
+
+
+def preview_tables(agency: Agency, data: DisclosureData) -> list[TableData]:
+    """The tables exactly as the public page will show them, built from transient objects
+    that never join the session."""
+    preview = FiscalDisclosure(agency=agency, year=data.year, stage=data.stage)
+    preview.tables.extend(_tables(data))
+    for item, entry in data.sangong.items():
+        preview.sangong_lines.append(SangongLine(item=item, amount=entry.amount,
+                                                 prior_amount=entry.prior,
+                                                 explanation=entry.explanation))
+    return [table for _, table in disclosure_tables(preview)]
 
 
 # --- queries --------------------------------------------------------------------------------

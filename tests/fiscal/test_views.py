@@ -289,3 +289,15 @@ def test_preview_warns_of_late_publication_and_narrative_mismatch(
     listing = client.get("/staff/fiscal/").get_data(as_text=True)
     assert "示例市财政局" in listing
     assert BASE in listing
+
+
+def test_client_path_in_file_name_is_dropped(client: FlaskClient, editor: int, app: Flask) -> None:
+    form = upload_form(editor, good_workbook())
+    form["file"] = (io.BytesIO(good_workbook()), "/home/财务/报表/2025年预算.xlsx")
+    preview_url = client.post("/staff/fiscal/import", data=form,
+                              content_type="multipart/form-data").headers["Location"]
+    assert client.post(preview_url).status_code == 302
+    with app.app_context():
+        document = get_session().query(FiscalDisclosure).one().document
+        assert document is not None
+        assert document.attachments[0].original_name == "2025年预算.xlsx"

@@ -23,21 +23,16 @@ from opengov.site.domain.fiscal import (
     check_narrative,
     days_after_approval,
     is_late,
-    subject_level,
     year_on_year,
 )
 from opengov.site.domain.roles import Role
 from opengov.site.models import (
     Agency,
     FiscalDisclosure,
-    FiscalRow,
-    FiscalTable,
-    SangongLine,
     User,
 )
-from opengov.site.services.fiscal import FiscalDataError, attach_original, save_disclosure
+from opengov.site.services.fiscal import preview_tables, save_uploaded
 from opengov.site.services.fiscal_import import ImportResult, read_disclosure
-from opengov.site.services.fiscal_tables import TableData, disclosure_tables
 from opengov.site.services.fiscal_uploads import (
     PendingUpload,
     discard_pending,
@@ -45,9 +40,6 @@ from opengov.site.services.fiscal_uploads import (
     save_pending,
 )
 from opengov.site.views.staff import staff_route
-
-CONTENT_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 ".csv": "text/csv"}
 
 
 class FiscalUploadForm(FlaskForm):  # type: ignore[misc]
@@ -88,6 +80,12 @@ def _allowed_agencies() -> list[Agency]:
     return list(get_session().scalars(query))
 
 
+def _client_name(filename: str | None) -> str:
+    """The file's own name: some browsers send the full client path."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or "upload"
+
+
 def _pending_folder() -> Path:
     return Path(current_app.instance_path) / "fiscal-imports"
 
@@ -121,7 +119,7 @@ def fiscal_upload() -> ResponseReturnValue:
             user_id=_user().id, agency_id=form.agency_id.data, year=form.year.data,
             stage=form.stage.data, approved_on=form.approved_on.data.isoformat(),
             published_on=form.published_on.data.isoformat(), narrative=form.narrative.data or "",
-            filename=upload.filename or "upload", table_number=form.table_number.data or None)
+            filename=_client_name(upload.filename), table_number=form.table_number.data or None)
         token = save_pending(_pending_folder(), pending, upload.read())
         return redirect(url_for("staff.fiscal_preview", token=token))
     if not form.is_submitted():
@@ -142,22 +140,15 @@ def fiscal_preview(token: str) -> ResponseReturnValue:
     result = _parse(pending, content)
     if FlaskForm().validate_on_submit() and not result.problems:
         session = get_session()
-        try:
-            disclosure = save_disclosure(session, agency, result.data)
-        except FiscalDataError as exc:  # pragma: no cover - the preview checked the same data
-            result.problems = exc.problems
-        else:
-            suffix = Path(pending.filename).suffix.lower()
-            attach_original(session, disclosure, Path(current_app.config["UPLOAD_DIR"]),
-                            pending.filename, content,
-                            CONTENT_TYPES.get(suffix, "application/octet-stream"))
-            session.commit()
-            discard_pending(_pending_folder(), token)
-            flash(f"已保存并发布：{disclosure.title}。", "info")
-            return redirect(url_for("public.fiscal_disclosure", agency=agency.code,
-                                    year=disclosure.year, stage=disclosure.stage.slug))
-    preview = FiscalDisclosure(agency=agency, year=pending.year, stage=Stage(pending.stage))
-    tables = _preview_tables(preview, result) if not result.problems else []
+        disclosure = save_uploaded(session, agency, result.data,
+                                   upload_dir=Path(current_app.config["UPLOAD_DIR"]),
+                                   filename=pending.filename, content=content)
+        session.commit()
+        discard_pending(_pending_folder(), token)
+        flash(f"已保存并发布：{disclosure.title}。", "info")
+        return redirect(url_for("public.fiscal_disclosure", agency=agency.code,
+                                year=disclosure.year, stage=disclosure.stage.slug))
+    tables = preview_tables(agency, result.data) if not result.problems else []
     return render_template("staff/fiscal/preview.html", pending=pending, agency=agency,
                            result=result, tables=tables, form=FlaskForm(), token=token,
                            warnings=_warnings(result.data))
@@ -179,22 +170,3 @@ def _warnings(data: DisclosureData) -> list[str]:
     return warnings
 
 
-def _preview_tables(preview: FiscalDisclosure, result: ImportResult) -> list[TableData]:
-    """The tables exactly as the public page will show them, built without saving."""
-    for number, rows in sorted(result.data.tables.items()):
-        spec = SPECS_BY_NUMBER[number]
-        table = FiscalTable(number=number, title=spec.title(preview.stage),
-                            columns=list(spec.columns))
-        table.rows = [FiscalRow(position=i, code=row.code, name=row.name,
-                                level=int(subject_level(row.code)) if row.code else 0, side=row.side,
-                                amounts=list(row.amounts)) for i, row in enumerate(rows)]
-        preview.tables.append(table)
-    for item, entry in result.data.sangong.items():
-        preview.sangong_lines.append(SangongLine(item=item, amount=entry.amount,
-                                                 prior_amount=entry.prior,
-                                                 explanation=entry.explanation))
-    tables = [table for _, table in disclosure_tables(preview)]
-    session = get_session()
-    if preview in session:  # the transient preview must never reach the database
-        session.expunge(preview)
-    return tables
