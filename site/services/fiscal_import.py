@@ -178,6 +178,35 @@ def _find_header(grid: Grid) -> int | None:
 _CODE_IN_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(.+)$")
 
 
+def _split_columns(cells: list[str]) -> list[int]:
+    """Positions of separate 类 | 款 (| 项) code columns, or [] when the code is one column."""
+    found = [cells.index(word) for word in ("类", "款", "项") if word in cells]
+    return found if len(found) >= 2 else []
+
+
+class _SplitCodes:
+    """Codes from 类 | 款 | 项 columns. Many tables write the 类 only on its own row and the
+    款 only on its row, leaving them blank below: those are carried down."""
+
+    def __init__(self) -> None:
+        self.class_part = ""
+        self.section_part = ""
+
+    def read(self, cells: list[object]) -> str:
+        parts = [normalise_code(cell) for cell in cells] + [""]
+        class_part, section_part, item_part = parts[0], parts[1], parts[2]
+        if not (class_part + section_part + item_part).isdigit():
+            return join_code(class_part, section_part, item_part)
+        if not class_part:
+            class_part = self.class_part
+        if not section_part and item_part:
+            section_part = self.section_part
+        code = join_code(class_part, section_part, item_part)
+        self.class_part = code[:3]
+        self.section_part = code[3:5]
+        return code
+
+
 class _SheetReader:
     """Reads rows below a header; collects problems with spreadsheet line numbers."""
 
@@ -216,7 +245,13 @@ class _SheetReader:
 
     def coded(self, spec: TableSpec) -> list[Row]:
         header = self.header
-        split = [header.index(word) for word in ("类", "款", "项") if word in header]
+        body_start = self.header_at + 1
+        split = _split_columns(header)
+        if not split and body_start < len(self.grid):
+            # 科目编码 merged over a second header line 类 | 款 | 项.
+            split = _split_columns([fold(_text(cell)) for cell in self.grid[body_start]])
+            if split:
+                body_start += 1
         code_col = next((i for i, cell in enumerate(header)
                          if cell.startswith(("科目编码", "功能分类科目编码", "经济分类科目编码"))
                          or cell in {"编码", "科目代码"}), None)
@@ -235,18 +270,18 @@ class _SheetReader:
                          f"{len(amount_cols)}个", self.header_at + 1)
             return []
         rows: list[Row] = []
-        for line, cells in self.body():
-            cells = cells + [None] * (len(header) - len(cells))
-            if len(split) >= 2:
-                parts = [cells[i] for i in split] + [None]
-                code = join_code(parts[0], parts[1], parts[2])
-                code_text = _text(cells[split[0]])
+        codes = _SplitCodes()
+        for line, cells in self.body(body_start):
+            cells = cells + [None] * (max(len(header), name_col + 1) - len(cells))
+            if split:
+                code_text = " ".join(_text(cells[i]) for i in split).strip()
+                code = codes.read([cells[i] for i in split])
             else:
-                code = normalise_code(cells[code_col]) if code_col is not None else ""
                 code_text = _text(cells[code_col]) if code_col is not None else ""
+                code = normalise_code(cells[code_col]) if code_col is not None else ""
             name = _text(cells[name_col])
             if not code.isdigit():
-                # 合计 is often written in the code column; a sub-header row has no figures.
+                # 合计 is often written in the code column.
                 if "合计" in code_text or "总计" in code_text:
                     name, code = fold(code_text), ""
                 elif not code_text and (match := _CODE_IN_NAME.match(name)):
@@ -259,7 +294,7 @@ class _SheetReader:
                 continue
             if not code and not ("合计" in name or "总计" in name) and all(
                     not _text(value) for value in raw):
-                continue  # a second header line such as 类 | 款 | 项
+                continue  # a caption or sub-header line without figures
             rows.append(Row(name=name, code=code, line=line,
                             amounts=tuple(self.amount(value, line) for value in raw)))
         return rows

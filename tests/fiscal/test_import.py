@@ -223,3 +223,30 @@ def test_downloaded_xlsx_reimports() -> None:
     result = read("t.xlsx", to_xlsx(table))
     assert messages(result) == []
     assert [row.amounts[0] for row in result.data.tables[5]] == [D("3.00"), D("1.00"), D("2.00")]
+
+
+def test_merged_code_header_with_blank_class_and_section_cells() -> None:
+    """科目编码 merged over 类 | 款 | 项 on a second header line; the 类 and 款 are written
+    only on their own rows, as many published tables do."""
+    sheet = ("表3", [
+        ["示例市财政局2025年部门支出总表"],
+        ["单位：万元"],
+        ["科目编码", None, None, "科目名称", "合计", "基本支出", "项目支出"],
+        ["类", "款", "项", None, None, None, None],
+        [None, None, None, "合计", 3, 1, 2],
+        ["201", None, None, "一般公共服务支出", 3, 1, 2],
+        [None, "06", None, "财政事务", 3, 1, 2],
+        [None, None, "01", "行政运行", 1, 1, None],
+        [None, None, "07", "信息化建设", 2, None, 2],
+    ])
+    result = read("a.xlsx", xlsx(sheet))
+    assert messages(result) == []
+    assert [row.code for row in result.data.tables[3]] == ["", "201", "20106", "2010601",
+                                                           "2010607"]
+    assert result.data.tables[3][3].line == 8
+
+
+def test_split_code_that_is_not_a_number() -> None:
+    sheet = ("表3", [["部门支出总表"], ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+                     ["2O1", None, None, "一般公共服务支出", 1, 1, None]])
+    assert messages(read("a.xlsx", xlsx(sheet))) == ["【部门支出总表】第3行：科目编码“2O1”不是数字"]
