@@ -329,7 +329,9 @@ class _SheetReader:
             for side, column, target in (("收入", name_cols[0], income),
                                          ("支出", name_cols[1], spending)):
                 name = _text(cells[column])
-                if name and not name.startswith("单位"):
+                # Skip a second header line (项目 | 预算数) and unit captions.
+                if name and fold(name) not in {"项目", "收入项目", "支出项目"} \
+                        and not name.startswith("单位"):
                     target.append(Row(name=name, side=side, line=line,
                                       amounts=(self.amount(cells[column + 1], line),)))
         return income + spending

@@ -250,3 +250,17 @@ def test_split_code_that_is_not_a_number() -> None:
     sheet = ("表3", [["部门支出总表"], ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
                      ["2O1", None, None, "一般公共服务支出", 1, 1, None]])
     assert messages(read("a.xlsx", xlsx(sheet))) == ["【部门支出总表】第3行：科目编码“2O1”不是数字"]
+
+
+def test_overview_with_two_header_lines() -> None:
+    sheet = ("收支总表", [
+        ["财政拨款收支总表"],
+        ["收入", None, "支出", None],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一般公共预算拨款收入", 10, "一般公共服务支出", 10],
+        ["收入总计", 10, "支出总计", 10],
+    ])
+    result = read("a.xlsx", xlsx(sheet))
+    assert messages(result) == []
+    assert [row.name for row in result.data.tables[4]] == [
+        "一般公共预算拨款收入", "收入总计", "一般公共服务支出", "支出总计"]
