@@ -301,3 +301,13 @@ def test_client_path_in_file_name_is_dropped(client: FlaskClient, editor: int, a
         document = get_session().query(FiscalDisclosure).one().document
         assert document is not None
         assert document.attachments[0].original_name == "2025年预算.xlsx"
+
+
+def test_pages_work_without_any_data(client: FlaskClient) -> None:
+    assert client.get("/fiscal/").status_code == 200
+    page = client.get("/fiscal/sangong").get_data(as_text=True)
+    assert "暂无数据" in page
+    assert "<svg" not in page
+    assert client.get("/fiscal/sangong/departments.csv").data.startswith(b"\xef\xbb\xbf")
+    assert client.get("/api/v1/fiscal/disclosures").get_json() == {"disclosures": []}
+    assert client.get("/fiscal/files/1").status_code == 404
