@@ -190,11 +190,19 @@ def table_markdown(table: TableData) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def public_path(disclosure: FiscalDisclosure) -> str:
+    """The department page of a disclosure (the route ``public.fiscal_disclosure``; a test
+    checks the two agree). Built here because the document body is written outside requests."""
+    return f"/fiscal/{disclosure.agency.code}/{disclosure.year}/{disclosure.stage.slug}/"
+
+
 def disclosure_markdown(disclosure: FiscalDisclosure) -> str:
-    """The searchable body: the 情况说明 followed by every table."""
+    """The searchable body: the 情况说明 followed by every table, with a link to the page
+    where each table downloads as CSV, XLSX and JSON."""
     parts = []
     if disclosure.is_example:
         parts.append("> 示例数据：本页为虚构的演示数据，不是真实财政数据。\n")
+    parts.append(f"各报表可在[预决算公开页面]({public_path(disclosure)})下载 CSV、XLSX 和 JSON 格式。\n")
     if disclosure.narrative.strip():
         parts.append(disclosure.narrative.strip() + "\n")
     parts.append("## 公开报表\n")

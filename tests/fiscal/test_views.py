@@ -311,3 +311,18 @@ def test_pages_work_without_any_data(client: FlaskClient) -> None:
     assert client.get("/fiscal/sangong/departments.csv").data.startswith(b"\xef\xbb\xbf")
     assert client.get("/api/v1/fiscal/disclosures").get_json() == {"disclosures": []}
     assert client.get("/fiscal/files/1").status_code == 404
+
+
+@pytest.mark.usefixtures("published")
+def test_document_body_links_to_the_department_page(app: Flask, client: FlaskClient) -> None:
+    from flask import url_for
+
+    from opengov.site.services.fiscal_tables import public_path
+
+    with app.test_request_context():
+        disclosure = get_session().query(FiscalDisclosure).one()
+        assert public_path(disclosure) == url_for(
+            "public.fiscal_disclosure", agency="czj", year=2025, stage="budget")
+        assert disclosure.document is not None
+        assert f"]({BASE})" in disclosure.document.body
+    assert client.get(BASE).status_code == 200
