@@ -326,3 +326,14 @@ def test_document_body_links_to_the_department_page(app: Flask, client: FlaskCli
         assert disclosure.document is not None
         assert f"]({BASE})" in disclosure.document.body
     assert client.get(BASE).status_code == 200
+
+
+@pytest.mark.usefixtures("published")
+def test_agency_page_lists_years_and_sangong(client: FlaskClient) -> None:
+    page = client.get("/fiscal/czj/").get_data(as_text=True)
+    assert "2025年部门预算" in page
+    assert BASE in page
+    assert '<td class="num">7.00</td>' in page  # the 三公 total
+    assert "sangong/departments.csv?agency=czj" in page
+    assert "尚未公开" in client.get("/fiscal/zjj/").get_data(as_text=True)
+    assert client.get("/fiscal/nobody/").status_code == 404

@@ -105,6 +105,18 @@ def fiscal_index() -> str:
                            references=len(sangong_references(session)))
 
 
+@bp.get("/fiscal/<agency>/")
+def fiscal_agency(agency: str) -> str:
+    """One department's 预决算 over the years, with its 三公经费 side by side."""
+    owner = get_session().scalars(select(Agency).where(Agency.code == agency)).one_or_none()
+    if owner is None:
+        abort(404)
+    disclosures = public_disclosures(get_session(), _today(), agency_codes=[agency])
+    return render_template("public/fiscal/agency.html", agency=owner, disclosures=disclosures,
+                           comparison=comparison_table(
+                               disclosures, example=any(d.is_example for d in disclosures)))
+
+
 def _disclosure_or_404(agency: str, year: int, stage: str) -> FiscalDisclosure:
     disclosure = public_disclosure(get_session(), agency, year, _stage(stage), _today())
     if disclosure is None:
