@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -70,6 +71,7 @@ def test_department_page_shows_tables_narrative_and_chart(client: FlaskClient) -
     page = response.get_data(as_text=True)
     assert "示例市财政局2025年部门预算" in page
     assert "负责全市财政收支管理" in page
+    assert re.search(r"<h3[^>]*>一、部门职责</h3>", page)  # under the page's 情况说明 <h2>
     assert "示例市财政局2025年一般公共预算支出表" in page
     assert '<td class="num">80.00</td>' in page
     assert "“三公”经费合计" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -53,6 +54,13 @@ def fiscal_cell(value: object) -> str:
 def url_host(value: str) -> str:
     """The host of a source URL, as the readable text of its link."""
     return urlsplit(value).netloc or value
+
+
+@bp.app_template_filter("demote_headings")
+def demote_headings(markdown_text: str) -> str:
+    """Markdown headings one level down, so a narrative's ## sits under the page's
+    “情况说明” heading instead of beside it."""
+    return re.sub(r"^(#{1,5})(?=\s)", r"#\1", markdown_text, flags=re.MULTILINE)
 
 
 @bp.app_template_test("fiscal_number")
