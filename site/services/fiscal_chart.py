@@ -18,6 +18,7 @@ SERIES: tuple[tuple[str, str], ...] = (
     (str(SangongItem.VEHICLE_OPERATION), "#009E73"),
     ("公务用车购置及运行费（未分购置、运行）", "#56B4E9"),
     (str(SangongItem.RECEPTION), "#CC79A7"),
+    ("合计中来源未列明分项的部分", "#BBBBBB"),
 )
 COLOURS = dict(SERIES)
 
@@ -29,7 +30,6 @@ BAR_HEIGHT = 20
 ROW_GAP = 10
 LEGEND_COLUMNS = 2
 LEGEND_ROW = 22
-LEGEND_HEIGHT = LEGEND_ROW * ((len(SERIES) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS) + 12
 
 
 @dataclass
@@ -52,7 +52,10 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
     """Horizontal stacked bars. ``share`` draws each bar as 100% (composition), for rows in
     very different units or scales; otherwise lengths are proportional to amounts."""
     drawn = [bar for bar in bars if bar.total > 0]
-    height = LEGEND_HEIGHT + len(drawn) * (BAR_HEIGHT + ROW_GAP) + 10
+    used = {name for bar in drawn for name, _ in bar.parts}
+    legend = [(name, colour) for name, colour in SERIES if name in used]
+    legend_height = LEGEND_ROW * ((len(legend) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS) + 12
+    height = legend_height + len(drawn) * (BAR_HEIGHT + ROW_GAP) + 10
     plot = PLOT_WIDTH
     largest = max((bar.total for bar in drawn), default=ZERO)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fiscal-chart" role="img" '
@@ -60,14 +63,14 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
            f'aria-labelledby="{ident}-title {ident}-desc">',
            f'<title id="{ident}-title">{escape(title)}</title>',
            f'<desc id="{ident}-desc">{escape(description)}</desc>']
-    for index, (name, colour) in enumerate(SERIES):
+    for index, (name, colour) in enumerate(legend):
         row, column = divmod(index, LEGEND_COLUMNS)
         x = column * 380
         y = 6 + row * LEGEND_ROW
         out.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>'
                    f'<text x="{x + 20}" y="{y + 12}" font-size="13">{escape(name)}</text>')
     for row_index, bar in enumerate(drawn):
-        y = LEGEND_HEIGHT + row_index * (BAR_HEIGHT + ROW_GAP)
+        y = legend_height + row_index * (BAR_HEIGHT + ROW_GAP)
         out.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" font-size="13" '
                    f'text-anchor="end">{escape(_shorten(bar.label))}</text>')
         scale = Decimal(plot) / (bar.total if share else largest)
@@ -97,12 +100,19 @@ def _shorten(label: str, limit: int = 18) -> str:
 
 def sangong_parts(outbound: Decimal | None, purchase: Decimal | None,
                   operation: Decimal | None, vehicle: Decimal | None,
-                  reception: Decimal | None) -> list[tuple[str, Decimal]]:
-    """The segments of one bar; a vehicle figure without its split is drawn as one piece."""
+                  reception: Decimal | None, *,
+                  total: Decimal | None = None) -> list[tuple[str, Decimal]]:
+    """The segments of one bar; a vehicle figure without its split is drawn as one piece.
+    With a published ``total`` larger than the items given, the rest is its own grey
+    segment, so a source that lists one item is not drawn as if that item were all."""
     parts: list[tuple[str, Decimal | None]] = [(SERIES[0][0], outbound)]
     if purchase is not None or operation is not None:
         parts += [(SERIES[1][0], purchase), (SERIES[2][0], operation)]
     else:
         parts.append((SERIES[3][0], vehicle))
     parts.append((SERIES[4][0], reception))
-    return [(name, amount) for name, amount in parts if amount is not None]
+    known = [(name, amount) for name, amount in parts if amount is not None]
+    rest = (total or ZERO) - sum((amount for _, amount in known), ZERO)
+    if rest > 0:
+        known.append((SERIES[5][0], rest))
+    return known

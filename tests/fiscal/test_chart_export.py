@@ -102,3 +102,13 @@ def test_xlsx_cells_are_typed_and_never_formulas() -> None:
 def test_json_amounts_are_exact_strings() -> None:
     assert to_json(TABLE)["rows"][0] == {"项目": "=cmd|' /C calc'!A0", "年度": 2025,
                                          "金额": "-1.50"}
+
+
+def test_unlisted_part_of_a_published_total_is_its_own_segment() -> None:
+    # 商务部 2011 决算: total 6083.70万元, only 因公出国（境）费 5761.07 given.
+    parts = sangong_parts(D("5761.07"), None, None, None, None, total=D("6083.70"))
+    assert parts == [(SERIES[0][0], D("5761.07")), (SERIES[5][0], D("322.63"))]
+    svg = stacked_bars([Bar("商务部 2011", parts)], title="t", description="d", share=True)
+    assert "（占94.7%）" in svg
+    assert SERIES[5][0] in svg  # in the legend, since it is drawn
+    assert SERIES[2][0] not in svg  # series not drawn stay out of the legend

@@ -223,9 +223,12 @@ def _department_bar(disclosure: FiscalDisclosure) -> Bar:
 
 def _reference_bar(ref: SangongReference) -> Bar:
     total = "—" if ref.total is None else f"{ref.total:f}"
-    return Bar(f"{ref.entity} {ref.year}", sangong_parts(
-        ref.outbound, ref.vehicle_purchase, ref.vehicle_operation, ref.vehicle, ref.reception),
-        caption=f"合计{total}{ref.unit}", unit=str(ref.unit))
+    # Without a published total the shares are unknown: the bar is left out.
+    parts = [] if ref.total is None else sangong_parts(
+        ref.outbound, ref.vehicle_purchase, ref.vehicle_operation, ref.vehicle, ref.reception,
+        total=ref.total)
+    return Bar(f"{ref.entity} {ref.year}", parts, caption=f"合计{total}{ref.unit}",
+               unit=str(ref.unit))
 
 
 @bp.get("/fiscal/sangong")
@@ -248,8 +251,8 @@ def sangong() -> str:
     reference_chart = Markup(stacked_bars(  # noqa: S704
         [_reference_bar(ref) for ref in references], share=True,
         title="公开发布的“三公”经费构成（各分项占合计的比例）",
-        description="每个单位每年一条横条，按分项占比分段；各行计量单位不同，只比较构成，"
-                    "金额见下表。只有合计、没有分项的行不绘制。",
+        description="每个单位每年一条横条，按分项占合计的比例分段；各行计量单位不同，只比较构成，"
+                    "金额见下表。来源没有给出合计的行不绘制；合计中来源未列明分项的部分以灰色表示。",
         ident="references-chart"))
     return render_template(
         "public/fiscal/sangong.html", departments=departments,
