@@ -139,7 +139,11 @@ def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
     if document.index_no is None:
         document.index_no = issue_index_no(session, agency, disclosure.published_on.year)
     session.flush()
-    enqueue(session, document.id)
+    # A publication date ahead waits in the outbox until that day (the search index
+    # holds public documents only).
+    not_before = (dt.datetime.combine(disclosure.published_on, dt.time.min)
+                  if disclosure.published_on > dt.date.today() else None)
+    enqueue(session, document.id, not_before=not_before)
     return document
 
 

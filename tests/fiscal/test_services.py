@@ -159,3 +159,13 @@ def test_overview_marks_late_and_future_publications(db_session: Session) -> Non
     assert entries["qsz"].stages[0].disclosure is None
     assert public_disclosure(db_session, "czj", 2025, Stage.FINAL, dt.date(2025, 4, 1)) is None
     assert public_disclosure(db_session, "czj", 2025, Stage.FINAL, dt.date(2025, 8, 5))
+
+
+def test_future_publication_waits_in_the_outbox(db_session: Session) -> None:
+    agency = make_agency(db_session, "czj")
+    later = dt.date.today() + dt.timedelta(days=30)
+    disclosure = save_disclosure(db_session, agency, sample_data(
+        approved_on=dt.date.today(), published_on=later))
+    entry = db_session.scalars(select(SearchOutbox).where(
+        SearchOutbox.document_id == disclosure.document_id)).one()
+    assert entry.next_attempt_at == dt.datetime.combine(later, dt.time.min)
