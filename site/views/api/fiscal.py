@@ -9,7 +9,7 @@ from flask import abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from opengov.site.db import get_session
-from opengov.site.domain.fiscal import Stage, format_amount
+from opengov.site.domain.fiscal import Stage, days_after_approval, format_amount, is_late
 from opengov.site.models import FiscalDisclosure
 from opengov.site.services.fiscal import (
     overview,
@@ -24,7 +24,7 @@ from opengov.site.views.api import bp
 
 def _summary(disclosure: FiscalDisclosure) -> dict[str, Any]:
     approved, published = disclosure.approved_on, disclosure.published_on
-    days = (published - approved).days if approved and published else None
+    days = days_after_approval(approved, published) if approved and published else None
     key: dict[str, Any] = {"agency": disclosure.agency.code, "year": disclosure.year,
                            "stage": disclosure.stage.slug}
     return {
@@ -35,7 +35,7 @@ def _summary(disclosure: FiscalDisclosure) -> dict[str, Any]:
         "approved_on": approved.isoformat() if approved else None,
         "published_on": published.isoformat() if published else None,
         "days_after_approval": days,
-        "late": days is not None and days > 20,
+        "late": bool(approved and published and is_late(approved, published)),
         "is_example": disclosure.is_example,
         "url": url_for("public.fiscal_disclosure", _external=True, **key),
         "api_url": url_for("api.fiscal_disclosure_detail", _external=True, **key),
