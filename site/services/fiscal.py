@@ -19,6 +19,7 @@ from opengov.site.domain.fiscal import (
     Problem,
     Stage,
     Timeliness,
+    days_after_approval,
     subject_level,
     timeliness,
     validate_disclosure,
@@ -269,7 +270,7 @@ def overview(session: Session, year: int, today: dt.date) -> list[OverviewEntry]
             if published_on is not None and published_on > today:
                 published_on = None
             state = timeliness(disclosure.approved_on, published_on, today)
-            days = ((published_on - disclosure.approved_on).days
+            days = (days_after_approval(disclosure.approved_on, published_on)
                     if published_on and disclosure.approved_on else None)
             stages.append(StageStatus(stage, disclosure, state, days, published_on is not None))
         entries.append(OverviewEntry(agency, stages))
