@@ -80,3 +80,6 @@ from opengov.site.commands import accounts as _accounts  # noqa: E402
 
 main.add_command(_accounts.create_admin)
 main.add_command(_accounts.audit_group)
+from opengov.site.commands.fiscal import import_fiscal_command  # noqa: E402
+
+main.add_command(import_fiscal_command)

@@ -38,3 +38,12 @@ __all__ += ["AuditEntry", "DocumentAutosave", "DocumentVersion", "DocumentWorkfl
 from opengov.site.models.annual_report import AnnualReport, ReviewCase  # noqa: E402
 
 __all__ += ["AnnualReport", "ReviewCase"]
+from opengov.site.models.fiscal import (  # noqa: E402
+    FiscalDisclosure,
+    FiscalRow,
+    FiscalTable,
+    SangongLine,
+    SangongReference,
+)
+
+__all__ += ["FiscalDisclosure", "FiscalRow", "FiscalTable", "SangongLine", "SangongReference"]

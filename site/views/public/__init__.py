@@ -17,5 +17,6 @@ from opengov.site.views.public import (  # noqa: E402, F401
     display,
     documents,
     feeds,
+    fiscal,
     pages,
 )

@@ -87,6 +87,7 @@ NAV: list[tuple[str, str]] = [
     ("staff.audit_log", "审计日志"),
     ("staff.agencies", "指南与联系方式"),
     ("staff.categories", "栏目说明"),
+    ("staff.fiscal_list", "财政预决算"),
 ]
 
 
@@ -110,6 +111,7 @@ from opengov.site.views.staff import (  # noqa: E402, F401
     attachment_views,
     audit_views,
     documents,
+    fiscal,
     session_views,
     site_content,
 )

@@ -1,0 +1,77 @@
+"""How long the fiscal content takes to load and the fiscal pages and downloads to render.
+
+    .venv/bin/python -m bench.fiscal_pages [REPEATS]
+
+Builds a throw-away SQLite instance, times `import-fiscal` of content/fiscal (first run and
+an unchanged re-run), then the median time of REPEATS requests to each page and download.
+Also reads an upload of the 示例 workbook through the importer. Prints the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from opengov.site import create_app
+from opengov.site.bootstrap import initialise
+from opengov.site.config import PROJECT_ROOT
+from opengov.site.db import get_session
+from opengov.site.domain.fiscal import DisclosureData, Stage
+from opengov.site.services.fiscal import public_disclosure
+from opengov.site.services.fiscal_content import import_fiscal_content
+from opengov.site.services.fiscal_export import to_xlsx
+from opengov.site.services.fiscal_import import read_disclosure
+from opengov.site.services.fiscal_tables import disclosure_table
+
+URLS = (
+    "/fiscal/?year=2025",
+    "/fiscal/czj/2025/budget/",
+    "/fiscal/sangong",
+    "/fiscal/czj/2025/budget/table-5.csv",
+    "/fiscal/czj/2025/budget/table-5.xlsx",
+    "/fiscal/sangong/sources.xlsx",
+    "/api/v1/fiscal/disclosures/czj/2025/budget",
+)
+
+
+def main(repeats: int) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        app = create_app({"INSTANCE_PATH": Path(directory), "SECRET_KEY": "bench",
+                          "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3"})
+        with app.app_context():
+            initialise()
+            session = get_session()
+            for label in ("first import", "unchanged re-import"):
+                start = time.perf_counter()
+                import_fiscal_content(session, PROJECT_ROOT / "content" / "fiscal")
+                session.commit()
+                print(f"{label:<28} {1000 * (time.perf_counter() - start):8.1f} ms")
+            disclosure = public_disclosure(session, "czj", 2025, Stage.BUDGET,
+                                           dt.date.today())
+            assert disclosure is not None
+            table = disclosure_table(disclosure, 5)
+            assert table is not None
+            workbook = to_xlsx(table)
+            start = time.perf_counter()
+            for _ in range(repeats):
+                read_disclosure("t.xlsx", workbook, DisclosureData(2025, Stage.BUDGET))
+            print(f"{'read one-table xlsx':<28} "
+                  f"{1000 * (time.perf_counter() - start) / repeats:8.1f} ms")
+        client = app.test_client()
+        for url in URLS:
+            timings = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append(time.perf_counter() - start)
+                assert response.status_code == 200, url
+            print(f"{url:<48} median {1000 * statistics.median(timings):7.1f} ms, "
+                  f"{len(response.data):7d} bytes")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
