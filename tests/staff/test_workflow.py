@@ -117,6 +117,9 @@ def test_write_review_publish_correct_repeal_withdraw(
     assert any(line.kind == "del" and line.text == "-做好政务公开。" for line in lines)
     page = reviewer.get(f"/staff/documents/{document_id}/versions").get_data(as_text=True)
     assert "+做好政务公开和政务服务。" in page
+    public_page = app.test_client().get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "修订记录" in public_page
+    assert "更正说明：补充“政务服务”。" in public_page
 
     _act(reviewer, document_id, "repeal", opinion="已被新文件代替。")
     repealed = _doc(app, document_id)

@@ -9,6 +9,7 @@ from opengov.site.db import get_session
 from opengov.site.domain.catalog import Validity, topic_choices
 from opengov.site.domain.listing import DocumentFilters, parse_listing
 from opengov.site.models import Category, Document
+from opengov.site.services import editorial
 from opengov.site.services import public_catalog as catalog
 from opengov.site.views.public import ATTACHMENT_ID, DOCUMENT_ID, bp
 from opengov.site.views.public.attachment_files import send_attachment
@@ -72,6 +73,7 @@ def _document_context(document: Document) -> dict[str, object]:
         "path": catalog.column_path(document.category),
         "interpretations": catalog.public_interpretations(session, document),
         "policies": catalog.public_policies(session, document),
+        "versions": editorial.versions(session, document.id),
     }
 
 
