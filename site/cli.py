@@ -62,3 +62,10 @@ def db_revision(message: str) -> None:
     from opengov.site import migrate
 
     migrate.autogenerate(get_database().engine, message)
+
+
+from opengov.site.commands import requests as request_commands  # noqa: E402
+
+main.add_command(request_commands.deadline_command)
+main.add_command(request_commands.calendar_group)
+main.add_command(request_commands.requests_group)

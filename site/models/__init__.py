@@ -23,3 +23,15 @@ __all__ += ["User"]
 from opengov.site.models.search import SearchOutbox  # noqa: E402
 
 __all__ += ["SearchOutbox"]
+from opengov.site.models.requests import (  # noqa: E402
+    CalendarOverride,
+    CalendarYear,
+    InfoRequest,
+    RateLimitHit,
+    RequestEvent,
+    RequestLetter,
+    RequestSerial,
+)
+
+__all__ += ["CalendarOverride", "CalendarYear", "InfoRequest", "RateLimitHit", "RequestEvent",
+            "RequestLetter", "RequestSerial"]

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from opengov.site.views.public import pages  # noqa: E402, F401
+from opengov.site.views.public import pages, requests  # noqa: E402, F401

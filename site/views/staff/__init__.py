@@ -58,4 +58,4 @@ def guard() -> ResponseReturnValue | None:
     return None
 
 
-from opengov.site.views.staff import session_views  # noqa: E402, F401
+from opengov.site.views.staff import requests, session_views  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""CLI command groups of the opengov command, one module per area."""
