@@ -36,7 +36,7 @@ class ApplicationFields(FlaskForm):  # type: ignore[misc]
                                 validators=[DataRequired("请选择申请人类型")])
     org_type = SelectField("组织类型", choices=[("", "（法人或其他组织请选择）"),
                                               *_choices(OrgType)],
-                           validators=[Optional()])
+                           validate_choice=False)
     name = StringField("姓名或者名称", validators=[DataRequired("请填写姓名或者名称"),
                                              Length(max=100, message="不超过100个字")])
     id_type = SelectField("身份证明类型", choices=_choices(IdType),
@@ -45,7 +45,7 @@ class ApplicationFields(FlaskForm):  # type: ignore[misc]
     phone = StringField("联系电话", validators=[
         DataRequired("请填写联系电话"),
         Regexp(r"^[0-9+\-\s()]{7,20}$", message="请填写有效的电话号码")])
-    email = StringField("电子邮箱", validators=[Optional(), Length(max=120)])
+    email = StringField("电子邮箱", validators=[Length(max=120)])
     address = StringField("通信地址", validators=[DataRequired("请填写通信地址"),
                                               Length(max=200, message="不超过200个字")])
     postcode = StringField("邮政编码", validators=[
@@ -63,6 +63,8 @@ class ApplicationFields(FlaskForm):  # type: ignore[misc]
     def validate_org_type(self, field: Any) -> None:
         if self.applicant_kind.data == ApplicantKind.ORGANISATION and not field.data:
             raise ValidationError("法人或其他组织请选择组织类型")
+        if field.data and field.data not in {org.value for org in OrgType}:
+            raise ValidationError("请从列表中选择组织类型")
 
     def validate_id_type(self, field: Any) -> None:
         if self.applicant_kind.data == ApplicantKind.ORGANISATION and field.data != IdType.USCC:
