@@ -7,8 +7,10 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from opengov.site.config import ConfigError
 from opengov.site.db import get_session
 from opengov.site.domain.workdays import WorkingCalendar, check_freshness
 from opengov.site.services import requests as request_service
@@ -40,13 +42,22 @@ def _site_calendar() -> WorkingCalendar:
 @click.argument("start", callback=_day)
 @click.option("--days", default=20, show_default=True, type=click.IntRange(min=0),
               help="Working days after START.")
-def deadline_command(start: dt.date, days: int) -> None:
+@click.pass_context
+def deadline_command(ctx: click.Context, start: dt.date, days: int) -> None:
     """Print the date DAYS working days after START (counted from the next day), with
     ' provisional' when it rests on a year without official holiday data."""
-    click.echo(str(_site_calendar().due(start, days)))
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+    except ConfigError:
+        # No instance yet: the package data alone still answers.
+        click.echo("提示：实例尚未初始化，仅使用 chinesecalendar 数据。", err=True)
+        click.echo(str(WorkingCalendar().due(start, days)))
+        return
+    with app.app_context():
+        click.echo(str(_site_calendar().due(start, days)))
 
 
-@click.group("calendar")
+@click.group("calendar", cls=AppGroup)
 def calendar_group() -> None:
     """Working-day calendar: staff overrides from the State Council's yearly notice."""
 
@@ -104,7 +115,7 @@ def calendar_check(today: dt.date | None) -> None:
     click.echo("工作日历覆盖今年和明年所需日期。")
 
 
-@click.group("requests")
+@click.group("requests", cls=AppGroup)
 def requests_group() -> None:
     """依申请公开: reminders, lapsed windows, anonymisation."""
 
