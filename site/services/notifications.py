@@ -71,9 +71,11 @@ def send_reminders(session: Session, today: dt.date) -> list[str]:
                 else f"已逾期{-reminder.days_left}个工作日")
         line = f"{request.number} {reminder.what} {reminder.due_on.isoformat()} {left}"
         lines.append(line)
-        recipient = request.handler.email if request.handler else ""
-        if recipient:
-            send_mail(recipient, f"依申请公开期限提醒：{request.number}",
-                      render_template("email/handler_reminder.txt", reminder=reminder,
-                                      left=left))
+        # The assigned handler; before assignment, every handler of the agency.
+        people = ([request.handler] if request.handler
+                  else request_service.handlers_of(session, request.agency))
+        body = render_template("email/handler_reminder.txt", reminder=reminder, left=left)
+        for person in people:
+            if person.email:
+                send_mail(person.email, f"依申请公开期限提醒：{request.number}", body)
     return lines

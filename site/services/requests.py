@@ -318,6 +318,9 @@ def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
         request.id_number_enc = request.phone_enc = request.email_enc = request.address_enc = ""
         request.id_number_hmac = request.id_number_tail = request.fingerprint = ""
         request.postcode = ""
+        for event in request.events:  # the applicant's own words (a correction) may identify
+            if event.data and "text" in event.data:
+                event.data = {**event.data, "text": "（已匿名化）"}
         request.anonymised_at = utcnow()
         count += 1
     session.flush()
@@ -418,6 +421,21 @@ def search_documents(session: Session, request: InfoRequest, limit: int = 10) ->
     return list(session.scalars(
         select(Document).where(or_(*clauses), Document.status == PublicationStatus.PUBLISHED)
         .order_by(Document.published_on.desc()).limit(limit)))
+
+
+def items_in_month(session: Session, request: InfoRequest) -> int:
+    """The applicant's requests received in the month of this one's receipt, this one
+    included: the 按件计收 counter (one item per request here; split multi-item requests
+    into several when filing, 109号 Art. 4)."""
+    day = request.receipt_date
+    if day is None or not request.id_number_hmac:
+        return 0
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return len(list(session.scalars(select(InfoRequest.id).where(
+        InfoRequest.id_number_hmac == request.id_number_hmac,
+        InfoRequest.receipt_date >= first, InfoRequest.receipt_date < following,
+        InfoRequest.id <= request.id))))
 
 
 def handlers_of(session: Session, agency: Agency) -> list[User]:

@@ -196,3 +196,32 @@ def test_concurrent_submissions_get_unique_numbers(app: Flask) -> None:
     with app.app_context():
         count = get_session().scalar(select(text("count(*)")).select_from(InfoRequest))
         assert count == 24
+
+
+def test_items_in_month_for_the_fee_counter(db_session: Session, file_request: Filer) -> None:
+    first, _ = file_request(received_on=D(2025, 9, 26))
+    second, _ = file_request(received_on=D(2025, 9, 29), description="第二件")
+    october, _ = file_request(received_on=D(2025, 10, 9), description="十月")
+    other, _ = file_request(received_on=D(2025, 9, 29), id_number="91350100M000100Y43",
+                            applicant_kind="法人或其他组织", id_type="统一社会信用代码",
+                            org_type="商业企业")
+    assert request_service.items_in_month(db_session, first) == 1
+    assert request_service.items_in_month(db_session, second) == 2
+    assert request_service.items_in_month(db_session, october) == 1
+    assert request_service.items_in_month(db_session, other) == 1
+
+
+def test_anonymisation_erases_correction_text(db_session: Session, file_request: Filer) -> None:
+    filed, _ = file_request()
+    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9),
+                           {"deadline": "2025-10-20"})
+    request_service.record(db_session, filed, EventKind.CORRECTED, D(2025, 10, 10),
+                           {"text": "我是张三，住人民路"})
+    request_service.record(db_session, filed, EventKind.WITHDRAWN, D(2025, 10, 11))
+    db_session.commit()
+    assert request_service.anonymise_closed(db_session, D(2036, 1, 1), 10) == 1
+    db_session.commit()
+    db_session.expire_all()
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert refreshed.events[2].data["text"] == "（已匿名化）"

@@ -180,3 +180,20 @@ def test_calendar_page_sets_overrides_and_confirms(
     refreshed = db_session.get(InfoRequest, filed.id)
     assert refreshed is not None
     assert not refreshed.due_provisional
+
+
+def test_dashboard_warns_when_next_year_is_missing(
+        client: FlaskClient, handler: User, db_session: Session) -> None:
+    # Today the pinned chinesecalendar covers only up to 2026: from 1 November 2026 on the
+    # dashboard must say that 2027 is missing; confirming 2027 removes the warning.
+    from opengov.site.domain.workdays import check_freshness
+    from opengov.site.services import work_calendar
+
+    today = request_service.china_today()
+    page = client.get("/staff/").get_data(as_text=True)
+    stale = not check_freshness(today, work_calendar.load_calendar(db_session)).ok
+    assert ('id="calendar-warning"' in page) == stale
+    work_calendar.confirm_year(db_session, today.year, "test")
+    work_calendar.confirm_year(db_session, today.year + 1, "test")
+    db_session.commit()
+    assert 'id="calendar-warning"' not in client.get("/staff/").get_data(as_text=True)

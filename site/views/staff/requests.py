@@ -9,8 +9,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from opengov.site.db import get_session
+from opengov.site.domain.fees import fee_for_new_items
 from opengov.site.domain.outcomes import Outcome
 from opengov.site.domain.request_clock import (
     Channel,
@@ -135,6 +137,7 @@ def _detail(found: InfoRequest, form: ActionForm, error: str = "",
         "staff/requests/detail.html", filed=found, state=state, form=form,
         allowed=allowed_kinds(state), EventKind=EventKind, personal=personal,
         documents=request_service.search_documents(db, found), error=error,
+        month_items=request_service.items_in_month(db, found), fee_for=fee_for_new_items,
         outcome_label=_outcome_label(state), today=request_service.china_today())
     return page, status
 
@@ -202,7 +205,12 @@ def request_act(number: str) -> ResponseReturnValue:
         return _detail(_get(number), form, str(exc), 409)
     if kind in LETTER_KINDS:
         _issue_letter(found, kind, form, state)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:
+        # Someone else recorded a step of this request at the same moment (same seq).
+        db.rollback()
+        return _detail(_get(number), form, "该申请刚被他人办理，请核对后重试。", 409)
     if kind in NOTICES:
         notify_applicant(found, NOTICES[kind])
     flash(f"已登记：{kind.label}。", "info")
@@ -276,4 +284,14 @@ def calendar_overrides() -> ResponseReturnValue:
                            freshness=check_freshness(today, calendar))
 
 
-__all__ = ["bp"]
+
+@bp.context_processor
+def calendar_context() -> dict[str, Any]:
+    """``calendar_warnings()`` for staff pages (the dashboard shows them): called only by the
+    templates that use it, so other pages do not pay for the look-up."""
+
+    def calendar_warnings() -> tuple[str, ...]:
+        calendar = work_calendar.load_calendar(get_session())
+        return check_freshness(request_service.china_today(), calendar).messages
+
+    return {"calendar_warnings": calendar_warnings}
