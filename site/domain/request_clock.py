@@ -95,6 +95,17 @@ EVENT_LABELS: dict[EventKind, str] = {
 }
 
 
+#: Labels of the keys of :attr:`Event.data`, for the history shown to staff.
+DATA_LABELS: dict[str, str] = {
+    "channel": "渠道", "handler": "承办人", "deadline": "期限", "matters": "补正事项",
+    "text": "补正内容", "good_cause": "正当理由", "ref": "编号", "party": "征求意见对象",
+    "result": "意见", "days": "延长工作日", "approver": "批准人", "notified_on": "告知日期",
+    "reason": "理由", "basis": "理由", "amount": "金额", "received_on": "收到通知日期",
+    "outcome": "处理结果", "detail": "说明", "other_body": "负责公开的机关", "signer": "签发人",
+    "delivery": "送达方式",
+}
+
+
 class Stage(StrEnum):
     PENDING = "待确认"
     REGISTERED = "办理中"

@@ -227,3 +227,24 @@ def test_correction_answer_and_letter_download(app: Flask, agency_id: int,
     assert "补正内容已提交" in answered.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(InfoRequest, filed.id).events[-1].data["text"] == "2024年度的预算调整"
+
+
+def test_applicant_withdraws(app: Flask, agency_id: int, db_session: Session) -> None:
+    client = app.test_client()
+    number, code = _file(client, agency_id)
+    filed = db_session.scalars(select(InfoRequest).where(InfoRequest.number == number)).one()
+    assert app.test_client().post(f"/requests/{filed.id}/withdraw",
+                                  data={"confirm": "y"}).status_code == 404
+    page = client.post("/requests/status", data={"number": number, "code": code})
+    assert "撤回申请" in page.get_data(as_text=True)
+    unconfirmed = client.post(f"/requests/{filed.id}/withdraw", data={})
+    assert unconfirmed.status_code == 409
+    done = client.post(f"/requests/{filed.id}/withdraw", data={"confirm": "y"})
+    assert done.status_code == 200
+    assert "申请已撤回" in done.get_data(as_text=True)
+    again = client.post(f"/requests/{filed.id}/withdraw", data={"confirm": "y"})
+    assert again.status_code == 409
+    db_session.expire_all()
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert (refreshed.stage, refreshed.outcome) == ("已撤回", "6.3")

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from opengov.site.domain.applicant import (
@@ -117,3 +117,7 @@ class StatusForm(FlaskForm):  # type: ignore[misc]
 class CorrectionForm(FlaskForm):  # type: ignore[misc]
     text = TextAreaField("补正内容", validators=[DataRequired("请填写补正内容"),
                                               Length(max=4000)])
+
+
+class WithdrawForm(FlaskForm):  # type: ignore[misc]
+    confirm = BooleanField("我确认撤回本申请", validators=[DataRequired("请勾选确认撤回")])

@@ -15,14 +15,26 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from opengov.site.db import get_session
-from opengov.site.domain.request_clock import Channel, EventKind, Stage, TransitionError
+from opengov.site.domain.outcomes import Outcome
+from opengov.site.domain.request_clock import (
+    DATA_LABELS,
+    Channel,
+    EventKind,
+    Stage,
+    TransitionError,
+)
 from opengov.site.models import Agency, InfoRequest, RequestLetter
 from opengov.site.services import letters as letter_service
 from opengov.site.services import rate_limit
 from opengov.site.services import requests as request_service
 from opengov.site.services.notifications import notify_applicant
 from opengov.site.views.public import bp
-from opengov.site.views.public.request_forms import CorrectionForm, RequestForm, StatusForm
+from opengov.site.views.public.request_forms import (
+    CorrectionForm,
+    RequestForm,
+    StatusForm,
+    WithdrawForm,
+)
 
 GRANTS_KEY = "request_grants"
 STATUS_WINDOW = dt.timedelta(minutes=15)
@@ -143,7 +155,8 @@ def request_status() -> ResponseReturnValue:
 def _status_page(found: InfoRequest) -> str:
     state = request_service.state_of(get_session(), found)
     return render_template("public/request_status.html", filed=found, state=state,
-                           correction_form=CorrectionForm(), Stage=Stage)
+                           correction_form=CorrectionForm(), withdraw_form=WithdrawForm(),
+                           Stage=Stage)
 
 
 @bp.post("/requests/<int:request_id>/correction")
@@ -171,6 +184,32 @@ def request_correction(request_id: int) -> ResponseReturnValue:
     return render_template("public/request_status.html", filed=found, state=state,
                            correction_form=CorrectionForm(), Stage=Stage,
                            notice="补正内容已提交，答复期限自今日起重新计算。")
+
+
+@bp.post("/requests/<int:request_id>/withdraw")
+def request_withdraw(request_id: int) -> ResponseReturnValue:
+    """申请撤回 by the applicant, while the request is still being handled."""
+    db = get_session()
+    found = db.get(InfoRequest, request_id)
+    if found is None or not _granted(found.id):
+        abort(404)
+    form = WithdrawForm()
+    notice, error = "", ""
+    if not form.validate_on_submit():
+        error = "请勾选确认撤回。"
+    else:
+        try:
+            request_service.record(db, found, EventKind.WITHDRAWN,
+                                   request_service.china_today(), {"reason": "申请人撤回"})
+            db.commit()
+            notice = "申请已撤回。"
+        except TransitionError as exc:
+            db.rollback()
+            error = str(exc)
+    state = request_service.state_of(db, found)
+    return render_template("public/request_status.html", filed=found, state=state,
+                           correction_form=CorrectionForm(), withdraw_form=form, Stage=Stage,
+                           notice=notice, form_error=error), 409 if error else 200
 
 
 def _letter(letter_id: int) -> RequestLetter:
@@ -206,3 +245,15 @@ def letter_pdf_response(letter: RequestLetter) -> ResponseReturnValue:
 @bp.app_template_filter("request_event_label")
 def request_event_label(kind: str) -> str:
     return EventKind(kind).label
+
+
+@bp.app_template_filter("request_event_details")
+def request_event_details(data: dict[str, object]) -> list[tuple[str, str]]:
+    """(label, value) pairs of an event's details, outcomes by their Table 三 label."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if key not in DATA_LABELS or value in (None, ""):
+            continue
+        text = Outcome(str(value)).label if key == "outcome" else str(value)
+        pairs.append((DATA_LABELS[key], text))
+    return pairs
