@@ -42,6 +42,8 @@ class Channel(StrEnum):
     POST_SIGNED = "邮寄（签收）"
     ORDINARY_LETTER = "平常信函"
     ORAL = "口头申请（代为填写）"
+    #: Forwarded by another agency on the site: received when it arrives (Art. 36(五)).
+    TRANSFER = "其他机关转送"
 
 
 #: Channels whose receipt date is the day both sides confirm (Art. 31(二)(三)).

@@ -70,6 +70,8 @@ class InfoRequest(Base):
     #: Keyed hash of applicant + requested information, for duplicate detection.
     fingerprint: Mapped[str] = mapped_column(String(64), default="", index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("info_requests.id"))
+    #: The request of another agency on the site that forwarded this one (Art. 36(五)).
+    transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("info_requests.id"))
     # --- derived from the events (recomputed, never edited directly) ---
     stage: Mapped[str] = mapped_column(String(20), index=True)
     receipt_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -30,6 +30,7 @@ from opengov.site.domain.request_clock import (
     EventKind,
     RequestState,
     Stage,
+    TransitionError,
     derive,
 )
 from opengov.site.domain.workdays import WorkingCalendar
@@ -421,6 +422,41 @@ def search_documents(session: Session, request: InfoRequest, limit: int = 10) ->
     return list(session.scalars(
         select(Document).where(or_(*clauses), Document.status == PublicationStatus.PUBLISHED)
         .order_by(Document.published_on.desc()).limit(limit)))
+
+
+def transfer(session: Session, request: InfoRequest, target: Agency, on: dt.date,
+             actor: User | None = None) -> InfoRequest:
+    """Answer under Art. 36(五) naming ``target`` and forward the request to it: the target
+    gets a new request received on ``on``, which the applicant reaches with the same query
+    code. The original still needs sign-off and delivery of its reply letter."""
+    if target.id == request.agency_id:
+        raise TransitionError("不能转送给本机关。")
+    contact = "，".join(part for part in (target.office_name, target.phone and
+                                         f"电话{target.phone}", target.address) if part)
+    forwarded = InfoRequest(
+        number=allocate_number(session, on.year), agency=target,
+        applicant_kind=request.applicant_kind, org_type=request.org_type, name=request.name,
+        id_type=request.id_type, id_number_enc=request.id_number_enc,
+        id_number_hmac=request.id_number_hmac, id_number_tail=request.id_number_tail,
+        phone_enc=request.phone_enc, email_enc=request.email_enc,
+        address_enc=request.address_enc, postcode=request.postcode,
+        doc_title=request.doc_title, doc_number=request.doc_number,
+        description=request.description, carrier=request.carrier, delivery=request.delivery,
+        channel=Channel.TRANSFER.value, entered_by=actor,
+        query_code_hash=request.query_code_hash, fingerprint="",
+        transferred_from_id=request.id, stage=Stage.PENDING.value)
+    session.add(forwarded)
+    session.flush()
+    record(session, request, EventKind.DECIDED, on, {
+        "outcome": "4.1",
+        "other_body": f"{target.name}（{contact}）" if contact else target.name,
+        "detail": f"本机关已将您的申请转送{target.name}办理（申请编号{forwarded.number}，"
+                  "可凭原查询码查询办理进度），该机关将另行答复。",
+    }, actor=actor)
+    _append(forwarded, Event(EventKind.RECEIVED, on, {"channel": Channel.TRANSFER.value}), actor,
+            note=f"由{request.agency.name}转送（原申请编号{request.number}）")
+    refresh(session, forwarded)
+    return forwarded
 
 
 def items_in_month(session: Session, request: InfoRequest) -> int:

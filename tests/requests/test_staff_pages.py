@@ -197,3 +197,35 @@ def test_dashboard_warns_when_next_year_is_missing(
     work_calendar.confirm_year(db_session, today.year + 1, "test")
     db_session.commit()
     assert 'id="calendar-warning"' not in client.get("/staff/").get_data(as_text=True)
+
+
+def test_transfer_to_another_agency_on_the_site(client: FlaskClient, handler: User,
+                                                file_request: Filer,
+                                                db_session: Session) -> None:
+    filed, code = file_request()
+    target = make_agency(db_session, "czj")
+    db_session.commit()
+    page = client.get(f"/staff/requests/{filed.number}").get_data(as_text=True)
+    assert "转送本平台其他机关" in page
+    response = client.post(f"/staff/requests/{filed.number}/transfer", data={
+        "transfer-target": str(target.id), "transfer-on": "2025-10-09"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    original = db_session.get(InfoRequest, filed.id)
+    assert original is not None
+    assert (original.stage, original.outcome) == ("待签发", "4.1")
+    forwarded = db_session.scalars(select(InfoRequest).where(
+        InfoRequest.transferred_from_id == filed.id)).one()
+    assert forwarded.agency_id == target.id
+    assert forwarded.receipt_date == dt.date(2025, 10, 9)
+    assert forwarded.due_on == request_service.state_of(db_session, forwarded).due.date  # type: ignore[union-attr]
+    assert request_service.personal_data(forwarded).id_number == VALID_ID
+    assert request_service.find_for_applicant(db_session, forwarded.number, code) is forwarded
+    decision = original.events[-1].data
+    assert "示例市财政局" in decision["other_body"]
+    assert forwarded.number in decision["detail"]
+    assert act(client, filed.number, "signed_off", dt.date(2025, 10, 10)).status_code == 302
+    db_session.expire_all()
+    letter = db_session.scalars(select(RequestLetter)).one()
+    assert "该政府信息由示例市财政局" in letter.body
+    assert forwarded.number in letter.body

@@ -74,6 +74,7 @@ def upgrade() -> None:
     sa.Column('query_code_hash', sa.String(length=64), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
+    sa.Column('transferred_from_id', sa.Integer(), nullable=True),
     sa.Column('stage', sa.String(length=20), nullable=False),
     sa.Column('receipt_date', sa.Date(), nullable=True),
     sa.Column('due_on', sa.Date(), nullable=True),
@@ -90,6 +91,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['info_requests.id'], name=op.f('fk_info_requests_duplicate_of_id_info_requests')),
     sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_info_requests_entered_by_id_users')),
     sa.ForeignKeyConstraint(['handler_id'], ['users.id'], name=op.f('fk_info_requests_handler_id_users')),
+    sa.ForeignKeyConstraint(['transferred_from_id'], ['info_requests.id'], name=op.f('fk_info_requests_transferred_from_id_info_requests')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_info_requests')),
     sa.UniqueConstraint('number', name=op.f('uq_info_requests_number'))
     )

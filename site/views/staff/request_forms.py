@@ -63,6 +63,13 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
     note = TextAreaField("备注")
 
 
+class TransferForm(FlaskForm):  # type: ignore[misc]
+    """Art. 36(五): the information is another agency's, and that agency is on the site."""
+
+    target = SelectField("转送至", choices=[], validators=[DataRequired("请选择机关")])
+    on = DateField("转送日期", validators=[DataRequired(DATE_MESSAGE)])
+
+
 class CalendarForm(FlaskForm):  # type: ignore[misc]
     day = DateField("日期", validators=[DataRequired(DATE_MESSAGE)])
     status = RadioField("类型", choices=[("holiday", "放假（休息日）"), ("workday", "调休上班")],

@@ -37,6 +37,7 @@ from opengov.site.views.staff.request_forms import (
     CalendarForm,
     ConfirmYearForm,
     EntryForm,
+    TransferForm,
 )
 
 HANDLER = [Role.HANDLER]
@@ -133,8 +134,14 @@ def _detail(found: InfoRequest, form: ActionForm, error: str = "",
     _handler_choices(form, found)
     personal = (request_service.personal_data(found) if found.anonymised_at is None
                 else None)
+    transfer_form = TransferForm(prefix="transfer")
+    transfer_form.target.choices = [
+        (str(agency.id), agency.name)
+        for agency in db.scalars(select(Agency).order_by(Agency.sort_order, Agency.id))
+        if agency.id != found.agency_id]
     page: str = render_template(
         "staff/requests/detail.html", filed=found, state=state, form=form,
+        transfer_form=transfer_form,
         allowed=allowed_kinds(state), EventKind=EventKind, personal=personal,
         documents=request_service.search_documents(db, found), error=error,
         month_items=request_service.items_in_month(db, found), fee_for=fee_for_new_items,
@@ -214,6 +221,27 @@ def request_act(number: str) -> ResponseReturnValue:
     if kind in NOTICES:
         notify_applicant(found, NOTICES[kind])
     flash(f"已登记：{kind.label}。", "info")
+    return redirect(url_for("staff.request_detail", number=number))
+
+
+@staff_route("/requests/<number>/transfer", roles=HANDLER, methods=["POST"])
+def request_transfer(number: str) -> ResponseReturnValue:
+    db = get_session()
+    found = _get(number)
+    form = TransferForm(prefix="transfer")
+    form.target.choices = [(str(a.id), a.name) for a in db.scalars(select(Agency))]
+    if not form.validate_on_submit():
+        return _detail(found, ActionForm(), "请选择转送机关和日期。", 422)
+    target = db.get(Agency, int(form.target.data))
+    assert target is not None
+    try:
+        forwarded = request_service.transfer(db, found, target, form.on.data, _me())
+    except TransitionError as exc:
+        db.rollback()
+        return _detail(_get(number), ActionForm(), str(exc), 409)
+    db.commit()
+    flash(f"已转送{target.name}，新申请编号 {forwarded.number}；请签发并送达本机关的答复书。",
+          "info")
     return redirect(url_for("staff.request_detail", number=number))
 
 
