@@ -104,10 +104,3 @@ def id_number_error(id_type: str, value: str) -> str | None:
         return "证件号码过长。"
     return None
 
-
-def mask(value: str, keep: int = 4) -> str:
-    """``****1234``: what lists show of an ID number or phone."""
-    value = value.strip()
-    if len(value) <= keep:
-        return "*" * len(value)
-    return "*" * (len(value) - keep) + value[-keep:]

@@ -21,8 +21,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from opengov.site.domain.applicant import ApplicantKind, IdType
+from opengov.site.domain.catalog import PublicationStatus
 from opengov.site.domain.request_clock import (
     CLOSED_STAGES,
+    CONFIRMATION_CHANNELS,
     OPEN_STAGES,
     Channel,
     ClockSettings,
@@ -33,6 +35,7 @@ from opengov.site.domain.request_clock import (
     TransitionError,
     derive,
 )
+from opengov.site.domain.roles import Role
 from opengov.site.domain.workdays import WorkingCalendar
 from opengov.site.models import Agency, Document, InfoRequest, RequestEvent, RequestSerial, User
 from opengov.site.models.content import utcnow
@@ -188,16 +191,13 @@ def file_request(session: Session, agency: Agency, app: Application, channel: Ch
     )
     session.add(request)
     session.flush()
-    actor = entered_by
-    _append(request, Event(EventKind.RECEIVED, received_on, {"channel": channel.value}), actor)
-    if confirmed_on is not None and channel in _CONFIRMATION:
-        _append(request, Event(EventKind.CONFIRMED, confirmed_on), actor)
+    _append(request, Event(EventKind.RECEIVED, received_on, {"channel": channel.value}),
+            entered_by)
+    if confirmed_on is not None and channel in CONFIRMATION_CHANNELS:
+        _append(request, Event(EventKind.CONFIRMED, confirmed_on), entered_by)
     refresh(session, request)
     log.info("request %s filed (channel %s)", request.number, channel.value)
     return request, code
-
-
-_CONFIRMATION = frozenset({Channel.ONLINE, Channel.FAX, Channel.ORDINARY_LETTER})
 
 
 # --- the event log ----------------------------------------------------------------------
@@ -417,8 +417,6 @@ def search_documents(session: Session, request: InfoRequest, limit: int = 10) ->
     for term in terms:
         pattern = f"%{term.strip()}%"
         clauses += [Document.title.like(pattern), Document.doc_number.like(pattern)]
-    from opengov.site.domain.catalog import PublicationStatus
-
     return list(session.scalars(
         select(Document).where(or_(*clauses), Document.status == PublicationStatus.PUBLISHED)
         .order_by(Document.published_on.desc()).limit(limit)))
@@ -475,8 +473,6 @@ def items_in_month(session: Session, request: InfoRequest) -> int:
 
 
 def handlers_of(session: Session, agency: Agency) -> list[User]:
-    from opengov.site.domain.roles import Role
-
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
     return [user for user in users
             if user.has_role(Role.HANDLER) and user.agency_id in (None, agency.id)]

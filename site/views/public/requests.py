@@ -24,10 +24,10 @@ from opengov.site.domain.request_clock import (
     TransitionError,
 )
 from opengov.site.models import Agency, InfoRequest, RequestLetter
-from opengov.site.services import letters as letter_service
 from opengov.site.services import rate_limit
 from opengov.site.services import requests as request_service
 from opengov.site.services.notifications import notify_applicant
+from opengov.site.views.letter_download import letter_pdf_response
 from opengov.site.views.public import bp
 from opengov.site.views.public.request_forms import (
     CorrectionForm,
@@ -226,20 +226,7 @@ def request_letter(letter_id: int) -> str:
 
 @bp.get("/requests/letters/<int:letter_id>.pdf")
 def request_letter_pdf(letter_id: int) -> ResponseReturnValue:
-    letter = _letter(letter_id)
-    return letter_pdf_response(letter)
-
-
-def letter_pdf_response(letter: RequestLetter) -> ResponseReturnValue:
-    from urllib.parse import quote
-
-    pdf = letter_service.render_pdf(letter)
-    filename = quote(f"{letter.title}-{letter.request.number}.pdf")
-    return pdf, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
-        "Cache-Control": "private, no-store",
-    }
+    return letter_pdf_response(_letter(letter_id))
 
 
 @bp.app_template_filter("request_event_label")

@@ -29,7 +29,7 @@ from opengov.site.services import letters as letter_service
 from opengov.site.services import requests as request_service
 from opengov.site.services import work_calendar
 from opengov.site.services.notifications import notify_applicant
-from opengov.site.views.public.requests import letter_pdf_response
+from opengov.site.views.letter_download import letter_pdf_response
 from opengov.site.views.staff import bp, staff_route
 from opengov.site.views.staff.request_forms import (
     NEEDS_CONFIRMATION,
