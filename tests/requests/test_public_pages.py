@@ -248,3 +248,18 @@ def test_applicant_withdraws(app: Flask, agency_id: int, db_session: Session) ->
     refreshed = db_session.get(InfoRequest, filed.id)
     assert refreshed is not None
     assert (refreshed.stage, refreshed.outcome) == ("已撤回", "6.3")
+
+
+def test_agency_preselected_from_a_link(client: FlaskClient, agency_id: int) -> None:
+    page = client.get("/requests/new?agency=czj").get_data(as_text=True)
+    assert f'<option selected value="{agency_id}">示例市财政局</option>' in page
+
+
+def test_personal_data_never_logged(client: FlaskClient, agency_id: int,
+                                    caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    data = {**form_data(agency_id, client), "action": "submit"}
+    assert client.post("/requests/new", data=data).status_code == 200
+    assert "filed" in caplog.text
+    for secret in (VALID_ID, "13800000000", "zhangsan@example.com", "人民路100号"):
+        assert secret not in caplog.text

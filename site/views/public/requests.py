@@ -74,6 +74,11 @@ def request_new() -> ResponseReturnValue:
     form = _form()
     if request.method == "GET":
         form.started.data = _serializer().dumps(dt.datetime.now(dt.UTC).timestamp())
+        # Links from an agency's 指南 preselect it: /requests/new?agency=czj
+        code = request.args.get("agency", "")
+        chosen = get_session().scalars(select(Agency).where(Agency.code == code)).first()
+        if chosen is not None:
+            form.agency.data = str(chosen.id)
         return render_template("public/request_form.html", form=form)
     if form.action.data == "edit" or not form.validate():
         return render_template("public/request_form.html", form=form), (
