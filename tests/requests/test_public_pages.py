@@ -263,3 +263,15 @@ def test_personal_data_never_logged(client: FlaskClient, agency_id: int,
     assert "filed" in caplog.text
     for secret in (VALID_ID, "13800000000", "zhangsan@example.com", "人民路100号"):
         assert secret not in caplog.text
+
+
+def test_expired_csrf_token_keeps_what_was_typed(app: Flask, client: FlaskClient,
+                                                 agency_id: int, db_session: Session) -> None:
+    data = {**form_data(agency_id, client), "action": "submit", "csrf_token": "expired"}
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/requests/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "页面已过期" in page
+    assert "示例市人民路100号" in page and "2024年度部门预算调整情况" in page
+    assert count(db_session) == 0

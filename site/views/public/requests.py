@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from opengov.site.app import csrf
 from opengov.site.db import get_session
 from opengov.site.domain.outcomes import Outcome
 from opengov.site.domain.request_clock import (
@@ -70,6 +71,7 @@ def _too_fast(form: RequestForm) -> bool:
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
 def request_new() -> ResponseReturnValue:
     form = _form()
     if request.method == "GET":
