@@ -273,5 +273,6 @@ def test_expired_csrf_token_keeps_what_was_typed(app: Flask, client: FlaskClient
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "页面已过期" in page
-    assert "示例市人民路100号" in page and "2024年度部门预算调整情况" in page
+    assert "示例市人民路100号" in page
+    assert "2024年度部门预算调整情况" in page
     assert count(db_session) == 0

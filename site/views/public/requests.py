@@ -71,7 +71,6 @@ def _too_fast(form: RequestForm) -> bool:
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token, so an expired one keeps what was typed
 def request_new() -> ResponseReturnValue:
     form = _form()
     if request.method == "GET":
@@ -96,6 +95,11 @@ def request_new() -> ResponseReturnValue:
     if form.action.data != "submit":
         return render_template("public/request_review.html", form=form, agency=agency)
     return _submit(form, agency)
+
+
+# The form checks its own CSRF token, so an expired one keeps what was typed instead of
+# ending on the global "page expired" error.
+csrf.exempt(request_new)
 
 
 def _submit(form: RequestForm, agency: Agency) -> ResponseReturnValue:
