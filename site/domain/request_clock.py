@@ -480,12 +480,18 @@ class _Machine:
         self._require(Stage.DECIDED, action="签发")
         if not str(event.data.get("signer", "")).strip():
             raise TransitionError("请填写签发人。")
+        assert self.state.decided_on is not None
+        if event.on < self.state.decided_on:
+            raise TransitionError("签发日期不能早于处理决定日期。")
         self.state.signed_on = event.on
         self.state.stage = Stage.SIGNED
 
     def _on_replied(self, event: Event) -> None:
         self._require(Stage.SIGNED, action="送达答复")
         state = self.state
+        assert state.signed_on is not None
+        if event.on < state.signed_on:
+            raise TransitionError("送达日期不能早于签发日期。")
         state.replied_on = state.closed_on = event.on
         state.stage = Stage.REPLIED
 

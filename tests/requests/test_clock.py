@@ -325,6 +325,14 @@ class TestDecisionToArchive:
                    ev(K.REPLIED, D(2025, 11, 3)))
         assert late.replied_on_time is False
 
+    def test_sign_off_and_delivery_follow_the_decision(self) -> None:
+        decided = ev(K.DECIDED, D(2025, 10, 10), outcome="1")
+        with pytest.raises(TransitionError, match="早于处理决定日期"):
+            run(IN_PERSON, decided, ev(K.SIGNED_OFF, D(2025, 10, 9), signer="李四"))
+        with pytest.raises(TransitionError, match="早于签发日期"):
+            run(IN_PERSON, decided, ev(K.SIGNED_OFF, D(2025, 10, 13), signer="李四"),
+                ev(K.REPLIED, D(2025, 10, 10)))
+
     def test_decision_can_be_revised_before_sign_off(self) -> None:
         state = run(IN_PERSON, ev(K.DECIDED, D(2025, 10, 9), outcome="1"),
                     ev(K.DECIDED, D(2025, 10, 10), outcome="4.1"))
