@@ -229,3 +229,18 @@ def test_transfer_to_another_agency_on_the_site(client: FlaskClient, handler: Us
     letter = db_session.scalars(select(RequestLetter)).one()
     assert "该政府信息由示例市财政局" in letter.body
     assert forwarded.number in letter.body
+
+
+def test_fee_notice_letter_and_payment(client: FlaskClient, handler: User,
+                                       file_request: Filer, db_session: Session) -> None:
+    filed, _ = file_request()
+    assert act(client, filed.number, "fee_notice", dt.date(2025, 10, 9),
+               amount="按件计收，第35件，200元", received_on="2025-10-10").status_code == 302
+    assert act(client, filed.number, "fee_paid", dt.date(2025, 10, 14)).status_code == 302
+    db_session.expire_all()
+    letter = db_session.scalars(select(RequestLetter)).one()
+    assert letter.kind == "fee"
+    assert "200元" in letter.body
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert refreshed.due_on == dt.date(2025, 11, 5)  # 4 working days of the window paused
