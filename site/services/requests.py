@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import Table, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from opengov.site.domain.applicant import ApplicantKind, IdType
 from opengov.site.domain.catalog import PublicationStatus
@@ -270,7 +270,8 @@ def refresh(session: Session, request: InfoRequest,
 def recompute_all(session: Session, calendar: WorkingCalendar) -> int:
     """After a calendar change: every request not yet closed gets its dates again."""
     open_values = [stage.value for stage in (*OPEN_STAGES, Stage.PENDING)]
-    requests = session.scalars(select(InfoRequest).where(InfoRequest.stage.in_(open_values)))
+    requests = session.scalars(select(InfoRequest).where(InfoRequest.stage.in_(open_values))
+                               .options(selectinload(InfoRequest.events)))
     count = 0
     for request in requests:
         refresh(session, request, calendar)
@@ -376,7 +377,7 @@ def reminders(session: Session, today: dt.date, *, within: int = 5) -> list[Remi
     result: list[Reminder] = []
     rows = session.scalars(select(InfoRequest).where(
         InfoRequest.stage.in_([stage.value for stage in OPEN_STAGES]),
-        InfoRequest.due_on.is_not(None)))
+        InfoRequest.due_on.is_not(None)).options(selectinload(InfoRequest.events)))
     for request in rows:
         assert request.due_on is not None
         left = workdays_left(calendar, today, request.due_on)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from opengov.site.db import get_session
 from opengov.site.domain.fees import fee_for_new_items
@@ -84,7 +85,8 @@ def request_queue() -> str:
              Stage.SIGNED.value]))
     elif stage in {s.value for s in Stage}:
         query = query.where(InfoRequest.stage == stage)
-    rows = list(db.scalars(_visible(query).limit(500)))
+    rows = list(db.scalars(_visible(query).limit(500).options(
+        selectinload(InfoRequest.agency), selectinload(InfoRequest.handler))))
     colours = {row.id: request_service.deadline_colour(calendar, today, row.due_on)
                if row.stage not in {s.value for s in (Stage.REPLIED, Stage.ABANDONED,
                                                       Stage.WITHDRAWN, Stage.ARCHIVED)}
