@@ -39,10 +39,15 @@ def _review_body(request: InfoRequest) -> str:
     return str(config["REQUEST_REVIEW_BODY"])
 
 
+def chinese_date(day: dt.date | None) -> str:
+    """2025年10月9日: the date style of official letters."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
 def _opening(request: InfoRequest) -> list[str]:
     what = "、".join(part for part in (request.doc_title, request.doc_number) if part)
     what = what or request.description[:60]
-    receipt = request.receipt_date.isoformat() if request.receipt_date else ""
+    receipt = chinese_date(request.receipt_date)
     return [f"{request.name}：",
             f"本机关于{receipt}收到您提出的政府信息公开申请（申请编号：{request.number}），"
             f"申请获取“{what}”。"]
@@ -63,13 +68,13 @@ def compose(request: InfoRequest, kind: str, *, outcome: Outcome | None = None,
         lines.append(f"依据：{info.basis}。")
         lines.append(remedies_text(_review_body(request), current_app.config["REQUEST_COURT"]))
     elif kind == "correction":
-        until = deadline.isoformat() if deadline else ""
+        until = chinese_date(deadline)
         lines.append("您的申请内容不明确，根据《中华人民共和国政府信息公开条例》第三十条，"
                      f"请于{until}前作出补正，需要补正的事项如下：{detail}")
         lines.append("答复期限自本机关收到补正的申请之日起计算。无正当理由逾期不补正的，"
                      "视为放弃申请，本机关不再处理该政府信息公开申请。")
     elif kind == "extension":
-        until = deadline.isoformat() if deadline else ""
+        until = chinese_date(deadline)
         lines.append("因需要延长答复期限，经本机关政府信息公开工作机构负责人同意，根据《中华人民共和国"
                      f"政府信息公开条例》第三十三条第二款，答复期限延长至{until}。{detail}")
     elif kind == "fee":
@@ -111,5 +116,5 @@ def render_pdf(letter: RequestLetter) -> bytes:
         pdf.ln(2)
     pdf.ln(10)
     pdf.cell(0, 8, letter.request.agency.name, align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 8, letter.issued_on.strftime("%Y年%m月%d日"), align="R")
+    pdf.cell(0, 8, chinese_date(letter.issued_on), align="R")
     return bytes(pdf.output())

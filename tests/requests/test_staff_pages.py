@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from opengov.site.domain.roles import Role
 from opengov.site.models import CalendarOverride, InfoRequest, RequestLetter, User
 from opengov.site.services import requests as request_service
+from opengov.site.services.letters import chinese_date
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID
 
@@ -146,11 +147,12 @@ def test_correction_and_extension_letters(client: FlaskClient, handler: User,
     db_session.expire_all()
     letters = db_session.scalars(select(RequestLetter).order_by(RequestLetter.id)).all()
     assert [letter.kind for letter in letters] == ["correction", "extension"]
-    assert "2025-10-20前作出补正" in letters[0].body
+    assert "2025年10月20日前作出补正" in letters[0].body
     filed = db_session.get(InfoRequest, filed.id)
     assert filed is not None
     assert filed.due_on == request_service.state_of(db_session, filed).due.date  # type: ignore[union-attr]
-    assert filed.due_on.isoformat() in letters[1].body  # type: ignore[union-attr]
+    assert filed.due_on is not None
+    assert chinese_date(filed.due_on) in letters[1].body
 
 
 def test_calendar_page_sets_overrides_and_confirms(
