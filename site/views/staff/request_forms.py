@@ -28,7 +28,7 @@ class EntryForm(ApplicationFields):
     """A request received in person, by post, by fax or orally (Art. 31), entered by staff."""
 
     channel = SelectField("提交渠道", choices=[(c.value, c.value) for c in Channel
-                                           if c is not Channel.ONLINE])
+                                           if c not in (Channel.ONLINE, Channel.TRANSFER)])
     received_on = DateField("收到（提交、签收、到达）日期",
                             validators=[DataRequired(DATE_MESSAGE)])
     confirmed_on = DateField("与申请人确认日期", validators=[Optional()])

@@ -119,7 +119,7 @@ def request_enter() -> ResponseReturnValue:
         db, agency, form.application(), channel, form.received_on.data,
         confirmed_on=confirmed, entered_by=_me(), refuse_duplicates=False)
     db.commit()
-    if confirmed:
+    if filed.receipt_date is not None:  # registered: in person, signed for, or confirmed
         notify_applicant(filed, "confirmed")
     return render_template("staff/requests/entered.html", filed=filed, code=code)
 
