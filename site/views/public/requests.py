@@ -25,6 +25,7 @@ from opengov.site.domain.request_clock import (
     TransitionError,
 )
 from opengov.site.models import Agency, InfoRequest, RequestLetter
+from opengov.site.services import letters as letter_service
 from opengov.site.services import rate_limit
 from opengov.site.services import requests as request_service
 from opengov.site.services.notifications import notify_applicant
@@ -255,3 +256,8 @@ def request_event_details(data: dict[str, object]) -> list[tuple[str, str]]:
         text = Outcome(str(value)).label if key == "outcome" else str(value)
         pairs.append((DATA_LABELS[key], text))
     return pairs
+
+
+@bp.app_template_filter("chinese_date")
+def chinese_date_filter(day: dt.date | None) -> str:
+    return letter_service.chinese_date(day)

@@ -256,8 +256,8 @@ def _issue_letter(found: InfoRequest, kind: EventKind, form: ActionForm,
                         if event.kind == EventKind.DECIDED.value)
         body = letter_service.compose(
             found, "reply", outcome=Outcome(decision.data["outcome"]),
-            detail=decision.data.get("detail", ""), other_body=decision.data.get("other_body",
-                                                                                 ""))
+            detail=decision.data.get("detail") or "",
+            other_body=decision.data.get("other_body") or "")
     elif letter_kind == "correction":
         body = letter_service.compose(found, "correction", detail=form.detail.data or "",
                                       deadline=state.correction_deadline)
