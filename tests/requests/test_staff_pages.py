@@ -115,6 +115,11 @@ def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
     [letter] = filed.letters
     assert letter.kind == "reply"
     assert letter.number == "示例市人民政府依申请公开告知〔2025〕第1号"
+    paragraphs = letter.body.split("\n")
+    assert paragraphs[0] == "张三："
+    assert paragraphs[1].startswith("本机关于2025年9月26日收到您提出的政府信息公开申请")
+    assert paragraphs[2].startswith("经审查，现答复如下：您申请获取的政府信息涉及商业秘密")
+    assert paragraphs[-1].startswith("如对本答复不服")
     html = client.get(f"/staff/requests/letters/{letter.id}").get_data(as_text=True)
     assert "第十五条" in html
     assert "60日内" in html
