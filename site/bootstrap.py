@@ -15,7 +15,21 @@ def initialise() -> list[str]:
     """Create or migrate the database and the instance folders; returns what was done."""
     Path(current_app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     migrate.upgrade(get_database().engine)
+    _ensure_personal_data_key()
     session = get_session()
     created = sync_categories(session)
     session.commit()
     return [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
+
+
+def _ensure_personal_data_key() -> None:
+    """Applicants' personal data is encrypted with a key kept in the instance folder unless
+    the PERSONAL_DATA_KEY setting gives one (issue 4)."""
+    from opengov.site.services.personal_data import KEY_FILE, ensure_key_file
+
+    if current_app.config.get("PERSONAL_DATA_KEY"):
+        return
+    instance = Path(current_app.instance_path)
+    ensure_key_file(instance)
+    current_app.config["PERSONAL_DATA_KEY"] = (instance / KEY_FILE).read_text(
+        encoding="ascii").strip()

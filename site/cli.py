@@ -83,3 +83,8 @@ main.add_command(_accounts.audit_group)
 from opengov.site.commands.fiscal import import_fiscal_command  # noqa: E402
 
 main.add_command(import_fiscal_command)
+from opengov.site.commands import requests as request_commands  # noqa: E402
+
+main.add_command(request_commands.deadline_command)
+main.add_command(request_commands.calendar_group)
+main.add_command(request_commands.requests_group)

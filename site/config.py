@@ -110,6 +110,37 @@ SETTINGS: tuple[Setting, ...] = (
             "(网络安全法 Art. 21: 不少于六个月)."),
     Setting("AUTOSAVE_SECONDS", 30, int,
             "How often the document editor autosaves a draft while it changes (0: never)."),
+    # --- 依申请公开 (issue 4) ---
+    Setting("PERSONAL_DATA_KEY", None, str,
+            "Fernet key (urlsafe base64, 32 bytes) encrypting applicants' ID numbers and "
+            "contact details. Unset: read from instance/personal_data_key, which `opengov "
+            "init` creates. Losing it makes that data unreadable: back it up apart from the "
+            "database."),
+    Setting("REQUEST_RETENTION_YEARS", 10, int,
+            "Years after a request is closed before `opengov requests anonymise` erases the "
+            "applicant's personal data (confirm with the archives office)."),
+    Setting("REQUEST_FEE_PAUSES_CLOCK", True, _parse_bool,
+            "Whether the 20-working-day fee-payment window is excluded from the reply "
+            "deadline (rules.md §1.5: unsettled, widely implemented)."),
+    Setting("REQUEST_MIN_FILL_SECONDS", 5, int,
+            "A request form sent back faster than this is treated as a robot."),
+    Setting("REQUEST_SUBMIT_LIMIT", 5, int,
+            "Requests one IP address may file per hour."),
+    Setting("REQUEST_STATUS_LIMIT", 10, int,
+            "Wrong number/query-code pairs one IP address may try per 15 minutes."),
+    Setting("REQUEST_REVIEW_BODY", "示例市人民政府", str,
+            "行政复议机关 named in reply letters of departments and townships."),
+    Setting("REQUEST_ROOT_REVIEW_BODY", "示例省人民政府", str,
+            "行政复议机关 named in reply letters of the government itself (ROOT_AGENCY)."),
+    Setting("REQUEST_COURT", "示例市人民法院", str,
+            "人民法院 named in reply letters for 行政诉讼."),
+    Setting("LETTER_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", str,
+            "CJK font file for PDF letters (Debian package fonts-noto-cjk)."),
+    Setting("SMTP_HOST", "", str,
+            "SMTP server for notices to applicants and handlers; empty: no mail is sent "
+            "(the notices are still listed on the staff pages)."),
+    Setting("SMTP_PORT", 25, int, "Port of the SMTP server."),
+    Setting("MAIL_FROM", "gk@example.gov.cn", str, "Sender address of notices."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -161,6 +192,10 @@ def load_settings(
         key_file = instance_path / "secret_key"
         if key_file.is_file():
             values["SECRET_KEY"] = key_file.read_text(encoding="ascii").strip()
+    if values["PERSONAL_DATA_KEY"] is None:
+        key_file = instance_path / "personal_data_key"
+        if key_file.is_file():
+            values["PERSONAL_DATA_KEY"] = key_file.read_text(encoding="ascii").strip()
     if values["PAGE_SIZE"] < 1 or values["PAGE_SIZE"] > 100:
         raise ConfigError("OPENGOV_PAGE_SIZE: must be between 1 and 100")
     if values["MAX_UPLOAD_MB"] < 1:

@@ -47,3 +47,15 @@ from opengov.site.models.fiscal import (  # noqa: E402
 )
 
 __all__ += ["FiscalDisclosure", "FiscalRow", "FiscalTable", "SangongLine", "SangongReference"]
+from opengov.site.models.requests import (  # noqa: E402
+    CalendarOverride,
+    CalendarYear,
+    InfoRequest,
+    RateLimitHit,
+    RequestEvent,
+    RequestLetter,
+    RequestSerial,
+)
+
+__all__ += ["CalendarOverride", "CalendarYear", "InfoRequest", "RateLimitHit", "RequestEvent",
+            "RequestLetter", "RequestSerial"]

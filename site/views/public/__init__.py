@@ -19,4 +19,5 @@ from opengov.site.views.public import (  # noqa: E402, F401
     feeds,
     fiscal,
     pages,
+    requests,
 )

@@ -88,6 +88,8 @@ NAV: list[tuple[str, str]] = [
     ("staff.agencies", "指南与联系方式"),
     ("staff.categories", "栏目说明"),
     ("staff.fiscal_list", "财政预决算"),
+    ("staff.request_queue", "依申请公开办理"),
+    ("staff.calendar_overrides", "工作日历"),
 ]
 
 
@@ -112,6 +114,7 @@ from opengov.site.views.staff import (  # noqa: E402, F401
     audit_views,
     documents,
     fiscal,
+    requests,
     session_views,
     site_content,
 )

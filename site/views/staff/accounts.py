@@ -16,8 +16,8 @@ from opengov.site.domain.roles import ROLE_LABELS, Role
 from opengov.site.models import Agency, User
 from opengov.site.services import accounts, audit
 from opengov.site.services.audit import AuditAction
+from opengov.site.views.forms import ChineseForm, MultiCheckboxField, options
 from opengov.site.views.staff import staff_route
-from opengov.site.views.staff.forms import ChineseForm, MultiCheckboxField, options
 
 
 def _role_choices() -> list[SelectChoice]:

@@ -15,9 +15,9 @@ from opengov.site.domain.roles import Role
 from opengov.site.domain.workflow import EDITABLE
 from opengov.site.models import Attachment
 from opengov.site.services import attachments
+from opengov.site.views.forms import ChineseForm
 from opengov.site.views.staff import staff_route
 from opengov.site.views.staff.documents import _document
-from opengov.site.views.staff.forms import ChineseForm
 
 
 class UploadForm(ChineseForm):

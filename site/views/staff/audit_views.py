@@ -13,8 +13,8 @@ from opengov.site.db import get_session
 from opengov.site.domain.roles import Role
 from opengov.site.services import audit
 from opengov.site.services.audit import ACTION_LABELS
+from opengov.site.views.forms import ChineseForm, options
 from opengov.site.views.staff import staff_route
-from opengov.site.views.staff.forms import ChineseForm, options
 
 PAGE_SIZE = 50
 

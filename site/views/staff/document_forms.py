@@ -29,7 +29,7 @@ from opengov.site.domain.catalog import (
 from opengov.site.domain.roles import Role
 from opengov.site.models import Agency, Category, Document, User
 from opengov.site.services.editorial import DocumentData
-from opengov.site.views.staff.forms import ChineseForm, options
+from opengov.site.views.forms import ChineseForm, options
 
 #: Columns and genres whose documents interpret a policy (政策解读).
 INTERPRETATION_CATEGORY = "interpretations"

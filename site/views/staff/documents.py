@@ -25,9 +25,9 @@ from opengov.site.models import Document, DocumentVersion, DocumentWorkflow, Use
 from opengov.site.rendering import render_markdown
 from opengov.site.services import editorial
 from opengov.site.services.editorial import ConflictError
+from opengov.site.views.forms import ChineseForm
 from opengov.site.views.staff import staff_route
 from opengov.site.views.staff.document_forms import CorrectionForm, DocumentForm
-from opengov.site.views.staff.forms import ChineseForm
 
 WRITERS = [Role.EDITOR]
 READERS = [Role.EDITOR, Role.REVIEWER]

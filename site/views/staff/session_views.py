@@ -26,8 +26,8 @@ from opengov.site.domain.roles import Role
 from opengov.site.models import Document, DocumentWorkflow
 from opengov.site.services import accounts, audit
 from opengov.site.services.audit import AuditAction
+from opengov.site.views.forms import ChineseForm
 from opengov.site.views.staff import bp
-from opengov.site.views.staff.forms import ChineseForm
 
 
 class LoginForm(ChineseForm):

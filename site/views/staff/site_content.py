@@ -18,8 +18,8 @@ from opengov.site.domain.roles import Role
 from opengov.site.models import Agency, Category
 from opengov.site.rendering import render_markdown
 from opengov.site.services import site_content
+from opengov.site.views.forms import ChineseForm
 from opengov.site.views.staff import staff_route
-from opengov.site.views.staff.forms import ChineseForm
 
 
 class AgencyForm(ChineseForm):

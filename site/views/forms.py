@@ -1,4 +1,4 @@
-"""Small helpers shared by the staff forms."""
+"""Small helpers shared by the forms of every blueprint."""
 
 from __future__ import annotations
 

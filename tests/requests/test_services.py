@@ -1,0 +1,227 @@
+"""Request services on SQLite and PostgreSQL: numbers, codes, encryption, derived fields,
+calendar changes, lapses, anonymisation, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from opengov.site.db import get_session
+from opengov.site.domain.request_clock import Channel, EventKind, Stage, TransitionError
+from opengov.site.models import Agency, InfoRequest
+from opengov.site.services import requests as request_service
+from opengov.site.services import work_calendar
+from tests.factories import make_agency, make_document
+from tests.requests.conftest import VALID_ID, application
+
+D = dt.date
+Filer = Callable[..., tuple[InfoRequest, str]]
+
+
+def test_number_code_and_encryption(db_session: Session, file_request: Filer) -> None:
+    filed, code = file_request()
+    second, _ = file_request(description="另一项")
+    assert filed.number == "YSQ-2025-000001"
+    assert second.number == "YSQ-2025-000002"
+    raw = "".join(char for char in code if char.isalnum())
+    assert len(raw) == 32  # base32: 160 random bits
+    assert code not in filed.query_code_hash
+    row = db_session.execute(text(
+        "SELECT id_number_enc, phone_enc, email_enc, address_enc FROM info_requests "
+        "WHERE id = :id"), {"id": filed.id}).one()
+    stored = " ".join(row)
+    for secret in (VALID_ID, "13800000000", "zhangsan@example.com", "人民路"):
+        assert secret not in stored
+    personal = request_service.personal_data(filed)
+    assert (personal.id_number, personal.phone) == (VALID_ID, "13800000000")
+    assert filed.id_number_tail == "002X"
+
+
+def test_applicant_lookup(db_session: Session, file_request: Filer) -> None:
+    filed, code = file_request()
+    assert request_service.find_for_applicant(db_session, filed.number, code) is filed
+    sloppy = code.lower().replace("-", " ")
+    assert request_service.find_for_applicant(db_session, filed.number.lower(), sloppy) is filed
+    assert request_service.find_for_applicant(db_session, filed.number, "A" * 32) is None
+    assert request_service.find_for_applicant(db_session, "YSQ-2025-999999", code) is None
+
+
+def test_derived_fields_stored(db_session: Session, file_request: Filer) -> None:
+    filed, _ = file_request()
+    assert filed.stage == Stage.REGISTERED.value
+    assert filed.receipt_date == D(2025, 9, 26)
+    assert filed.due_on == D(2025, 10, 30)
+    assert filed.correction_notice_due_on == D(2025, 10, 13)
+    assert "第20个工作日" in filed.due_explanation
+    request_service.record(db_session, filed, EventKind.EXTENDED, D(2025, 10, 28),
+                           {"days": 10, "approver": "王主任", "notified_on": "2025-10-28"})
+    assert filed.due_on == D(2025, 11, 13)
+    db_session.commit()
+    with pytest.raises(TransitionError):
+        request_service.record(db_session, filed, EventKind.EXTENDED, D(2025, 10, 29),
+                               {"days": 10, "approver": "王主任", "notified_on": "2025-10-29"})
+    db_session.rollback()
+    assert [event.kind for event in db_session.get(InfoRequest, filed.id).events] == [
+        "received", "extended"]
+
+
+def test_online_pending_until_confirmed(db_session: Session, file_request: Filer) -> None:
+    filed, _ = file_request(channel=Channel.FAX)
+    assert filed.stage == Stage.PENDING.value
+    assert filed.due_on is None
+    request_service.record(db_session, filed, EventKind.CONFIRMED, D(2025, 9, 29))
+    assert filed.due_on == request_service.state_of(db_session, filed).due.date  # type: ignore[union-attr]
+    assert filed.receipt_date == D(2025, 9, 29)
+
+
+def test_calendar_change_recomputes_open_requests(db_session: Session,
+                                                  file_request: Filer) -> None:
+    filed, _ = file_request(received_on=D(2026, 12, 20))
+    closed, _ = file_request(received_on=D(2026, 12, 20), description="已撤回的")
+    request_service.record(db_session, closed, EventKind.WITHDRAWN, D(2026, 12, 21))
+    assert (filed.due_on, filed.due_provisional) == (D(2027, 1, 15), True)
+    work_calendar.set_override(db_session, D(2027, 1, 1), False, "元旦", "test")
+    assert (filed.due_on, filed.due_provisional) == (D(2027, 1, 18), True)
+    work_calendar.confirm_year(db_session, 2027, "国办发明电〔2026〕N号")
+    assert (filed.due_on, filed.due_provisional) == (D(2027, 1, 18), False)
+    assert work_calendar.remove_override(db_session, D(2027, 1, 1))
+    assert filed.due_on == D(2027, 1, 15)
+    assert not work_calendar.remove_override(db_session, D(2027, 1, 1))
+    assert closed.due_on == D(2027, 1, 15)  # closed: kept as it was
+
+
+def test_lapses_are_recorded(db_session: Session, file_request: Filer) -> None:
+    filed, _ = file_request()
+    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9),
+                           {"deadline": "2025-10-20"})
+    assert request_service.apply_lapses(db_session, D(2025, 10, 20)) == []
+    assert request_service.apply_lapses(db_session, D(2025, 10, 21)) == [filed]
+    assert filed.stage == Stage.ABANDONED.value
+    assert filed.outcome == "6.1"
+
+
+def test_anonymisation_after_retention(db_session: Session, file_request: Filer) -> None:
+    old, _ = file_request()
+    request_service.record(db_session, old, EventKind.WITHDRAWN, D(2025, 10, 9))
+    still_open, _ = file_request(description="仍在办理")
+    assert request_service.anonymise_closed(db_session, D(2035, 10, 9), 10) == 0
+    assert request_service.anonymise_closed(db_session, D(2035, 10, 10), 10) == 1
+    assert old.name == "（已匿名化）"
+    assert old.id_number_enc == ""
+    assert old.phone_enc == ""
+    assert old.outcome == "6.3"
+    assert old.applicant_kind == "自然人"
+    assert still_open.anonymised_at is None
+
+
+def test_duplicates(db_session: Session, file_request: Filer) -> None:
+    first, _ = file_request()
+    agency = make_agency(db_session, "gov")
+    assert request_service.find_duplicate(db_session, agency, application()) is first
+    assert request_service.find_duplicate(db_session, agency,
+                                          application(description="别的")) is None
+    with pytest.raises(request_service.DuplicateRequestError):
+        request_service.file_request(db_session, agency, application(), Channel.ONLINE,
+                                     D(2025, 9, 26))
+    second, _ = file_request()
+    assert second.duplicate_of_id == first.id
+
+
+def test_reminders_and_colours(db_session: Session, file_request: Filer) -> None:
+    filed, _ = file_request()  # due 2025-10-30
+    calendar = work_calendar.load_calendar(db_session)
+    assert request_service.deadline_colour(calendar, D(2025, 10, 22), filed.due_on) == "green"
+    assert request_service.deadline_colour(calendar, D(2025, 10, 23), filed.due_on) == "yellow"
+    assert request_service.deadline_colour(calendar, D(2025, 10, 30), filed.due_on) == "yellow"
+    assert request_service.deadline_colour(calendar, D(2025, 10, 31), filed.due_on) == "red"
+    assert request_service.deadline_colour(calendar, D(2025, 10, 31), None) == "none"
+    assert request_service.reminders(db_session, D(2025, 10, 22)) == []
+    [reminder] = request_service.reminders(db_session, D(2025, 10, 23))
+    assert (reminder.days_left, reminder.what) == (5, "答复期限")
+    [overdue] = request_service.reminders(db_session, D(2025, 11, 3))
+    assert overdue.days_left == -2
+    # The 补正-notice window: 7 working days from 2025-09-26 end 2025-10-13.
+    notices = [r for r in request_service.reminders(db_session, D(2025, 10, 10))
+               if r.what == "补正告知期限"]
+    assert [r.days_left for r in notices] == [2]  # 10-11 is a 调休 Saturday
+
+
+def test_search_documents_by_title_and_number(db_session: Session,
+                                              file_request: Filer) -> None:
+    make_document(db_session, title="示例市城市绿化管理办法", doc_number="示政发〔2024〕8号")
+    make_document(db_session, title="无关文件", doc_number="示政发〔2024〕9号")
+    filed, _ = file_request(doc_number="示政发〔2024〕8号")
+    assert [d.title for d in request_service.search_documents(db_session, filed)] == [
+        "示例市城市绿化管理办法"]
+
+
+def test_concurrent_submissions_get_unique_numbers(app: Flask) -> None:
+    with app.app_context():
+        session = get_session()
+        agency_id = make_agency(session, "gov").id
+        session.commit()
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def submit(index: int) -> None:
+        try:
+            with app.app_context():
+                session = get_session()
+                barrier.wait()  # before any transaction: SQLite writers queue on BEGIN
+                for round_ in range(3):
+                    agency = session.get(Agency, agency_id)
+                    assert agency is not None
+                    filed, _ = request_service.file_request(
+                        session, agency, application(description=f"并发{index}-{round_}"),
+                        Channel.ONLINE, D(2026, 11, 23), confirmed_on=D(2026, 11, 23))
+                    session.commit()
+                    numbers.append(filed.number)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(numbers) == [f"YSQ-2026-{n:06d}" for n in range(1, 25)]
+    with app.app_context():
+        count = get_session().scalar(select(text("count(*)")).select_from(InfoRequest))
+        assert count == 24
+
+
+def test_items_in_month_for_the_fee_counter(db_session: Session, file_request: Filer) -> None:
+    first, _ = file_request(received_on=D(2025, 9, 26))
+    second, _ = file_request(received_on=D(2025, 9, 29), description="第二件")
+    october, _ = file_request(received_on=D(2025, 10, 9), description="十月")
+    other, _ = file_request(received_on=D(2025, 9, 29), id_number="91350100M000100Y43",
+                            applicant_kind="法人或其他组织", id_type="统一社会信用代码",
+                            org_type="商业企业")
+    assert request_service.items_in_month(db_session, first) == 1
+    assert request_service.items_in_month(db_session, second) == 2
+    assert request_service.items_in_month(db_session, october) == 1
+    assert request_service.items_in_month(db_session, other) == 1
+
+
+def test_anonymisation_erases_correction_text(db_session: Session, file_request: Filer) -> None:
+    filed, _ = file_request()
+    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9),
+                           {"deadline": "2025-10-20"})
+    request_service.record(db_session, filed, EventKind.CORRECTED, D(2025, 10, 10),
+                           {"text": "我是张三，住人民路"})
+    request_service.record(db_session, filed, EventKind.WITHDRAWN, D(2025, 10, 11))
+    db_session.commit()
+    assert request_service.anonymise_closed(db_session, D(2036, 1, 1), 10) == 1
+    db_session.commit()
+    db_session.expire_all()
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert refreshed.events[2].data["text"] == "（已匿名化）"

@@ -1,0 +1,253 @@
+"""Staff handling: queue, paper entry, every step through the detail page, letters as PDF,
+the calendar override page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pypdf
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opengov.site.domain.roles import Role
+from opengov.site.models import CalendarOverride, InfoRequest, RequestLetter, User
+from opengov.site.services import requests as request_service
+from opengov.site.services.letters import chinese_date
+from tests.factories import make_agency
+from tests.requests.conftest import VALID_ID
+
+Filer = Callable[..., tuple[InfoRequest, str]]
+
+
+@pytest.fixture
+def handler(db_session: Session, make_user: Callable[..., User],
+            login: Callable[[str], None]) -> User:
+    make_agency(db_session, "gov")
+    db_session.commit()
+    user = make_user("handler1", Role.HANDLER)
+    login("handler1")
+    return user
+
+
+def act(client: FlaskClient, number: str, kind: str, on: dt.date, **fields: Any) -> Any:
+    data = {"kind": kind, "on": on.isoformat(), **fields}
+    return client.post(f"/staff/requests/{number}/act", data=data)
+
+
+def test_queue_colours_masking_and_reminders(client: FlaskClient, handler: User,
+                                             file_request: Filer, db_session: Session) -> None:
+    today = request_service.china_today()
+    overdue, _ = file_request(received_on=today - dt.timedelta(days=60))
+    fresh, _ = file_request(received_on=today, description="新申请")
+    page = client.get("/staff/requests").get_data(as_text=True)
+    assert overdue.number in page
+    assert fresh.number in page
+    assert 'data-colour="red"' in page
+    assert 'data-colour="green"' in page
+    assert VALID_ID not in page
+    assert "****002X" in page
+    assert "13800000000" not in page
+    assert "已逾期" in page  # the on-screen reminder list
+
+
+def test_editor_cannot_open_the_queue(client: FlaskClient, make_user: Callable[..., User],
+                                      login: Callable[[str], None]) -> None:
+    make_user("editor1", Role.EDITOR)
+    login("editor1")
+    assert client.get("/staff/requests").status_code == 403
+    assert client.get("/staff/calendar").status_code == 403
+
+
+def test_paper_request_entry_with_receipt_dates(client: FlaskClient, handler: User,
+                                                db_session: Session) -> None:
+    agency = make_agency(db_session, "gov")
+    data = {"agency": str(agency.id), "applicant_kind": "自然人", "name": "李四",
+            "id_type": "居民身份证", "id_number": VALID_ID, "phone": "010-12345678",
+            "email": "", "address": "示例市人民路2号", "postcode": "", "doc_title": "某文件",
+            "doc_number": "", "description": "", "carrier": "纸质", "delivery": "邮寄",
+            "channel": "平常信函", "received_on": "2025-09-25", "confirmed_on": "2025-09-26"}
+    bad = client.post("/staff/requests/new", data={**data, "confirmed_on": "2025-09-24"})
+    assert bad.status_code == 422
+    assert "确认日期不能早于收到日期" in bad.get_data(as_text=True)
+    response = client.post("/staff/requests/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, re.findall(r'field-error[^<]*', page)
+    number = re.search(r'id="request-number">([^<]+)<', page)
+    assert number is not None
+    assert "查询码" in page
+    filed = db_session.scalars(select(InfoRequest).where(
+        InfoRequest.number == number.group(1))).one()
+    assert filed.receipt_date == dt.date(2025, 9, 26)  # 确认之日 (Art. 31)
+    assert filed.due_on == dt.date(2025, 10, 30)
+    assert filed.entered_by_id == handler.id
+
+
+def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
+                                            file_request: Filer, db_session: Session) -> None:
+    filed, _ = file_request()
+    number = filed.number
+    detail = client.get(f"/staff/requests/{number}").get_data(as_text=True)
+    assert VALID_ID in detail  # the handler sees the full ID number
+    assert "第20个工作日" in detail
+    assert "2025-10-30" in detail
+    assert act(client, number, "assigned", dt.date(2025, 9, 26),
+               handler_id=str(handler.id)).status_code == 302
+    bad = act(client, number, "extended", dt.date(2025, 10, 31), days="20", approver="王主任",
+              notified_on="2025-10-31")
+    assert bad.status_code == 409
+    assert "届满前" in bad.get_data(as_text=True)
+    assert act(client, number, "decided", dt.date(2025, 10, 20), outcome="3.4",
+               detail="涉及第三方商业秘密").status_code == 302
+    assert act(client, number, "signed_off", dt.date(2025, 10, 21)).status_code == 302
+    assert act(client, number, "replied", dt.date(2025, 10, 22),
+               delivery="电子邮件").status_code == 302
+    db_session.expire_all()
+    filed = db_session.scalars(select(InfoRequest).where(InfoRequest.number == number)).one()
+    assert filed.stage == "已答复"
+    assert filed.outcome == "3.4"
+    assert filed.handler_id == handler.id
+    [letter] = filed.letters
+    assert letter.kind == "reply"
+    assert letter.number == "示例市人民政府依申请公开告知〔2025〕第1号"
+    paragraphs = letter.body.split("\n")
+    assert paragraphs[0] == "张三："
+    assert paragraphs[1].startswith("本机关于2025年9月26日收到您提出的政府信息公开申请")
+    assert paragraphs[2].startswith("经审查，现答复如下：您申请获取的政府信息涉及商业秘密")
+    assert paragraphs[-1].startswith("如对本答复不服")
+    html = client.get(f"/staff/requests/letters/{letter.id}").get_data(as_text=True)
+    assert "第十五条" in html
+    assert "60日内" in html
+    assert "6个月内" in html
+    pdf = client.get(f"/staff/requests/letters/{letter.id}.pdf")
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
+    # fpdf2 embeds its encoding as a CMap stream that pypdf reads one byte at a time, so
+    # every character comes back behind a NUL; drop NULs and whitespace before searching.
+    text = "".join(text.replace("\x00", "").split())
+    assert "政府信息公开申请答复书" in text
+    assert "涉及第三方商业秘密" in text
+    assert "示例省人民政府申请行政复议" in text  # the government's own 复议机关
+    assert act(client, number, "archived", dt.date(2025, 10, 23)).status_code == 302
+
+
+def test_correction_and_extension_letters(client: FlaskClient, handler: User,
+                                          file_request: Filer, db_session: Session) -> None:
+    filed, _ = file_request()
+    number = filed.number
+    assert act(client, number, "correction_requested", dt.date(2025, 10, 9),
+               deadline="2025-10-20", detail="请写明文件年份").status_code == 302
+    second = act(client, number, "correction_requested", dt.date(2025, 10, 10),
+                 deadline="2025-10-21")
+    assert second.status_code == 409
+    assert "一次性" in second.get_data(as_text=True)
+    assert act(client, number, "corrected", dt.date(2025, 10, 14)).status_code == 302
+    assert act(client, number, "extended", dt.date(2025, 11, 3), days="20",
+               approver="王主任", notified_on="2025-11-03").status_code == 302
+    db_session.expire_all()
+    letters = db_session.scalars(select(RequestLetter).order_by(RequestLetter.id)).all()
+    assert [letter.kind for letter in letters] == ["correction", "extension"]
+    assert "2025年10月20日前作出补正" in letters[0].body
+    filed = db_session.get(InfoRequest, filed.id)
+    assert filed is not None
+    assert filed.due_on == request_service.state_of(db_session, filed).due.date  # type: ignore[union-attr]
+    assert filed.due_on is not None
+    assert chinese_date(filed.due_on) in letters[1].body
+
+
+def test_calendar_page_sets_overrides_and_confirms(
+        client: FlaskClient, make_user: Callable[..., User], login: Callable[[str], None],
+        file_request: Filer, db_session: Session) -> None:
+    filed, _ = file_request(received_on=dt.date(2026, 12, 20))
+    make_user("admin1", Role.ADMIN)
+    login("admin1")
+    page = client.get("/staff/calendar?year=2027").get_data(as_text=True)
+    assert "没有正式数据" in page
+    bad = client.post("/staff/calendar?year=2027", data={"action": "set", "day-day": "x",
+                                                         "day-status": "holiday"})
+    assert "日期格式应为" in bad.get_data(as_text=True)
+    response = client.post("/staff/calendar", data={
+        "action": "set", "day-day": "2027-01-01", "day-status": "holiday",
+        "day-note": "元旦"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(CalendarOverride, dt.date(2027, 1, 1)) is not None
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert refreshed.due_on == dt.date(2027, 1, 18)
+    assert client.post("/staff/calendar", data={
+        "action": "confirm", "year-year": "2027", "year-note": "国办发明电",
+        "year-complete": "y"}).status_code == 302
+    db_session.expire_all()
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert not refreshed.due_provisional
+
+
+def test_dashboard_warns_when_next_year_is_missing(
+        client: FlaskClient, handler: User, db_session: Session) -> None:
+    # Today the pinned chinesecalendar covers only up to 2026: from 1 November 2026 on the
+    # dashboard must say that 2027 is missing; confirming 2027 removes the warning.
+    from opengov.site.domain.workdays import check_freshness
+    from opengov.site.services import work_calendar
+
+    today = request_service.china_today()
+    page = client.get("/staff/").get_data(as_text=True)
+    stale = not check_freshness(today, work_calendar.load_calendar(db_session)).ok
+    assert ('id="calendar-warning"' in page) == stale
+    work_calendar.confirm_year(db_session, today.year, "test")
+    work_calendar.confirm_year(db_session, today.year + 1, "test")
+    db_session.commit()
+    assert 'id="calendar-warning"' not in client.get("/staff/").get_data(as_text=True)
+
+
+def test_transfer_to_another_agency_on_the_site(client: FlaskClient, handler: User,
+                                                file_request: Filer,
+                                                db_session: Session) -> None:
+    filed, code = file_request()
+    target = make_agency(db_session, "czj")
+    db_session.commit()
+    page = client.get(f"/staff/requests/{filed.number}").get_data(as_text=True)
+    assert "转送本平台其他机关" in page
+    response = client.post(f"/staff/requests/{filed.number}/transfer", data={
+        "transfer-target": str(target.id), "transfer-on": "2025-10-09"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    original = db_session.get(InfoRequest, filed.id)
+    assert original is not None
+    assert (original.stage, original.outcome) == ("待签发", "4.1")
+    forwarded = db_session.scalars(select(InfoRequest).where(
+        InfoRequest.transferred_from_id == filed.id)).one()
+    assert forwarded.agency_id == target.id
+    assert forwarded.receipt_date == dt.date(2025, 10, 9)
+    assert forwarded.due_on == request_service.state_of(db_session, forwarded).due.date  # type: ignore[union-attr]
+    assert request_service.personal_data(forwarded).id_number == VALID_ID
+    assert request_service.find_for_applicant(db_session, forwarded.number, code) is forwarded
+    decision = original.events[-1].data
+    assert "示例市财政局" in decision["other_body"]
+    assert forwarded.number in decision["detail"]
+    assert act(client, filed.number, "signed_off", dt.date(2025, 10, 10)).status_code == 302
+    db_session.expire_all()
+    letter = db_session.scalars(select(RequestLetter)).one()
+    assert "该政府信息由示例市财政局" in letter.body
+    assert forwarded.number in letter.body
+
+
+def test_fee_notice_letter_and_payment(client: FlaskClient, handler: User,
+                                       file_request: Filer, db_session: Session) -> None:
+    filed, _ = file_request()
+    assert act(client, filed.number, "fee_notice", dt.date(2025, 10, 9),
+               amount="按件计收，第35件，200元", received_on="2025-10-10").status_code == 302
+    assert act(client, filed.number, "fee_paid", dt.date(2025, 10, 14)).status_code == 302
+    db_session.expire_all()
+    letter = db_session.scalars(select(RequestLetter)).one()
+    assert letter.kind == "fee"
+    assert "200元" in letter.body
+    refreshed = db_session.get(InfoRequest, filed.id)
+    assert refreshed is not None
+    assert refreshed.due_on == dt.date(2025, 11, 5)  # 4 working days of the window paused
