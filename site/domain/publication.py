@@ -5,36 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from opengov.site.domain.workdays import WorkingCalendar
+
 ART26_WORKING_DAYS = 20
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The ``days``-th working day after ``start`` (counted from the next day).
-
-    Monday to Friday only, for now: the one place to switch to the shared
-    ``WorkingCalendar`` (statutory holidays and 调休 make-up days) when it is merged.
-    """
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def art26_deadline(date_written: dt.date | None, changed_on: dt.date | None) -> dt.date | None:
-    """Last day to publish: 20 working days after the information was made or last changed."""
+def art26_deadline(calendar: WorkingCalendar, date_written: dt.date | None,
+                   changed_on: dt.date | None) -> dt.date | None:
+    """Last day to publish: 20 working days (holidays and 调休 included) after the
+    information was made or last changed."""
     basis = changed_on or date_written
-    return None if basis is None else add_working_days(basis, ART26_WORKING_DAYS)
+    return None if basis is None else calendar.add_workdays(basis, ART26_WORKING_DAYS)
 
 
-def art26_warning(date_written: dt.date | None, changed_on: dt.date | None,
-                  publish_on: dt.date, other_basis: str = "") -> str | None:
+def art26_warning(calendar: WorkingCalendar, date_written: dt.date | None,
+                  changed_on: dt.date | None, publish_on: dt.date,
+                  other_basis: str = "") -> str | None:
     """A warning for the editor when publishing on ``publish_on`` is late, else None."""
     if other_basis.strip():
         return None  # "法律、法规对政府信息公开的期限另有规定的，从其规定"
-    deadline = art26_deadline(date_written, changed_on)
+    deadline = art26_deadline(calendar, date_written, changed_on)
     if deadline is None or publish_on <= deadline:
         return None
     return (f"按《政府信息公开条例》第二十六条，应自形成或变更之日起 20 个工作日内公开"

@@ -8,8 +8,9 @@ import pytest
 
 from opengov.site.domain.catalog import PublicationStatus as S
 from opengov.site.domain.catalog import Validity
-from opengov.site.domain.publication import add_working_days, art26_deadline, art26_warning
+from opengov.site.domain.publication import art26_deadline, art26_warning
 from opengov.site.domain.roles import Role
+from opengov.site.domain.workdays import WorkingCalendar
 from opengov.site.domain.workflow import TRANSITIONS, Action, WorkflowError, available, check
 
 LEGAL = [
@@ -89,15 +90,18 @@ def test_available_actions_for_buttons() -> None:
                                         is_author=True)] == [Action.RECALL]
 
 
-def test_art26_counts_working_days_from_the_next_day() -> None:
-    friday = dt.date(2026, 1, 2)
-    assert add_working_days(friday, 1) == dt.date(2026, 1, 5)  # Monday
-    assert add_working_days(friday, 20) == dt.date(2026, 1, 30)
-    assert art26_deadline(friday, None) == dt.date(2026, 1, 30)
-    assert art26_deadline(friday, dt.date(2026, 1, 9)) == dt.date(2026, 2, 6)
-    assert art26_warning(friday, None, dt.date(2026, 1, 30)) is None
-    warning = art26_warning(friday, None, dt.date(2026, 2, 2))
+def test_art26_counts_working_days_with_holidays_and_makeup_days() -> None:
+    calendar = WorkingCalendar()
+    new_year = dt.date(2026, 1, 2)  # 元旦 holiday; Sunday 1月4日 is a 调休 working day
+    assert calendar.add_workdays(new_year, 1) == dt.date(2026, 1, 4)
+    assert art26_deadline(calendar, new_year, None) == dt.date(2026, 1, 29)
+    assert art26_deadline(calendar, new_year, dt.date(2026, 1, 9)) == dt.date(2026, 2, 6)
+    # 国庆 2025: 20 working days after 09-26 is 10-30 (rules.md §2.3).
+    assert art26_deadline(calendar, dt.date(2025, 9, 26), None) == dt.date(2025, 10, 30)
+    assert art26_warning(calendar, new_year, None, dt.date(2026, 1, 29)) is None
+    warning = art26_warning(calendar, new_year, None, dt.date(2026, 1, 30))
     assert warning is not None
-    assert "2026-01-30" in warning
-    assert art26_warning(friday, None, dt.date(2026, 2, 2), "《某条例》第十条") is None
-    assert art26_warning(None, None, dt.date(2026, 2, 2)) is None
+    assert "2026-01-29" in warning
+    assert art26_warning(calendar, new_year, None, dt.date(2026, 2, 2),
+                         "《某条例》第十条") is None
+    assert art26_warning(calendar, None, None, dt.date(2026, 2, 2)) is None

@@ -25,6 +25,7 @@ from opengov.site.models import Document, DocumentVersion, DocumentWorkflow, Use
 from opengov.site.rendering import render_markdown
 from opengov.site.services import editorial
 from opengov.site.services.editorial import ConflictError
+from opengov.site.services.work_calendar import load_calendar
 from opengov.site.views.forms import ChineseForm
 from opengov.site.views.staff import staff_route
 from opengov.site.views.staff.document_forms import CorrectionForm, DocumentForm
@@ -56,8 +57,8 @@ def _document(document_id: int) -> Document:
 
 
 def _art26(form: DocumentForm) -> str | None:
-    return art26_warning(form.date_written.data, form.changed_on.data, editorial.today(),
-                         form.deadline_basis.data or "")
+    return art26_warning(load_calendar(get_session()), form.date_written.data,
+                         form.changed_on.data, editorial.today(), form.deadline_basis.data or "")
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -198,12 +199,13 @@ def document(document_id: int) -> str:
     session = get_session()
     user = _user()
     state = session.get(DocumentWorkflow, document.id)
-    deadline = art26_deadline(document.date_written, document.changed_on)
+    calendar = load_calendar(session)
+    deadline = art26_deadline(calendar, document.date_written, document.changed_on)
     warning = None
     if document.status in {PublicationStatus.DRAFT, PublicationStatus.SUBMITTED,
                            PublicationStatus.APPROVED}:
-        warning = art26_warning(document.date_written, document.changed_on, editorial.today(),
-                                state.deadline_basis if state else "")
+        warning = art26_warning(calendar, document.date_written, document.changed_on,
+                                editorial.today(), state.deadline_basis if state else "")
     return render_template(
         "staff/document.html", document=document, state=state, deadline=deadline,
         art26=warning, actions=editorial.available_actions(session, document, user),
