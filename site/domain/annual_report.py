@@ -12,81 +12,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from opengov.site.domain.applicant import ApplicantKind, OrgType
+from opengov.site.domain.outcomes import Bucket, Outcome
+
 # --- Table 三 ------------------------------------------------------------------------------
 
-
-class ApplicantColumn(StrEnum):
-    """申请人情况: one column per request."""
-
-    NATURAL_PERSON = "自然人"
-    COMMERCIAL = "商业企业"
-    RESEARCH = "科研机构"
-    PUBLIC_INTEREST = "社会公益组织"
-    LEGAL_SERVICES = "法律服务机构"
-    OTHER_ORGANISATION = "其他"
-
-
-APPLICANT_COLUMNS: tuple[ApplicantColumn, ...] = tuple(ApplicantColumn)
-ORGANISATION_COLUMNS: tuple[ApplicantColumn, ...] = APPLICANT_COLUMNS[1:]
+#: 申请人情况: 自然人, then the five kinds of 法人或其他组织; one column per request.
+APPLICANT_COLUMNS: tuple[str, ...] = (ApplicantKind.PERSON.value,
+                                      *(org_type.value for org_type in OrgType))
 TOTAL_COLUMN = "总计"
 
-
-class Bucket(StrEnum):
-    """三、本年度办理结果: exactly one per closed request; keys are the row numbers."""
-
-    DISCLOSED = "（一）"
-    PARTLY_DISCLOSED = "（二）"
-    WITHHELD_STATE_SECRET = "（三）1"  # noqa: S105 — a row number, not a secret
-    WITHHELD_PROHIBITED_BY_LAW = "（三）2"
-    WITHHELD_THREE_SECURITIES = "（三）3"
-    WITHHELD_THIRD_PARTY = "（三）4"
-    WITHHELD_INTERNAL_AFFAIRS = "（三）5"
-    WITHHELD_PROCESS_INFORMATION = "（三）6"
-    WITHHELD_ENFORCEMENT_FILES = "（三）7"
-    WITHHELD_ADMINISTRATIVE_QUERY = "（三）8"
-    UNAVAILABLE_NOT_HELD = "（四）1"
-    UNAVAILABLE_NEEDS_CREATION = "（四）2"
-    UNAVAILABLE_STILL_UNCLEAR = "（四）3"
-    NOT_HANDLED_PETITION = "（五）1"
-    NOT_HANDLED_REPEATED = "（五）2"
-    NOT_HANDLED_PUBLICATION = "（五）3"
-    NOT_HANDLED_EXCESSIVE = "（五）4"
-    NOT_HANDLED_CONFIRMATION = "（五）5"
-    OTHER_NO_CORRECTION = "（六）1"
-    OTHER_FEE_UNPAID = "（六）2"
-    OTHER = "（六）3"
-
-
-BUCKET_LABELS: dict[Bucket, str] = {
-    Bucket.DISCLOSED: "（一）予以公开",
-    Bucket.PARTLY_DISCLOSED: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    Bucket.WITHHELD_STATE_SECRET: "1.属于国家秘密",
-    Bucket.WITHHELD_PROHIBITED_BY_LAW: "2.其他法律行政法规禁止公开",
-    Bucket.WITHHELD_THREE_SECURITIES: "3.危及“三安全一稳定”",
-    Bucket.WITHHELD_THIRD_PARTY: "4.保护第三方合法权益",
-    Bucket.WITHHELD_INTERNAL_AFFAIRS: "5.属于三类内部事务信息",
-    Bucket.WITHHELD_PROCESS_INFORMATION: "6.属于四类过程性信息",
-    Bucket.WITHHELD_ENFORCEMENT_FILES: "7.属于行政执法案卷",
-    Bucket.WITHHELD_ADMINISTRATIVE_QUERY: "8.属于行政查询事项",
-    Bucket.UNAVAILABLE_NOT_HELD: "1.本机关不掌握相关政府信息",
-    Bucket.UNAVAILABLE_NEEDS_CREATION: "2.没有现成信息需要另行制作",
-    Bucket.UNAVAILABLE_STILL_UNCLEAR: "3.补正后申请内容仍不明确",
-    Bucket.NOT_HANDLED_PETITION: "1.信访举报投诉类申请",
-    Bucket.NOT_HANDLED_REPEATED: "2.重复申请",
-    Bucket.NOT_HANDLED_PUBLICATION: "3.要求提供公开出版物",
-    Bucket.NOT_HANDLED_EXCESSIVE: "4.无正当理由大量反复申请",
-    Bucket.NOT_HANDLED_CONFIRMATION: "5.要求行政机关确认或重新出具已获取信息",
-    Bucket.OTHER_NO_CORRECTION: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    Bucket.OTHER_FEE_UNPAID: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    Bucket.OTHER: "3.其他",
-}
-
-#: Group headings of 三 that have numbered sub-rows.
-GROUP_LABELS: dict[str, str] = {
-    "（三）": "（三）不予公开",
-    "（四）": "（四）无法提供",
-    "（五）": "（五）不予处理",
-    "（六）": "（六）其他处理",
+#: Row labels of 三、本年度办理结果, verbatim; sub-rows come from the outcome list.
+_TOP_ROW_LABELS = {
+    Outcome.DISCLOSED: "（一）予以公开",
+    Outcome.PARTLY_DISCLOSED: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
 }
 
 ROW_NEW = "一、本年新收政府信息公开申请数量"
@@ -97,18 +36,44 @@ ROW_CARRIED_OUT = "四、结转下年度继续办理"
 TABLE3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
+def row_label(outcome: Outcome) -> str:
+    """The Table 三 label of an outcome's row."""
+    return _TOP_ROW_LABELS.get(outcome) or outcome.info.reason
+
+
+def group_rows() -> list[tuple[str, list[Outcome]]]:
+    """The result rows in report order: (group heading or "", its outcomes)."""
+    groups: list[tuple[str, list[Outcome]]] = []
+    for outcome in Outcome:
+        heading = "" if outcome in _TOP_ROW_LABELS else outcome.bucket.value
+        if groups and groups[-1][0] == heading and heading:
+            groups[-1][1].append(outcome)
+        else:
+            groups.append((heading, [outcome]))
+    return groups
+
+
+def applicant_column(applicant_kind: str, org_type: str) -> str:
+    """The column of a request: 自然人, or the kind of 法人或其他组织 (其他 when unknown)."""
+    if applicant_kind == ApplicantKind.PERSON.value:
+        return ApplicantKind.PERSON.value
+    return org_type if org_type in APPLICANT_COLUMNS[1:] else OrgType.OTHER.value
+
+
 @dataclass(frozen=True)
 class RequestRecord:
     """What Table 三 needs of one request."""
 
-    applicant: ApplicantColumn
+    applicant: str
     received_on: dt.date
     closed_on: dt.date | None = None
-    bucket: Bucket | None = None
+    outcome: Outcome | None = None
 
     def __post_init__(self) -> None:
-        if (self.closed_on is None) != (self.bucket is None):
-            raise ValueError("a closed request has exactly one bucket; an open one has none")
+        if self.applicant not in APPLICANT_COLUMNS:
+            raise ValueError(f"unknown applicant column {self.applicant!r}")
+        if (self.closed_on is None) != (self.outcome is None):
+            raise ValueError("a closed request has exactly one outcome; an open one has none")
         if self.closed_on is not None and self.closed_on < self.received_on:
             raise ValueError("a request cannot close before it was received")
 
@@ -117,11 +82,11 @@ Row = dict[str, int]  # column label (incl. 总计) → count
 
 
 def _empty_row() -> Row:
-    return {**{column.value: 0 for column in APPLICANT_COLUMNS}, TOTAL_COLUMN: 0}
+    return {**dict.fromkeys(APPLICANT_COLUMNS, 0), TOTAL_COLUMN: 0}
 
 
-def _add(row: Row, column: ApplicantColumn) -> None:
-    row[column.value] += 1
+def _add(row: Row, column: str) -> None:
+    row[column] += 1
     row[TOTAL_COLUMN] += 1
 
 
@@ -132,8 +97,8 @@ class Table3:
     year: int
     new: Row = field(default_factory=_empty_row)
     carried_in: Row = field(default_factory=_empty_row)
-    results: dict[Bucket, Row] = field(
-        default_factory=lambda: {bucket: _empty_row() for bucket in Bucket})
+    results: dict[Outcome, Row] = field(
+        default_factory=lambda: {outcome: _empty_row() for outcome in Outcome})
     carried_out: Row = field(default_factory=_empty_row)
 
     @property
@@ -145,11 +110,11 @@ class Table3:
                 total[column] += count
         return total
 
-    def group_total(self, group: str) -> Row:
-        """Sum of the numbered rows of a group such as （三）."""
+    def group_total(self, group: Bucket) -> Row:
+        """Sum of the numbered rows of a group such as （三）不予公开."""
         total = _empty_row()
-        for bucket, row in self.results.items():
-            if bucket.value.startswith(group):
+        for outcome, row in self.results.items():
+            if outcome.bucket is group:
                 for column, count in row.items():
                     total[column] += count
         return total
@@ -170,8 +135,8 @@ def compute_table3(year: int, requests: Iterable[RequestRecord]) -> Table3:
         else:
             _add(table.carried_in, request.applicant)
         if request.closed_on is not None and request.closed_on <= end:
-            assert request.bucket is not None
-            _add(table.results[request.bucket], request.applicant)
+            assert request.outcome is not None
+            _add(table.results[request.outcome], request.applicant)
         else:
             _add(table.carried_out, request.applicant)
     return table
@@ -180,7 +145,7 @@ def compute_table3(year: int, requests: Iterable[RequestRecord]) -> Table3:
 def table3_violations(table: Table3, previous: Table3 | None = None) -> list[str]:
     """The invariants of rules.md §4.4 that the table breaks, in Chinese; empty when sound."""
     problems: list[str] = []
-    columns = [column.value for column in APPLICANT_COLUMNS] + [TOTAL_COLUMN]
+    columns = [*APPLICANT_COLUMNS, TOTAL_COLUMN]
     results_total = table.results_total
     for column in columns:
         left = table.new[column] + table.carried_in[column]
@@ -190,9 +155,9 @@ def table3_violations(table: Table3, previous: Table3 | None = None) -> list[str
                             f"≠ 三（七）（{results_total[column]}）+ 四（{table.carried_out[column]}）")
     rows: list[tuple[str, Row]] = [(ROW_NEW, table.new), (ROW_CARRIED_IN, table.carried_in),
                                    (ROW_CARRIED_OUT, table.carried_out)]
-    rows += [(BUCKET_LABELS[bucket], row) for bucket, row in table.results.items()]
+    rows += [(row_label(outcome), row) for outcome, row in table.results.items()]
     for label, row in rows:
-        parts = sum(row[column.value] for column in APPLICANT_COLUMNS)
+        parts = sum(row[column] for column in APPLICANT_COLUMNS)
         if parts != row[TOTAL_COLUMN]:
             problems.append(f"“{label}”行：总计（{row[TOTAL_COLUMN]}）≠ 各类申请人之和（{parts}）")
     if previous is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -177,6 +178,8 @@ class RequestState:
     custom_basis: str = ""
     fee_notice_on: dt.date | None = None
     fee_received_on: dt.date | None = None
+    #: 信息处理费 charged by the notice, in 元 (109号); counted in the annual report when paid.
+    fee_yuan: Decimal | None = None
     fee_due: DueDate | None = None
     fee_paid_on: dt.date | None = None
     handler: str = ""
@@ -212,6 +215,16 @@ def _date(data: Mapping[str, Any], key: str) -> dt.date | None:
     if isinstance(raw, dt.date):
         return raw
     return dt.date.fromisoformat(str(raw))
+
+
+def _fee_yuan(data: Mapping[str, Any]) -> Decimal:
+    try:
+        amount = Decimal(str(data.get("fee_yuan", "")).strip())
+    except InvalidOperation:
+        raise TransitionError("请填写收费金额（元）。") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise TransitionError("收费金额应为大于0、至多两位小数的金额（元）。")
+    return amount
 
 
 def _required_date(data: Mapping[str, Any], key: str, label: str) -> dt.date:
@@ -438,6 +451,7 @@ class _Machine:
         received = _date(event.data, "received_on") or event.on
         if received < event.on:
             raise TransitionError("申请人收到通知的日期不能早于发出日期。")
+        state.fee_yuan = _fee_yuan(event.data)
         state.fee_notice_on, state.fee_received_on = event.on, received
         state.fee_due = self.calendar.due(received, FEE_PAYMENT_DAYS,
                                           "缴费期限：申请人收到收费通知之日")

@@ -10,76 +10,80 @@ import pytest
 from opengov.site.domain.annual_report import (
     APPLICANT_COLUMNS,
     TOTAL_COLUMN,
-    ApplicantColumn,
-    Bucket,
     DocumentRecord,
     RequestRecord,
     ReviewCase,
     ReviewGroup,
     ReviewResult,
+    applicant_column,
     compute_regulation_counts,
     compute_table3,
     compute_table4,
+    group_rows,
     merge_rows,
+    row_label,
     table3_violations,
 )
+from opengov.site.domain.outcomes import Bucket, Outcome
 
 D = dt.date
+PERSON, BUSINESS, RESEARCH, _, LEGAL, _ = APPLICANT_COLUMNS
 
 
 def year_of_requests() -> list[RequestRecord]:
-    """2025: every bucket once, cycling through the applicant columns; plus carry-overs."""
+    """2025: every outcome once, cycling through the applicant columns; plus carry-overs."""
     columns = itertools.cycle(APPLICANT_COLUMNS)
-    records = [RequestRecord(next(columns), D(2025, 3, 1), D(2025, 3, 20), bucket)
-               for bucket in Bucket]
+    records = [RequestRecord(next(columns), D(2025, 3, 1), D(2025, 3, 20), outcome)
+               for outcome in Outcome]
     records += [
         # received 2024, closed 2025 → 二 and 三
-        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2024, 12, 20), D(2025, 1, 10),
-                      Bucket.DISCLOSED),
+        RequestRecord(PERSON, D(2024, 12, 20), D(2025, 1, 10),
+                      Outcome.DISCLOSED),
         # received 2025, still open on 31 December → 一 and 四
-        RequestRecord(ApplicantColumn.COMMERCIAL, D(2025, 12, 25)),
+        RequestRecord(BUSINESS, D(2025, 12, 25)),
         # received 2024 and still open → 二 and 四
-        RequestRecord(ApplicantColumn.LEGAL_SERVICES, D(2024, 12, 30)),
+        RequestRecord(LEGAL, D(2024, 12, 30)),
         # closed in 2024 and received in 2026: not in 2025 at all
-        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2024, 5, 1), D(2024, 5, 20),
-                      Bucket.DISCLOSED),
-        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2026, 1, 5)),
+        RequestRecord(PERSON, D(2024, 5, 1), D(2024, 5, 20),
+                      Outcome.DISCLOSED),
+        RequestRecord(PERSON, D(2026, 1, 5)),
     ]
     return records
 
 
 def test_every_cell_of_a_year() -> None:
     table = compute_table3(2025, year_of_requests())
-    cycle = list(itertools.islice(itertools.cycle(APPLICANT_COLUMNS), len(Bucket)))
-    for bucket, column in zip(Bucket, cycle, strict=True):
-        expected = 1 + (bucket is Bucket.DISCLOSED and column is ApplicantColumn.NATURAL_PERSON)
-        assert table.results[bucket][column.value] == expected, bucket
-        assert table.results[bucket][TOTAL_COLUMN] == 1 + (bucket is Bucket.DISCLOSED)
-    assert table.new[TOTAL_COLUMN] == len(Bucket) + 1
-    assert table.new[ApplicantColumn.COMMERCIAL.value] == 1 + cycle.count(
-        ApplicantColumn.COMMERCIAL)
-    assert table.carried_in == {**{c.value: 0 for c in APPLICANT_COLUMNS}, TOTAL_COLUMN: 2,
+    cycle = list(itertools.islice(itertools.cycle(APPLICANT_COLUMNS), len(Outcome)))
+    for outcome, column in zip(Outcome, cycle, strict=True):
+        expected = 1 + (outcome is Outcome.DISCLOSED and column == PERSON)
+        assert table.results[outcome][column] == expected, outcome
+        assert table.results[outcome][TOTAL_COLUMN] == 1 + (outcome is Outcome.DISCLOSED)
+        others = set(APPLICANT_COLUMNS) - {column, PERSON}
+        assert all(table.results[outcome][other] == 0 for other in others)
+    assert table.new[TOTAL_COLUMN] == len(Outcome) + 1
+    assert table.new[BUSINESS] == 1 + cycle.count(BUSINESS)
+    assert table.carried_in == {**dict.fromkeys(APPLICANT_COLUMNS, 0), TOTAL_COLUMN: 2,
                                 "自然人": 1, "法律服务机构": 1}
     assert table.carried_out[TOTAL_COLUMN] == 2
     assert table.carried_out["商业企业"] == 1
     assert table.carried_out["法律服务机构"] == 1
-    assert table.results_total[TOTAL_COLUMN] == len(Bucket) + 1
-    assert table.group_total("（三）")[TOTAL_COLUMN] == 8
-    assert table.group_total("（四）")[TOTAL_COLUMN] == 3
-    assert table.group_total("（五）")[TOTAL_COLUMN] == 5
-    assert table.group_total("（六）")[TOTAL_COLUMN] == 3
+    assert table.results_total[TOTAL_COLUMN] == len(Outcome) + 1
+    assert table.group_total(Bucket.WITHHELD)[TOTAL_COLUMN] == 8
+    assert table.group_total(Bucket.UNAVAILABLE)[TOTAL_COLUMN] == 3
+    assert table.group_total(Bucket.NOT_PROCESSED)[TOTAL_COLUMN] == 5
+    assert table.group_total(Bucket.OTHER)[TOTAL_COLUMN] == 3
     assert table3_violations(table) == []
 
 
 def test_carry_over_between_two_years() -> None:
     records = year_of_requests()
-    records.append(RequestRecord(ApplicantColumn.RESEARCH, D(2025, 12, 30), D(2026, 1, 8),
-                                 Bucket.PARTLY_DISCLOSED))
+    records.append(RequestRecord(RESEARCH, D(2025, 12, 30), D(2026, 1, 8),
+                                 Outcome.PARTLY_DISCLOSED))
     y2025 = compute_table3(2025, records)
     y2026 = compute_table3(2026, records)
     assert y2026.carried_in == y2025.carried_out
     assert y2026.carried_in[TOTAL_COLUMN] == 3
-    assert y2026.results[Bucket.PARTLY_DISCLOSED]["科研机构"] == 1
+    assert y2026.results[Outcome.PARTLY_DISCLOSED]["科研机构"] == 1
     assert table3_violations(y2026, previous=y2025) == []
 
 
@@ -100,14 +104,16 @@ def test_carry_over_mismatch_is_reported() -> None:
         table3_violations(y2025, previous=y2025)
 
 
-def test_a_request_has_exactly_one_bucket_when_closed() -> None:
-    with pytest.raises(ValueError, match="exactly one bucket"):
-        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2025, 1, 1), D(2025, 1, 2))
-    with pytest.raises(ValueError, match="exactly one bucket"):
-        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2025, 1, 1), None, Bucket.DISCLOSED)
+def test_a_request_has_exactly_one_outcome_when_closed() -> None:
+    with pytest.raises(ValueError, match="exactly one outcome"):
+        RequestRecord(PERSON, D(2025, 1, 1), D(2025, 1, 2))
+    with pytest.raises(ValueError, match="unknown applicant column"):
+        RequestRecord("个体户", D(2025, 1, 1))
+    with pytest.raises(ValueError, match="exactly one outcome"):
+        RequestRecord(PERSON, D(2025, 1, 1), None, Outcome.DISCLOSED)
     with pytest.raises(ValueError, match="before it was received"):
-        RequestRecord(ApplicantColumn.NATURAL_PERSON, D(2025, 1, 2), D(2025, 1, 1),
-                      Bucket.DISCLOSED)
+        RequestRecord(PERSON, D(2025, 1, 2), D(2025, 1, 1),
+                      Outcome.DISCLOSED)
 
 
 def test_regulation_counts() -> None:
@@ -146,3 +152,20 @@ def test_merge_rows_for_the_government_report() -> None:
     a = compute_table3(2025, year_of_requests()).new
     merged = merge_rows([a, a])
     assert merged[TOTAL_COLUMN] == 2 * a[TOTAL_COLUMN]
+
+
+def test_row_labels_are_verbatim_and_in_order() -> None:
+    assert row_label(Outcome.DISCLOSED) == "（一）予以公开"
+    assert row_label(Outcome.PARTLY_DISCLOSED) == (
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+    assert row_label(Outcome.THIRD_PARTY) == "4.保护第三方合法权益"
+    headings = [heading for heading, _ in group_rows()]
+    assert headings == ["", "", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"]
+    assert [len(outcomes) for _, outcomes in group_rows()] == [1, 1, 8, 3, 5, 3]
+
+
+def test_applicant_columns() -> None:
+    assert APPLICANT_COLUMNS == ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+    assert applicant_column("自然人", "") == "自然人"
+    assert applicant_column("法人或其他组织", "科研机构") == "科研机构"
+    assert applicant_column("法人或其他组织", "") == "其他"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -261,8 +262,17 @@ class TestCustomDeadline:
 
 
 class TestFees:
-    notice = ev(K.FEE_NOTICE, D(2025, 10, 9), amount="3000", basis="按件计收",
+    notice = ev(K.FEE_NOTICE, D(2025, 10, 9), fee_yuan="3000", amount="按件计收",
                 received_on="2025-10-10")
+
+    @pytest.mark.parametrize("fee", ["", "abc", "0", "-5", "12.345", "NaN"])
+    def test_a_notice_states_a_positive_amount(self, fee: str) -> None:
+        with pytest.raises(TransitionError, match="收费金额"):
+            run(IN_PERSON, ev(K.FEE_NOTICE, D(2025, 10, 9), fee_yuan=fee,
+                              received_on="2025-10-10"))
+
+    def test_the_amount_is_kept(self) -> None:
+        assert run(IN_PERSON, self.notice).fee_yuan == Decimal("3000")
 
     def test_payment_window_and_pause(self) -> None:
         state = run(IN_PERSON, self.notice)

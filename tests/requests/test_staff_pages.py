@@ -242,7 +242,8 @@ def test_fee_notice_letter_and_payment(client: FlaskClient, handler: User,
                                        file_request: Filer, db_session: Session) -> None:
     filed, _ = file_request()
     assert act(client, filed.number, "fee_notice", dt.date(2025, 10, 9),
-               amount="按件计收，第35件，200元", received_on="2025-10-10").status_code == 302
+               fee_yuan="200", amount="按件计收，第35件，200元",
+               received_on="2025-10-10").status_code == 302
     assert act(client, filed.number, "fee_paid", dt.date(2025, 10, 14)).status_code == 302
     db_session.expire_all()
     letter = db_session.scalars(select(RequestLetter)).one()

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -57,7 +58,9 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
                           validators=[Optional()])
     detail = TextAreaField("说明（写入告知书）")
     other_body = StringField("负责公开的机关名称和联系方式")
-    amount = StringField("收费金额及计算方式")
+    fee_yuan = DecimalField("收费金额（元）", places=2,
+                            validators=[Optional(), NumberRange(min=0.01, message="应大于0")])
+    amount = StringField("计算方式（写入收费通知）")
     received_on = DateField("申请人收到通知日期", validators=[Optional()])
     good_cause = StringField("逾期补正的正当理由")
     delivery = StringField("送达方式")

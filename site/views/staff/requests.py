@@ -184,7 +184,9 @@ def _event_data(kind: EventKind, form: ActionForm) -> dict[str, Any]:
                              "reason": form.detail.data},
         EventKind.CUSTOM_DEADLINE: {"deadline": _iso(form.deadline.data),
                                     "basis": form.basis.data},
-        EventKind.FEE_NOTICE: {"amount": form.amount.data,
+        EventKind.FEE_NOTICE: {"fee_yuan": "" if form.fee_yuan.data is None
+                               else str(form.fee_yuan.data),
+                               "amount": form.amount.data,
                                "received_on": _iso(form.received_on.data)},
         EventKind.DECIDED: {"outcome": form.outcome.data, "detail": form.detail.data,
                             "other_body": form.other_body.data},
