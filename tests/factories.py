@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
 from opengov.site.models import Agency, Document
 from opengov.site.services.catalog import agency_by_code, category_by_slug, issue_index_no
+from opengov.site.services.requests import Application
 from opengov.site.services.search_outbox import enqueue
 
 AGENCIES = {
@@ -70,3 +71,19 @@ def make_document(session: Session, *, agency: str = "gov", category: str = "pol
     session.flush()
     enqueue(session, document.id)
     return document
+
+
+VALID_ID = "11010519491231002X"
+VALID_USCC = "91350100M000100Y43"
+
+
+def make_application(**overrides: str) -> Application:
+    """The Art. 29 fields of a request by 张三, a natural person, unless overridden."""
+    values: dict[str, str] = {
+        "applicant_kind": "自然人", "name": "张三", "id_type": "居民身份证",
+        "id_number": VALID_ID, "phone": "13800000000", "email": "zhangsan@example.com",
+        "address": "示例市人民路100号", "description": "2024年度城市绿化经费的使用情况",
+        "carrier": "电子", "delivery": "电子邮件", "doc_title": "", "doc_number": "",
+    }
+    values.update(overrides)
+    return Application(**values)

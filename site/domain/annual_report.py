@@ -8,7 +8,7 @@ without a database; labels are verbatim from the published format.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -51,6 +51,17 @@ def group_rows() -> list[tuple[str, list[Outcome]]]:
         else:
             groups.append((heading, [outcome]))
     return groups
+
+
+def table3_layout() -> list[tuple[str, str, int]]:
+    """Rows of 三、本年度办理结果 for a table with merged cells: (row label, group heading or
+    "", how many rows the heading spans when this is its first row, else 0)."""
+    layout: list[tuple[str, str, int]] = []
+    for heading, outcomes in group_rows():
+        for position, outcome in enumerate(outcomes):
+            span = len(outcomes) if heading and position == 0 else 0
+            layout.append((row_label(outcome), heading, span))
+    return layout
 
 
 def applicant_column(applicant_kind: str, org_type: str) -> str:
@@ -258,12 +269,3 @@ def compute_table4(cases: Iterable[ReviewCase]) -> dict[ReviewGroup, dict[str, i
         table[case.group][case.result.value] += 1
         table[case.group][TOTAL_COLUMN] += 1
     return table
-
-
-def merge_rows(rows: Iterable[Mapping[str, int]]) -> Row:
-    """Cell-wise sum, for the government's report that summarises its departments."""
-    total = _empty_row()
-    for row in rows:
-        for column, count in row.items():
-            total[column] = total.get(column, 0) + count
-    return total

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from opengov.site.db import Base
@@ -36,6 +46,8 @@ class AnnualReport(Base):
     #: The published report as a document of the 政府信息公开年报 column.
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: Table 三 as published (row → column → count), frozen: next year's 二 must equal its 四.
+    published_table3: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     agency: Mapped[Agency] = relationship()

@@ -7,14 +7,13 @@ settings never change a letter already sent.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from flask import current_app, render_template
-from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from opengov.site.domain.outcomes import Outcome, remedies_text
 from opengov.site.models import InfoRequest, RequestLetter
+from opengov.site.services.pdf import cjk_pdf
 from opengov.site.services.requests import next_serial
 
 TITLES = {
@@ -73,13 +72,7 @@ def issue(session: Session, request: InfoRequest, kind: str, issued_on: dt.date,
 
 def render_pdf(letter: RequestLetter) -> bytes:
     """The letter as an A4 PDF with the CJK font of the ``LETTER_FONT`` setting."""
-    font = Path(current_app.config["LETTER_FONT"])
-    pdf = FPDF(format="A4")
-    pdf.set_title(letter.title)
-    pdf.set_margins(25, 25, 25)
-    # In Noto's .ttc the Simplified Chinese face is number 2 (JP, KR, SC, TC, HK).
-    pdf.add_font("cjk", "", str(font),
-                 collection_font_number=2 if font.suffix.lower() == ".ttc" else 0)
+    pdf = cjk_pdf(letter.title)
     pdf.add_page()
     pdf.set_font("cjk", size=18)
     pdf.cell(0, 12, letter.title, align="C", new_x="LMARGIN", new_y="NEXT")

@@ -20,8 +20,8 @@ from opengov.site.domain.annual_report import (
     compute_table3,
     compute_table4,
     group_rows,
-    merge_rows,
     row_label,
+    table3_layout,
     table3_violations,
 )
 from opengov.site.domain.outcomes import Bucket, Outcome
@@ -148,12 +148,6 @@ def test_table4_totals_per_group() -> None:
     assert sum(len(row) for row in table.values()) == 15
 
 
-def test_merge_rows_for_the_government_report() -> None:
-    a = compute_table3(2025, year_of_requests()).new
-    merged = merge_rows([a, a])
-    assert merged[TOTAL_COLUMN] == 2 * a[TOTAL_COLUMN]
-
-
 def test_row_labels_are_verbatim_and_in_order() -> None:
     assert row_label(Outcome.DISCLOSED) == "（一）予以公开"
     assert row_label(Outcome.PARTLY_DISCLOSED) == (
@@ -169,3 +163,11 @@ def test_applicant_columns() -> None:
     assert applicant_column("自然人", "") == "自然人"
     assert applicant_column("法人或其他组织", "科研机构") == "科研机构"
     assert applicant_column("法人或其他组织", "") == "其他"
+
+
+def test_table3_layout_spans_each_group_once() -> None:
+    layout = table3_layout()
+    assert len(layout) == len(Outcome)
+    assert layout[0] == ("（一）予以公开", "", 0)
+    assert layout[2] == ("1.属于国家秘密", "（三）不予公开", 8)
+    assert sum(span for _, _, span in layout) == 8 + 3 + 5 + 3

@@ -14,10 +14,8 @@ from opengov.site.domain.request_clock import Channel
 from opengov.site.models import InfoRequest
 from opengov.site.services import requests as request_service
 from opengov.site.services.personal_data import key_from_secret
-from tests.factories import make_agency
-
-VALID_ID = "11010519491231002X"
-VALID_USCC = "91350100M000100Y43"
+from tests.factories import VALID_ID, VALID_USCC, make_agency  # noqa: F401 — used by the request tests
+from tests.factories import make_application as application
 
 
 @pytest.fixture
@@ -25,17 +23,6 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     app_config["PERSONAL_DATA_KEY"] = key_from_secret("test personal data key")
     app_config["REQUEST_MIN_FILL_SECONDS"] = 0
     return app_config
-
-
-def application(**overrides: str) -> request_service.Application:
-    values: dict[str, str] = {
-        "applicant_kind": "自然人", "name": "张三", "id_type": "居民身份证",
-        "id_number": VALID_ID, "phone": "13800000000", "email": "zhangsan@example.com",
-        "address": "示例市人民路100号", "description": "2024年度城市绿化经费的使用情况",
-        "carrier": "电子", "delivery": "电子邮件", "doc_title": "", "doc_number": "",
-    }
-    values.update(overrides)
-    return request_service.Application(**values)
 
 
 @pytest.fixture

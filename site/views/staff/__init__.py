@@ -90,6 +90,8 @@ NAV: list[tuple[str, str]] = [
     ("staff.fiscal_list", "财政预决算"),
     ("staff.request_queue", "依申请公开办理"),
     ("staff.calendar_overrides", "工作日历"),
+    ("staff.reports_index", "年度报告"),
+    ("staff.review_cases", "复议诉讼登记"),
 ]
 
 
@@ -110,6 +112,7 @@ def staff_helpers() -> dict[str, Any]:
 
 from opengov.site.views.staff import (  # noqa: E402, F401
     accounts,
+    annual_reports,
     attachment_views,
     audit_views,
     documents,

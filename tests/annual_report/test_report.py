@@ -1,0 +1,191 @@
+"""The annual report counted from real requests, documents and the register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opengov.site.domain.annual_report import (
+    APPLICANT_COLUMNS,
+    ROW_CARRIED_IN,
+    ROW_CARRIED_OUT,
+    ROW_NEW,
+    ROW_TOTAL,
+    TOTAL_COLUMN,
+    ReviewGroup,
+    ReviewResult,
+    row_label,
+)
+from opengov.site.domain.catalog import Validity
+from opengov.site.domain.outcomes import Outcome
+from opengov.site.domain.roles import Role
+from opengov.site.models import ReviewCase, User
+from opengov.site.services import annual_report as reports
+from opengov.site.services.audit import Origin
+from tests.annual_report.conftest import D, build_year
+from tests.factories import make_agency, make_document
+
+ORIGIN = Origin(ip="127.0.0.1", user_agent="pytest")
+
+
+def admin(session: Session) -> User:
+    user = session.scalars(select(User).where(User.username == "admin")).one_or_none()
+    if user is None:
+        user = User(username="admin", display_name="管理员", password_hash="x")
+        user.roles = frozenset({Role.ADMIN})
+        session.add(user)
+        session.flush()
+    return user
+
+
+def test_every_cell_of_table3_from_a_year_of_requests(db_session: Session) -> None:
+    build_year(db_session)
+    data = reports.build_report(db_session, make_agency(db_session, "gov"), 2025)
+    cells = reports.table3_cells(data.table3)
+    columns = list(itertools.islice(itertools.cycle(APPLICANT_COLUMNS), len(Outcome)))
+    for outcome, column in zip(Outcome, columns, strict=True):
+        extra = {Outcome.DISCLOSED: {"自然人": 1}, Outcome.PARTLY_DISCLOSED: {"商业企业": 1}}
+        expected = {c: int(c == column) + extra.get(outcome, {}).get(c, 0)
+                    for c in APPLICANT_COLUMNS}
+        expected[TOTAL_COLUMN] = sum(expected.values())
+        assert cells[row_label(outcome)] == expected, outcome
+    assert cells[ROW_NEW][TOTAL_COLUMN] == len(Outcome) + 2  # + the open one and the paying one
+    assert cells[ROW_CARRIED_IN] == {**dict.fromkeys(APPLICANT_COLUMNS, 0), "自然人": 1,
+                                     "法律服务机构": 1, TOTAL_COLUMN: 2}
+    assert cells[ROW_TOTAL][TOTAL_COLUMN] == len(Outcome) + 2
+    assert cells[ROW_CARRIED_OUT] == {**dict.fromkeys(APPLICANT_COLUMNS, 0), "科研机构": 1,
+                                      "法律服务机构": 1, TOTAL_COLUMN: 2}
+    assert data.problems == []
+    assert data.fees_yuan == 300
+    assert "共收取信息处理费300.00元" in reports.other_matters_text(data)
+
+
+def test_publication_freezes_the_tables_and_next_year_carries_over(
+        app: Flask, db_session: Session) -> None:
+    build_year(db_session)
+    gov = make_agency(db_session, "gov")
+    document = reports.publish(db_session, gov, 2025, on=D(2026, 1, 20),
+                               actor=admin(db_session), origin=ORIGIN)
+    db_session.commit()
+    assert document.category.slug == "annual-reports"
+    assert document.title == "示例市人民政府2025年政府信息公开工作年度报告"
+    assert document.is_public
+    assert (document.index_no or "").startswith("007000001/2026-")
+    assert "三、本年度办理结果" in document.body
+    assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in document.body
+    report = reports.find_report(db_session, gov, 2025)
+    assert report is not None
+    assert report.published_table3 is not None
+    assert report.published_table3[ROW_CARRIED_OUT][TOTAL_COLUMN] == 2
+
+    with pytest.raises(reports.ReportCheckError, match="已于2026-01-20发布"):
+        reports.publish(db_session, gov, 2025, on=D(2026, 1, 21), actor=admin(db_session),
+                        origin=ORIGIN)
+    db_session.rollback()
+
+    # 2026: what was carried out of 2025 is carried in.
+    data_2026 = reports.build_report(db_session, gov, 2026)
+    assert data_2026.table3.carried_in[TOTAL_COLUMN] == 2
+    assert data_2026.problems == []
+    # A 2025 report whose frozen 四 disagrees (data changed after publication) blocks 2026.
+    report.published_table3 = {**report.published_table3,
+                               ROW_CARRIED_OUT: {**report.published_table3[ROW_CARRIED_OUT],
+                                                 TOTAL_COLUMN: 3}}
+    db_session.flush()
+    problems = reports.build_report(db_session, gov, 2026).problems
+    assert any("2025年已发布年报" in problem for problem in problems)
+    with pytest.raises(reports.ReportCheckError):
+        reports.publish(db_session, gov, 2026, on=D(2027, 1, 5), actor=admin(db_session),
+                        origin=ORIGIN)
+
+
+def test_published_files_are_real_xlsx_and_pdf(app: Flask, db_session: Session) -> None:
+    build_year(db_session)
+    document = reports.publish(db_session, make_agency(db_session, "gov"), 2025,
+                               on=D(2026, 1, 20), actor=admin(db_session), origin=ORIGIN)
+    names = sorted(a.original_name for a in document.attachments)
+    assert names == ["示例市人民政府2025年政府信息公开工作年度报告.pdf",
+                     "示例市人民政府2025年政府信息公开工作年度报告.xlsx"]
+    data = reports.build_report(db_session, make_agency(db_session, "gov"), 2025)
+    workbook = load_workbook(io.BytesIO(reports.render_xlsx(data)))
+    sheet = workbook["三、依申请公开"]
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows[ROW_NEW][-1] == len(Outcome) + 2
+    assert rows["4.保护第三方合法权益"][-1] == 1
+    text = "".join(page.extract_text() for page in
+                   PdfReader(io.BytesIO(reports.render_pdf(data))).pages).replace("\x00", "")
+    assert "政府信息公开工作年度报告" in text
+    assert "本年新收政府信息公开申请数量" in text
+
+
+def test_table2_and_table4_and_staff_figures(app: Flask, db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    make_document(db_session, genre="行政规范性文件", date_written=D(2025, 3, 1),
+                  published_on=D(2025, 3, 5))
+    make_document(db_session, genre="行政规范性文件", date_written=D(2021, 3, 1),
+                  published_on=D(2021, 3, 5), validity=Validity.REPEALED,
+                  repealed_on=D(2025, 9, 1))
+    make_document(db_session, genre="规章", date_written=D(2024, 3, 1),
+                  published_on=D(2024, 3, 5))
+    make_document(db_session, genre="行政规范性文件", date_written=D(2025, 5, 1),
+                  published=False)  # a draft is not 制发
+    make_document(db_session, agency="czj", genre="规章", date_written=D(2025, 3, 1),
+                  published_on=D(2025, 3, 5))
+    db_session.add_all([
+        ReviewCase(agency=gov, year=2025, group=ReviewGroup.RECONSIDERATION,
+                   result=ReviewResult.UPHELD),
+        ReviewCase(agency=gov, year=2025, group=ReviewGroup.LITIGATION_DIRECT,
+                   result=ReviewResult.PENDING),
+        ReviewCase(agency=gov, year=2024, group=ReviewGroup.RECONSIDERATION,
+                   result=ReviewResult.CORRECTED),
+    ])
+    report = reports.get_or_create_report(db_session, gov, 2025)
+    report.licensing_decisions, report.fees_collected = 1234, 56.78  # type: ignore[assignment]
+    data = reports.build_report(db_session, gov, 2025)
+    counts = data.regulations
+    assert (counts["行政规范性文件"].made, counts["行政规范性文件"].repealed,
+            counts["行政规范性文件"].in_force) == (1, 1, 1)
+    assert (counts["规章"].made, counts["规章"].repealed, counts["规章"].in_force) == (0, 0, 1)
+    assert data.table4[ReviewGroup.RECONSIDERATION] == {
+        "结果维持": 1, "结果纠正": 0, "其他结果": 0, "尚未审结": 0, TOTAL_COLUMN: 1}
+    assert data.table4[ReviewGroup.LITIGATION_DIRECT]["尚未审结"] == 1
+    body = reports.render_body(data)
+    assert "<td>行政许可</td><td colspan=\"3\">1234</td>" in body
+    assert "56.78" in body
+    assert "未收取信息处理费" in body
+
+
+def test_deadlines_and_the_government_summary(db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    czj = make_agency(db_session, "czj")
+    assert reports.report_deadline(gov, 2025) == dt.date(2026, 3, 31)
+    assert reports.report_deadline(czj, 2025) == dt.date(2026, 1, 31)
+    build_year(db_session)
+    data = reports.build_report(db_session, gov, 2025)
+    [line] = [line for line in data.departments if line.agency.code == "czj"]
+    assert (line.new, line.closed, line.carried_out, line.published) == (1, 0, 1, False)
+    assert "所属部门和乡镇政府信息公开申请办理情况" in reports.render_body(data)
+    assert reports.build_report(db_session, czj, 2025).departments == []
+
+
+def test_a_report_is_published_after_its_year(app: Flask, db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    with pytest.raises(reports.ReportCheckError, match="结束后发布"):
+        reports.publish(db_session, gov, 2025, on=D(2025, 12, 31), actor=admin(db_session),
+                        origin=ORIGIN)
+
+
+def test_one_report_per_agency_and_year(db_session: Session) -> None:
+    gov = make_agency(db_session, "gov")
+    first = reports.get_or_create_report(db_session, gov, 2025)
+    assert reports.get_or_create_report(db_session, gov, 2025) is first
+    assert reports.get_or_create_report(db_session, gov, 2024) is not first
+    assert db_session.scalars(select(ReviewCase)).all() == []

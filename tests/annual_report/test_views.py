@@ -1,0 +1,127 @@
+"""Staff pages of the annual report and the 复议/诉讼 register."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opengov.site.domain.roles import Role
+from opengov.site.models import AnnualReport, AuditEntry, ReviewCase
+from tests.annual_report.conftest import build_year
+from tests.factories import make_agency
+
+
+def test_admin_writes_checks_and_downloads_the_report(
+        app: Flask, client: FlaskClient, db_session: Session,
+        make_user: Callable[..., object], login: Callable[[str], None]) -> None:
+    build_year(db_session)
+    make_user("admin", Role.ADMIN)
+    login("admin")
+    index = client.get("/staff/reports?year=2025").get_data(as_text=True)
+    assert "示例市人民政府" in index
+    assert "2026-03-31" in index
+
+    page = client.get("/staff/reports/gov/2025").get_data(as_text=True)
+    assert "勾稽关系不成立" not in page
+    assert "4.保护第三方合法权益" in page
+
+    response = client.post("/staff/reports/gov/2025", data={
+        "overview": "本年度，本机关认真贯彻落实《条例》。", "licensing_decisions": "-3",
+        "penalty_decisions": "2", "coercion_decisions": "0", "fees_collected": "1.5",
+        "problems": "", "other_matters": ""})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "不能为负数" in text
+    assert "本年度，本机关认真贯彻落实《条例》。" in text  # what was typed is kept
+
+    response = client.post("/staff/reports/gov/2025", data={
+        "overview": "本年度，本机关认真贯彻落实《条例》。", "licensing_decisions": "12",
+        "penalty_decisions": "2", "coercion_decisions": "0", "fees_collected": "1.5",
+        "problems": "公开质量有待提高。", "other_matters": ""})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.scalars(select(AnnualReport)).one().licensing_decisions == 12
+    assert db_session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "annual_report")).first() is not None
+
+    xlsx = client.get("/staff/reports/gov/2025.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.data))["二、主动公开"]
+    assert ["行政许可", 12] in [list(row[:2]) for row in sheet.iter_rows(values_only=True)]
+    pdf = client.get("/staff/reports/gov/2025.pdf")
+    assert pdf.data.startswith(b"%PDF")
+
+    published = client.post("/staff/reports/gov/2025/publish")
+    assert published.status_code == 302
+    public = client.get(published.headers["Location"]).get_data(as_text=True)
+    assert "示例市人民政府2025年政府信息公开工作年度报告" in public
+    assert "本年度，本机关认真贯彻落实《条例》。" in public
+    assert "共收取信息处理费300.00元" in public
+    column = client.get("/columns/annual-reports").get_data(as_text=True)
+    assert "2025年政府信息公开工作年度报告" in column
+
+
+def test_a_broken_table_cannot_be_published(
+        app: Flask, client: FlaskClient, db_session: Session,
+        make_user: Callable[..., object], login: Callable[[str], None]) -> None:
+    build_year(db_session)
+    gov = make_agency(db_session, "gov")
+    db_session.add(AnnualReport(agency=gov, year=2024, published_table3={
+        "四、结转下年度继续办理": {"总计": 5}}))
+    db_session.commit()
+    make_user("admin", Role.ADMIN)
+    login("admin")
+    response = client.post("/staff/reports/gov/2025/publish", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "2024年已发布年报" in text
+    # The requests shared this test's app context, hence its session.
+    db_session.expire_all()
+    assert db_session.scalars(select(AnnualReport).where(AnnualReport.year == 2025)).all() == []
+
+
+def test_department_staff_see_only_their_agency(
+        client: FlaskClient, db_session: Session, make_user: Callable[..., object],
+        login: Callable[[str], None]) -> None:
+    czj = make_agency(db_session, "czj")
+    db_session.commit()
+    make_user("czj-admin", Role.ADMIN, agency_id=czj.id)
+    login("czj-admin")
+    assert client.get("/staff/reports/gov/2025").status_code == 404
+    assert client.get("/staff/reports/czj/2025").status_code == 200
+
+
+def test_handler_registers_review_cases(
+        app: Flask, client: FlaskClient, db_session: Session,
+        make_user: Callable[..., object], login: Callable[[str], None]) -> None:
+    made = build_year(db_session)
+    gov = make_agency(db_session, "gov")
+    db_session.commit()
+    make_user("handler", Role.HANDLER)
+    make_user("editor", Role.EDITOR)
+    login("handler")
+    form = {"agency": str(gov.id), "year": "2025", "group": "行政复议", "result": "尚未审结",
+            "case_number": "示复〔2025〕7号", "request_number": "YSQ-2099-000001"}
+    response = client.post("/staff/review-cases", data=form)
+    assert response.status_code == 422
+    assert "没有编号为 YSQ-2099-000001 的申请" in response.get_data(as_text=True)
+
+    form["request_number"] = made["3.4"].number
+    assert client.post("/staff/review-cases", data=form).status_code == 302
+    db_session.expire_all()
+    case = db_session.scalars(select(ReviewCase)).one()
+    assert case.request_number == made["3.4"].number
+    assert client.post(f"/staff/review-cases/{case.id}/result",
+                       data={"result": "结果维持"}).status_code == 302
+    db_session.expire_all()
+    assert case.result == "结果维持"
+    # An editor has no business here (the staff guard refuses).
+    db_session.commit()
+    other = app.test_client()
+    other.post("/staff/login", data={"username": "editor", "password": "正确的马电池订书钉-2026"})
+    assert other.get("/staff/review-cases").status_code == 403
