@@ -134,7 +134,7 @@ def _agencies_text(session: Session, directory: Path) -> str:
         parent=row.parent.code if row.parent else "", sort_order=row.sort_order,
         short_name=row.short_name, office_name=row.office_name, address=row.address,
         postcode=row.postcode, office_hours=row.office_hours, phone=row.phone, fax=row.fax,
-        email=row.email, website=row.website, guide_markdown=row.guide_markdown,
+        email=row.email, website=row.website, guide_markdown=_normalised(row.guide_markdown),
         guide_updated_on=row.guide_updated_on) for row in ordered]
     path = directory / AGENCIES_FILE
     comment = leading_comment(path.read_text(encoding="utf-8")) if path.is_file() else ""
@@ -163,7 +163,10 @@ def export_content(session: Session, directory: Path, upload_dir: Path) -> Expor
     assign_keys(session, directory, rows, report)
     exported = {row.content_key for row in rows if row.content_key is not None}
     agencies_text = _agencies_text(session, directory)
-    codes = agency_codes(parse_agencies(agencies_text, AGENCIES_FILE))
+    try:
+        codes = agency_codes(parse_agencies(agencies_text, AGENCIES_FILE))
+    except ContentFileError as error:
+        raise ContentExportError([str(error)]) from None
     files: dict[Path, bytes] = {directory / AGENCIES_FILE: agencies_text.encode("utf-8")}
     problems: list[str] = []
     for row in rows:

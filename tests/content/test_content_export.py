@@ -175,6 +175,16 @@ def catalog(app: Flask) -> dict[str, dict[str, Any]]:
         return result
 
 
+def agencies(app: Flask) -> dict[str, dict[str, Any]]:
+    with app.app_context():
+        rows = get_session().scalars(select(Agency)).all()
+        return {row.code: {**{column.key: getattr(row, column.key)
+                              for column in Agency.__table__.columns
+                              if column.key not in ("id", "parent_id")},
+                           "parent": row.parent.code if row.parent else None}
+                for row in rows}
+
+
 def _ids_to_names(row: Document) -> tuple[str, str]:
     # Attachment ids differ between databases; compare the links by what they point to.
     body = row.body
@@ -200,6 +210,7 @@ def test_round_trip_through_a_fresh_database_loses_nothing(
     assert tree(first) == tree(second)
     before, after = catalog(app), catalog(fresh_app)
     assert before == after
+    assert agencies(app) == agencies(fresh_app)
     assert len(before) == 13  # 11 content files and the two published editor documents
     with app.app_context():
         session = get_session()
