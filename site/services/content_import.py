@@ -8,7 +8,10 @@ database, idempotently.
   that carries a different one is an error.
 - Exact and near duplicates (``domain.duplicates``) of another file of the batch or of a
   document already in the database are reported and not imported. Within the batch the copy
-  kept is the one already imported, else the one with a 索引号, else the longer text.
+  kept is the one already imported, else the one with a 索引号, else the longer text. A
+  file with a 索引号 is not held back as a copy of another file (exports carry every
+  索引号, and two published documents may share a text), and a file of a document already
+  imported is an update, not checked against the database.
 - Interpretations are linked to the policies they name, both ways.
 - Attachments (``attachments/<key>/…`` beside ``documents/``) are checked by content and
   stored in the upload folder under random names with their original names; a document's
@@ -59,6 +62,7 @@ from opengov.site.services.content_files import (
     read_agencies,
     read_document,
 )
+from opengov.site.services.editorial import publication_instant, today
 
 AGENCIES_FILE = "agencies.yaml"
 DOCUMENTS_DIR = "documents"
@@ -212,7 +216,10 @@ def _split_duplicates(session: Session, candidates: list[_Candidate], threshold:
     needs_database_check: list[_Candidate] = []
     for candidate in sorted(candidates, key=_preference):
         best: tuple[float, str] | None = None
-        for other in kept:
+        # A file with a 索引号 is catalogued already (an export, or a file once imported):
+        # a document in its own right even if its text resembles another file's, e.g. a
+        # re-published notice; holding it back would lose it on a round trip.
+        for other in kept if not candidate.document.index_no else []:
             score = similarity(candidate.fingerprint, other.fingerprint)
             if is_duplicate(score, threshold) and (best is None or score > best[0]):
                 best = (score, other.path)
@@ -220,9 +227,8 @@ def _split_duplicates(session: Session, candidates: list[_Candidate], threshold:
             duplicates.append(Duplicate(candidate.path, best[1], best[0]))
             continue
         kept.append(candidate)
-        unchanged_text = (candidate.existing is not None
-                          and candidate.existing.body_hash == candidate.fingerprint.digest)
-        if not unchanged_text:
+        # A document already in the database is updated, whatever others resemble it.
+        if candidate.existing is None:
             needs_database_check.append(candidate)
     if needs_database_check:
         batch_keys = {candidate.document.key for candidate in candidates}
@@ -412,7 +418,11 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
     for row, document in relink:  # the new attachments have their ids now
         row.body = _file_body(document, row.attachments)
     for row in touched:
-        search_outbox.enqueue(session, row.id)
+        # A document dated ahead (exported while scheduled) waits for its day, as a
+        # publication in the back office does.
+        day = row.published_on
+        not_before = publication_instant(day) if day is not None and day > today() else None
+        search_outbox.enqueue(session, row.id, not_before=not_before)
     return imported
 
 

@@ -21,7 +21,7 @@ from opengov.site.cli import main
 from opengov.site.db import get_session
 from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
 from opengov.site.domain.roles import Role
-from opengov.site.models import Agency, Category, Document, User
+from opengov.site.models import Agency, Category, Document, SearchOutbox, User
 from opengov.site.services import attachments, editorial
 from opengov.site.services.audit import Origin
 from opengov.site.services.content_export import export_content
@@ -84,14 +84,17 @@ def _category_id(session: Session, slug: str) -> int:
 
 def _write(session: Session, app: Flask, editor: User, reviewer: User, *, title: str,
            category: str, files: list[tuple[bytes, str]], publish: bool = True,
-           **fields: Any) -> Document:
+           publish_on: dt.date | None = None, **fields: Any) -> Document:
     data = editorial.DocumentData(
         title=title, agency_id=_agency_id(session, "czj"),
         category_id=_category_id(session, category), topic="财政、金融、审计\\财政",
         genre="行政规范性文件", issuer="示例市财政局", doc_number="示财规〔2026〕3号",
         date_written=dt.date(2026, 1, 5), effective_on=dt.date(2026, 2, 1),
         keywords="预算管理、绩效", summary="规范预算绩效管理。",
-        body="## 一、总则\r\n\r\n第一条 为规范预算绩效管理，制定本办法。", **fields)
+        # Near-duplicate bodies on purpose: published documents may resemble each other,
+        # and the import must not hold one back as a copy.
+        body=f"## 一、总则\r\n\r\n第一条 为规范预算绩效管理，制定本办法。\r\n\r\n{title}。",
+        **fields)
     document = editorial.create(session, data, actor=editor, origin=ORIGIN)
     for content, name in files:
         attachment = attachments.save(session, document, content, name,
@@ -103,7 +106,8 @@ def _write(session: Session, app: Flask, editor: User, reviewer: User, *, title:
         editorial.transition(session, document, "submit", actor=editor, origin=ORIGIN)
         editorial.transition(session, document, "approve", actor=reviewer, origin=ORIGIN,
                              opinion="同意发布")
-        editorial.transition(session, document, "publish", actor=reviewer, origin=ORIGIN)
+        editorial.transition(session, document, "publish", actor=reviewer, origin=ORIGIN,
+                             publish_on=publish_on)
     session.flush()
     return document
 
@@ -128,6 +132,9 @@ def populate(app: Flask) -> dict[str, int]:
             changed_on=dt.date(2026, 1, 6))
         editorial.transition(session, interpretation, "repeal", actor=reviewer,
                              origin=ORIGIN, opinion="已被新解读替代")
+        scheduled = _write(session, app, editor, reviewer, title="定时发布的通知",
+                           category="news", files=[],
+                           publish_on=editorial.today() + dt.timedelta(days=30))
         draft = _write(session, app, editor, reviewer, title="草稿", category="news",
                        files=[], publish=False)
         withdrawn = _write(session, app, editor, reviewer, title="已撤下的通知",
@@ -136,6 +143,7 @@ def populate(app: Flask) -> dict[str, int]:
                              opinion="内容有误")
         session.commit()
         return {"policy": policy.id, "interpretation": interpretation.id, "draft": draft.id,
+                "scheduled": scheduled.id,
                 "withdrawn": withdrawn.id}
 
 
@@ -211,7 +219,7 @@ def test_round_trip_through_a_fresh_database_loses_nothing(
     before, after = catalog(app), catalog(fresh_app)
     assert before == after
     assert agencies(app) == agencies(fresh_app)
-    assert len(before) == 13  # 11 content files and the two published editor documents
+    assert len(before) == 14  # 11 content files and three published editor documents
     with app.app_context():
         session = get_session()
         policy = session.get(Document, ids["policy"])
@@ -220,6 +228,14 @@ def test_round_trip_through_a_fresh_database_loses_nothing(
         assert interpretation is not None
         assert policy.content_key == policy.index_no.replace("/", "-")  # type: ignore[union-attr]
         assert interpretation.validity is Validity.REPEALED
+    with fresh_app.app_context():
+        session = get_session()
+        scheduled = session.scalars(select(Document).where(
+            Document.title == "定时发布的通知")).one()
+        assert not scheduled.is_public
+        entry = session.scalars(select(SearchOutbox).where(
+            SearchOutbox.document_id == scheduled.id)).one()
+        assert entry.next_attempt_at == editorial.publication_instant(scheduled.published_on)
     # The chosen layout: files beside the documents, links relative to the document file.
     key = next(k for k, v in before.items() if v["title"] == "示例市预算绩效管理办法")
     written = parse_document((first / "documents" / f"{key}.md").read_text(encoding="utf-8"),
