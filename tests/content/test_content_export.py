@@ -425,3 +425,19 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
     assert row.attachments[0].size == len(PNG) + 1
     assert row.disclosure is Disclosure.PROACTIVE
 
+
+
+def test_fiscal_disclosure_documents_stay_with_content_fiscal(app: Flask,
+                                                              tmp_path: Path) -> None:
+    from opengov.site.services.fiscal_content import import_fiscal_content
+
+    with app.app_context():
+        session = get_session()
+        import_content(session, CONTENT)
+        import_fiscal_content(session, CONTENT / "fiscal")
+        session.commit()
+        fiscal = session.scalars(select(Document).where(Document.content_key.is_(None))).all()
+        assert fiscal  # published catalog documents of the 示例 disclosures
+        report = export_content(session, tmp_path / "out", upload_dir(app))
+    assert report.keyed == {}
+    assert len(list((tmp_path / "out" / "documents").glob("*.md"))) == 11
