@@ -127,8 +127,11 @@ def _agencies_text(session: Session, directory: Path) -> str:
     rows = list(session.scalars(select(Agency).order_by(Agency.sort_order, Agency.code)))
     ordered: list[Agency] = []
     while len(ordered) < len(rows):  # parents first, as agencies.yaml requires
-        ordered.extend(row for row in rows if row not in ordered
-                       and (row.parent is None or row.parent in ordered))
+        ready = [row for row in rows if row not in ordered
+                 and (row.parent is None or row.parent in ordered)]
+        if not ready:  # a cycle of parents: parse_agencies below reports it
+            ready = [row for row in rows if row not in ordered]
+        ordered.extend(ready)
     agencies = [ContentAgency(
         code=row.code, name=row.name, org_code=row.org_code, kind=row.kind,
         parent=row.parent.code if row.parent else "", sort_order=row.sort_order,
@@ -174,22 +177,11 @@ def export_content(session: Session, directory: Path, upload_dir: Path) -> Expor
         assert key is not None
         path = document_path(directory, key)
         previous = _previous(path)
-        attachments: list[ContentAttachment] = []
-        body = _normalised(row.body)
-        links: dict[int, str] = {}
-        for number, attachment in enumerate(row.attachments, start=1):
-            file = f"{ATTACHMENTS_DIR}/{key}/{number:02d}{Path(attachment.original_name).suffix.lower()}"
-            source = stored_path(upload_dir, attachment)
-            if not source.is_file():
-                problems.append(f"{key}：附件 {attachment.original_name} 的文件 {source} 不存在")
-                continue
-            files[directory / file] = source.read_bytes()
-            attachments.append(ContentAttachment(file, attachment.original_name,
-                                                 attachment.content_type))
-            links[attachment.id] = file
-        body = _file_links(body, links)
+        attachments, links = _attachment_files(row, key, directory, upload_dir, files,
+                                               problems)
+        body = _file_links(_normalised(row.body), links)
         try:
-            document = to_content_document(row, previous, tuple(attachments),
+            document = to_content_document(row, previous, attachments,
                                            _interprets(row, exported, previous))
         except ValueError as error:
             problems.append(str(error))
@@ -208,6 +200,27 @@ def export_content(session: Session, directory: Path, upload_dir: Path) -> Expor
     _write(directory, files, report)
     _remove_stale(session, directory, exported, files, report)
     return report
+
+
+def _attachment_files(row: Document, key: str, directory: Path, upload_dir: Path,
+                      files: dict[Path, bytes], problems: list[str]
+                      ) -> tuple[tuple[ContentAttachment, ...], dict[int, str]]:
+    """The attachments list of ``row``'s file, their bytes added to ``files``, and the file
+    of each attachment id (for the links in the body)."""
+    attachments: list[ContentAttachment] = []
+    links: dict[int, str] = {}
+    for number, attachment in enumerate(row.attachments, start=1):
+        suffix = Path(attachment.original_name).suffix.lower()
+        file = f"{ATTACHMENTS_DIR}/{key}/{number:02d}{suffix}"
+        source = stored_path(upload_dir, attachment)
+        if not source.is_file():
+            problems.append(f"{key}：附件 {attachment.original_name} 的文件 {source} 不存在")
+            continue
+        files[directory / file] = source.read_bytes()
+        attachments.append(ContentAttachment(file, attachment.original_name,
+                                             attachment.content_type))
+        links[attachment.id] = file
+    return tuple(attachments), links
 
 
 def _file_links(body: str, links: dict[int, str]) -> str:
