@@ -1,7 +1,7 @@
 """``opengov export-content DIR``: the database's content set back into the ``content/`` format
 (``content_files``), so that ``import-content`` of the result rebuilds it without loss.
 
-What is exported: every agency, and every document whose status is *published* (scheduled
+What is exported: every agency, the column descriptions staff changed, and every document whose status is *published* (scheduled
 ones included), except the catalog documents of 预决算 disclosures, which belong to
 ``content/fiscal`` and are rebuilt by ``import-fiscal``. Drafts, documents under review and
 withdrawn ones are not: the importer publishes every file it reads, so a file for them would
@@ -29,10 +29,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.models import Agency, Document, FiscalDisclosure
+from opengov.site.models import Agency, Category, Document, FiscalDisclosure
 from opengov.site.services.attachments import stored_path
 from opengov.site.services.content_files import (
     ATTACHMENTS_DIR,
+    DEFAULT_DESCRIPTIONS,
     KEY_PATTERN,
     ContentAgency,
     ContentAttachment,
@@ -45,10 +46,12 @@ from opengov.site.services.content_files import (
     parse_document,
     read_document,
     serialise_agencies,
+    serialise_columns,
     serialise_document,
 )
 from opengov.site.services.content_import import (
     AGENCIES_FILE,
+    COLUMNS_FILE,
     STORED_LINK,
     _check_lengths,
     to_content_document,
@@ -144,6 +147,19 @@ def _agencies_text(session: Session, directory: Path) -> str:
     return serialise_agencies(agencies, comment) if comment else serialise_agencies(agencies)
 
 
+def _columns_text(session: Session, directory: Path) -> str | None:
+    """``columns.yaml`` with the descriptions staff changed; None when there are none and
+    there is no such file to bring up to date."""
+    changed = {category.slug: _normalised(category.description)
+               for category in session.scalars(select(Category))
+               if category.description != DEFAULT_DESCRIPTIONS.get(category.slug)}
+    path = directory / COLUMNS_FILE
+    if not changed and not path.is_file():
+        return None
+    comment = leading_comment(path.read_text(encoding="utf-8")) if path.is_file() else ""
+    return serialise_columns(changed, comment) if comment else serialise_columns(changed)
+
+
 def _interprets(row: Document, exported: set[str], previous: ContentDocument | None
                 ) -> tuple[str, ...]:
     keys = [policy.content_key for policy in sorted(
@@ -171,6 +187,9 @@ def export_content(session: Session, directory: Path, upload_dir: Path) -> Expor
     except ContentFileError as error:
         raise ContentExportError([str(error)]) from None
     files: dict[Path, bytes] = {directory / AGENCIES_FILE: agencies_text.encode("utf-8")}
+    columns = _columns_text(session, directory)
+    if columns is not None:
+        files[directory / COLUMNS_FILE] = columns.encode("utf-8")
     problems: list[str] = []
     for row in rows:
         key = row.content_key

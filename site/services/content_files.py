@@ -59,6 +59,7 @@ FIELD_LABELS: dict[str, str] = {
     "summary": "内容概述",
     "interprets": "所解读的政策",
     "attachments": "附件",
+    "columns": "栏目说明",
     "notes": "编者说明",
     "body": "正文",
     "front_matter": "文件头",
@@ -500,6 +501,34 @@ def leading_comment(text: str) -> str:
     lines = text.splitlines(keepends=True)
     count = next((n for n, line in enumerate(lines) if not line.startswith("#")), len(lines))
     return "".join(lines[:count])
+
+
+# --- columns.yaml ------------------------------------------------------------------------
+
+COLUMNS_COMMENT = ("# 管理员在后台修改过的栏目说明（栏目 slug: 说明）；"
+                   "未列出的栏目用 site/domain/catalog.py 的默认说明。\n")
+DEFAULT_DESCRIPTIONS = {column.slug: column.description for column, _ in iter_columns()}
+
+
+def parse_columns(text: str, path: str | Path) -> dict[str, str]:
+    """``{slug: description}`` of ``columns.yaml``: the column descriptions staff changed."""
+    path = str(path)
+    raw = load_yaml(text, path)
+    items = raw.get("columns") if isinstance(raw, dict) else None
+    if not isinstance(items, dict):
+        raise ContentFileError(path, "columns", "缺失：应为“栏目: 说明”的映射")
+    for slug, description in items.items():
+        if slug not in COLUMN_SLUGS:
+            raise ContentFileError(path, "columns", f"未知栏目：“{slug}”")
+        if not isinstance(description, str):
+            raise ContentFileError(path, "columns", f"{slug} 的说明应为文本")
+    return {str(slug): str(description) for slug, description in items.items()}
+
+
+def serialise_columns(descriptions: Mapping[str, str], comment: str = COLUMNS_COMMENT) -> str:
+    """The canonical text of ``columns.yaml``, columns in the order of the catalog tree."""
+    ordered = {slug: descriptions[slug] for slug in DEFAULT_DESCRIPTIONS if slug in descriptions}
+    return comment + dump_yaml({"columns": ordered})
 
 
 def read_agencies(path: Path) -> list[ContentAgency]:

@@ -1,5 +1,5 @@
-"""``opengov import-content DIR``: ``DIR/agencies.yaml`` and ``DIR/documents/*.md`` into the
-database, idempotently.
+"""``opengov import-content DIR``: ``DIR/agencies.yaml``, ``DIR/columns.yaml`` (column
+descriptions, optional) and ``DIR/documents/*.md`` into the database, idempotently.
 
 - Agencies are upserted by ``code``, documents by ``content_key`` (the file name): a re-import
   updates, never duplicates, and an unchanged file changes nothing.
@@ -59,12 +59,14 @@ from opengov.site.services.content_files import (
     ContentDocument,
     ContentFileError,
     agency_codes,
+    parse_columns,
     read_agencies,
     read_document,
 )
 from opengov.site.services.editorial import publication_instant, today
 
 AGENCIES_FILE = "agencies.yaml"
+COLUMNS_FILE = "columns.yaml"
 DOCUMENTS_DIR = "documents"
 
 
@@ -95,6 +97,7 @@ class ImportReport:
 
     agencies_created: list[str] = field(default_factory=list)
     agencies_changed: list[str] = field(default_factory=list)
+    columns_changed: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -112,6 +115,9 @@ class ImportReport:
         if self.missing:
             result.append(f"数据库中有 {len(self.missing)} 篇内容文档已无对应文件（未删除，请在后台处理）："
                           + "、".join(self.missing))
+        if self.columns_changed:
+            result.append(f"栏目说明：更新 {len(self.columns_changed)} 个（"
+                          + "、".join(self.columns_changed) + "）。")
         result.append(f"机关：新建 {len(self.agencies_created)} 个，更新 {len(self.agencies_changed)} 个。")
         result.append(f"文档：新建 {len(self.created)} 篇，更新 {len(self.changed)} 篇，"
                       f"未变 {len(self.unchanged)} 篇，重复未导入 {len(self.duplicates)} 篇。")
@@ -129,13 +135,20 @@ class _Candidate:
 # --- reading --------------------------------------------------------------------------
 
 def _read(directory: Path, known_agencies: dict[str, str]
-          ) -> tuple[list[ContentAgency], list[tuple[str, ContentDocument]]]:
+          ) -> tuple[list[ContentAgency], dict[str, str], list[tuple[str, ContentDocument]]]:
     problems: list[str] = []
     agencies: list[ContentAgency] = []
     agencies_path = directory / AGENCIES_FILE
     if agencies_path.exists():
         try:
             agencies = read_agencies(agencies_path)
+        except ContentFileError as error:
+            problems.append(str(error))
+    columns: dict[str, str] = {}
+    columns_path = directory / COLUMNS_FILE
+    if columns_path.exists():
+        try:
+            columns = parse_columns(columns_path.read_text(encoding="utf-8"), columns_path)
         except ContentFileError as error:
             problems.append(str(error))
     codes = {**known_agencies, **agency_codes(agencies)}
@@ -154,7 +167,7 @@ def _read(directory: Path, known_agencies: dict[str, str]
             problems.append(str(error))
     if problems:
         raise ContentImportError(problems)
-    return agencies, documents
+    return agencies, columns, documents
 
 
 def _check_lengths(document: ContentDocument, path: str) -> None:
@@ -466,9 +479,13 @@ def import_content(session: Session, directory: Path,
     and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``;
     after the commit the caller removes ``report.obsolete_files`` from it."""
     known = {agency.code: agency.org_code for agency in session.scalars(select(Agency))}
-    agencies, documents = _read(directory, known)
+    agencies, columns, documents = _read(directory, known)
     report = ImportReport()
     _upsert_agencies(session, agencies, report)
+    for category in session.scalars(select(Category).where(Category.slug.in_(columns))):
+        if category.description != columns[category.slug]:
+            category.description = columns[category.slug]
+            report.columns_changed.append(category.slug)
 
     existing = {row.content_key: row for row in session.scalars(
         select(Document).where(Document.content_key.in_([doc.key for _, doc in documents])))}

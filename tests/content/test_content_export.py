@@ -22,7 +22,7 @@ from opengov.site.db import get_session
 from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
 from opengov.site.domain.roles import Role
 from opengov.site.models import Agency, Category, Document, SearchOutbox, User
-from opengov.site.services import attachments, editorial
+from opengov.site.services import attachments, editorial, site_content
 from opengov.site.services.audit import Origin
 from opengov.site.services.content_export import export_content
 from opengov.site.services.content_files import ContentFileError, parse_document
@@ -120,6 +120,9 @@ def populate(app: Flask) -> dict[str, int]:
         import_content(session, CONTENT, upload_dir=upload_dir(app))
         editor = _user(session, "editor", Role.EDITOR)
         reviewer = _user(session, "reviewer", Role.REVIEWER)
+        news = session.scalars(select(Category).where(Category.slug == "news")).one()
+        site_content.update_category(session, news, "本市政务要闻。\n\n**每个工作日更新。**",
+                                     actor=reviewer, origin=ORIGIN)
         policy = _write(session, app, editor, reviewer, title="示例市预算绩效管理办法",
                         category="policies",
                         files=[(PDF, "示例市预算绩效管理办法（全文）.pdf"), (PNG, "流程图.png")])
@@ -183,6 +186,11 @@ def catalog(app: Flask) -> dict[str, dict[str, Any]]:
         return result
 
 
+def descriptions(app: Flask) -> dict[str, str]:
+    with app.app_context():
+        return {row.slug: row.description for row in get_session().scalars(select(Category))}
+
+
 def agencies(app: Flask) -> dict[str, dict[str, Any]]:
     with app.app_context():
         rows = get_session().scalars(select(Agency)).all()
@@ -219,6 +227,10 @@ def test_round_trip_through_a_fresh_database_loses_nothing(
     before, after = catalog(app), catalog(fresh_app)
     assert before == after
     assert agencies(app) == agencies(fresh_app)
+    assert descriptions(app) == descriptions(fresh_app)
+    assert descriptions(fresh_app)["news"] == "本市政务要闻。\n\n**每个工作日更新。**"
+    assert (first / "columns.yaml").read_text(encoding="utf-8").endswith(
+        "columns:\n  news: |-\n    本市政务要闻。\n\n    **每个工作日更新。**\n")
     assert len(before) == 14  # 11 content files and three published editor documents
     with app.app_context():
         session = get_session()
@@ -441,3 +453,12 @@ def test_fiscal_disclosure_documents_stay_with_content_fiscal(app: Flask,
         report = export_content(session, tmp_path / "out", upload_dir(app))
     assert report.keyed == {}
     assert len(list((tmp_path / "out" / "documents").glob("*.md"))) == 11
+
+
+@pytest.mark.parametrize("text", ["columns: [news]\n", "columns:\n  nosuch: 说明\n",
+                                  "columns:\n  news: [1]\n"])
+def test_bad_columns_files_are_refused(text: str) -> None:
+    from opengov.site.services.content_files import parse_columns
+
+    with pytest.raises(ContentFileError, match="columns（栏目说明）"):
+        parse_columns(text, "columns.yaml")
