@@ -23,9 +23,9 @@ from opengov.site.services.content_import import ContentImportError, import_cont
 def import_content_command(directory: Path, threshold: float) -> None:
     """导入 DIRECTORY/agencies.yaml 和 DIRECTORY/documents/*.md（可重复运行）。"""
     session = get_session()
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     try:
-        report = import_content(session, directory, threshold, upload_dir=upload_dir)
+        report = import_content(session, directory, threshold,
+                                upload_dir=Path(current_app.config["UPLOAD_DIR"]))
     except ContentImportError as error:
         session.rollback()
         for problem in error.problems:
@@ -33,8 +33,6 @@ def import_content_command(directory: Path, threshold: float) -> None:
         raise click.ClickException(f"导入失败：{len(error.problems)} 个问题，未写入任何内容。") \
             from None
     session.commit()
-    for stored_name in report.obsolete_files:  # replaced attachments, after the commit
-        (upload_dir / stored_name).unlink(missing_ok=True)
     for line in report.lines():
         click.echo(line)
 

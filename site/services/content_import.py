@@ -105,8 +105,10 @@ class ImportReport:
     issued_index_nos: dict[str, str] = field(default_factory=dict)
     #: Documents imported earlier whose file is gone; they are left as they are.
     missing: list[str] = field(default_factory=list)
-    #: Stored names of attachments replaced by this import; remove them after the commit.
-    obsolete_files: list[str] = field(default_factory=list)
+    #: Stored names of attachments this import replaced. Their files are left in the upload
+    #: folder: an import never destroys uploaded bytes (a back-office upload to a document
+    #: whose file lacks it would otherwise be gone for good).
+    replaced_files: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         result = [duplicate.message() for duplicate in self.duplicates]
@@ -115,6 +117,9 @@ class ImportReport:
         if self.missing:
             result.append(f"数据库中有 {len(self.missing)} 篇内容文档已无对应文件（未删除，请在后台处理）："
                           + "、".join(self.missing))
+        if self.replaced_files:
+            result.append(f"已替换 {len(self.replaced_files)} 个附件；原文件仍在上传目录中："
+                          + "、".join(self.replaced_files))
         if self.columns_changed:
             result.append(f"栏目说明：更新 {len(self.columns_changed)} 个（"
                           + "、".join(self.columns_changed) + "）。")
@@ -343,7 +348,7 @@ def _replace_attachments(row: Document, document: ContentDocument, directory: Pa
                          upload_dir: Path | None, report: ImportReport) -> None:
     if document.attachments and upload_dir is None:
         raise ContentImportError([f"{document.key}：有附件，但没有给出上传目录（UPLOAD_DIR）"])
-    report.obsolete_files.extend(item.stored_name for item in row.attachments)
+    report.replaced_files.extend(item.stored_name for item in row.attachments)
     row.attachments = []
     for item in document.attachments:
         assert upload_dir is not None
@@ -476,8 +481,7 @@ def import_content(session: Session, directory: Path,
                    threshold: float = NEAR_DUPLICATE_THRESHOLD, *,
                    upload_dir: Path | None = None) -> ImportReport:
     """Import ``directory`` into the session's transaction; the caller commits on success
-    and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``;
-    after the commit the caller removes ``report.obsolete_files`` from it."""
+    and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``."""
     known = {agency.code: agency.org_code for agency in session.scalars(select(Agency))}
     agencies, columns, documents = _read(directory, known)
     report = ImportReport()

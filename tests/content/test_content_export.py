@@ -425,7 +425,7 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
                     encoding="utf-8")
     report = import_content(db_session, copy, upload_dir=uploads)
     assert report.changed == [POLICY]
-    assert report.obsolete_files == []
+    assert report.replaced_files == []
     attachment = row.attachments[0]
     assert row.body.endswith(f"![示意图.png](/attachments/{attachment.id})\n")
     unchanged = import_content(db_session, copy, upload_dir=uploads)
@@ -433,8 +433,9 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
     (copy / "attachments" / POLICY / "01.png").write_bytes(PNG + b"\x00")
     replaced = import_content(db_session, copy, upload_dir=uploads)
     assert replaced.changed == [POLICY]
-    assert replaced.obsolete_files == [attachment.stored_name]
+    assert replaced.replaced_files == [attachment.stored_name]
     assert row.attachments[0].size == len(PNG) + 1
+    assert (uploads / attachment.stored_name).read_bytes() == PNG  # never destroyed
     assert row.disclosure is Disclosure.PROACTIVE
 
 
