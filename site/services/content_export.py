@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from opengov.site.domain.catalog import PublicationStatus
 from opengov.site.models import Agency, Category, Document, FiscalDisclosure
@@ -87,6 +87,8 @@ def exported_documents(session: Session) -> list[Document]:
     fiscal = select(FiscalDisclosure.document_id).where(FiscalDisclosure.document_id.is_not(None))
     return list(session.scalars(select(Document).where(
         Document.status == PublicationStatus.PUBLISHED, Document.id.not_in(fiscal))
+        .options(joinedload(Document.agency), joinedload(Document.category),
+                 selectinload(Document.attachments), selectinload(Document.policies))
         .order_by(Document.id)))
 
 
