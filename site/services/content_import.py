@@ -194,6 +194,8 @@ def _check_attachments(directory: Path, document: ContentDocument, path: str) ->
     """Every attachment exists and its bytes are of the stated type (judged by content, as
     an upload is)."""
     for item in document.attachments:
+        if len(item.name) > 255 or len(item.content_type) > 100:  # the columns' lengths
+            raise ContentFileError(path, "attachments", f"的文件名或类型过长：{item.name}")
         file = directory / item.file
         if not file.is_file():
             raise ContentFileError(path, "attachments", f"的文件不存在：{item.file}")
@@ -346,8 +348,6 @@ def _same_attachments(directory: Path, row: Document | None, document: ContentDo
 
 def _replace_attachments(row: Document, document: ContentDocument, directory: Path,
                          upload_dir: Path | None, report: ImportReport) -> None:
-    if document.attachments and upload_dir is None:
-        raise ContentImportError([f"{document.key}：有附件，但没有给出上传目录（UPLOAD_DIR）"])
     report.replaced_files.extend(item.stored_name for item in row.attachments)
     row.attachments = []
     for item in document.attachments:
@@ -484,6 +484,8 @@ def import_content(session: Session, directory: Path,
     and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``."""
     known = {agency.code: agency.org_code for agency in session.scalars(select(Agency))}
     agencies, columns, documents = _read(directory, known)
+    if upload_dir is None and any(document.attachments for _, document in documents):
+        raise ContentImportError(["内容文件有附件，但没有给出上传目录（UPLOAD_DIR）"])
     report = ImportReport()
     _upsert_agencies(session, agencies, report)
     for category in session.scalars(select(Category).where(Category.slug.in_(columns))):

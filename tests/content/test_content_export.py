@@ -399,6 +399,8 @@ def test_attachment_bytes_must_be_of_the_stated_type(db_session: Session,
     with pytest.raises(ContentImportError, match="与 content_type application/pdf"):
         import_content(db_session, copy, upload_dir=tmp_path / "uploads")
     (copy / "attachments" / "x" / "01.pdf").write_bytes(PDF)
+    with pytest.raises(ContentImportError, match="上传目录"):
+        import_content(db_session, copy)
     report = import_content(db_session, copy, upload_dir=tmp_path / "uploads")
     row = db_session.scalars(select(Document).where(Document.content_key == INTERPRETATION)).one()
     assert [(a.original_name, a.content_type) for a in row.attachments] == [
