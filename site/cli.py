@@ -76,6 +76,9 @@ def settings_command() -> None:
 from opengov.site.commands.content import import_content_command  # noqa: E402
 
 main.add_command(import_content_command)
+from opengov.site.commands.content import export_content_command  # noqa: E402
+
+main.add_command(export_content_command)
 from opengov.site.commands import accounts as _accounts  # noqa: E402
 
 main.add_command(_accounts.create_admin)

@@ -58,12 +58,23 @@ FIELD_LABELS: dict[str, str] = {
     "seed": "种子来源",
     "summary": "内容概述",
     "interprets": "所解读的政策",
+    "attachments": "附件",
+    "columns": "栏目说明",
     "notes": "编者说明",
     "body": "正文",
     "front_matter": "文件头",
     "key": "文件名",
 }
 KEYWORD_SEPARATOR = "、"
+#: Where attachment files live, relative to the content directory.
+ATTACHMENTS_DIR = "attachments"
+ATTACHMENT_FIELDS = ("file", "name", "content_type")
+_ATTACHMENT_FILE = re.compile(r"^attachments/[a-z0-9]+(?:-[a-z0-9]+)*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CONTENT_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
+#: Documents that may name the policies they interpret: the column, or the genre (the
+#: editor allows a 政策解读 in another column, e.g. a department's 工作动态).
+INTERPRETATION_CATEGORY = "interpretations"
+INTERPRETATION_GENRE = "政策解读"
 DATE_FIELDS = ("date_written", "published_on", "effective_on", "repealed_on", "changed_on")
 
 
@@ -75,6 +86,16 @@ class ContentFileError(ValueError):
         self.field = field_name
         label = FIELD_LABELS.get(field_name, field_name)
         super().__init__(f"{path}：字段 {field_name}（{label}）{message}")
+
+
+@dataclass(frozen=True)
+class ContentAttachment:
+    """An attachment of a document: ``file`` is relative to the content directory
+    (``attachments/<key>/…``), ``name`` the original (Chinese) file name shown for download."""
+
+    file: str
+    name: str
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,7 @@ class ContentDocument:
     seed: str = ""
     summary: str = ""
     interprets: tuple[str, ...] = ()
+    attachments: tuple[ContentAttachment, ...] = ()
     notes: str = ""
     body: str = field(default="", repr=False)
 
@@ -115,7 +137,7 @@ HEADER_FIELDS: tuple[str, ...] = (
     "title", "agency", "category", "genre", "issuer", "doc_number", "index_no",
     "date_written", "published_on", "effective_on", "repealed_on", "changed_on",
     "topic", "keywords", "validity", "disclosure", "non_disclosure_reason",
-    "source", "seed", "summary", "interprets", "notes",
+    "source", "seed", "summary", "interprets", "attachments", "notes",
 )
 REQUIRED_FIELDS = ("title", "agency", "category", "published_on")
 #: Written even when they hold the default, so that every header states them.
@@ -226,6 +248,34 @@ def _string_list(raw: Mapping[str, Any], name: str, path: str) -> tuple[str, ...
     return items
 
 
+def _attachments(raw: Mapping[str, Any], path: str) -> tuple[ContentAttachment, ...]:
+    value = raw.get("attachments")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ContentFileError(path, "attachments", f"应为附件列表，收到：{value!r}")
+    result: list[ContentAttachment] = []
+    for position, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or sorted(map(str, item)) != sorted(ATTACHMENT_FIELDS) \
+                or not all(isinstance(item[name], str) and item[name].strip()
+                           for name in ATTACHMENT_FIELDS):
+            raise ContentFileError(path, "attachments", f"第{position}项应有且只有非空的 "
+                                   f"{'、'.join(ATTACHMENT_FIELDS)}，收到：{item!r}")
+        file, name, content_type = (item[name] for name in ATTACHMENT_FIELDS)
+        if not _ATTACHMENT_FILE.match(file) or ".." in file:
+            raise ContentFileError(path, "attachments", f"第{position}项的 file 应为"
+                                   f"“attachments/<键>/<ASCII 文件名>”：“{file}”")
+        if name != name.strip() or any(ch in name for ch in '/\\"<>|*?:\n\r'):
+            raise ContentFileError(path, "attachments", f"第{position}项的 name 不是有效文件名：“{name}”")
+        if not _CONTENT_TYPE.match(content_type):
+            raise ContentFileError(path, "attachments",
+                                   f"第{position}项的 content_type 无效：“{content_type}”")
+        result.append(ContentAttachment(file, name, content_type))
+    if len({item.file for item in result}) != len(result):
+        raise ContentFileError(path, "attachments", "有重复的文件")
+    return tuple(result)
+
+
 def _choice(raw: Mapping[str, Any], name: str, path: str, enum: type[Validity] | type[Disclosure],
             default: Validity | Disclosure) -> Any:
     text = _text(raw, name, path)
@@ -294,8 +344,9 @@ def parse_document(text: str, path: str | Path,
     if disclosure is Disclosure.WITHHELD and not reason:
         raise ContentFileError(path, "non_disclosure_reason", "缺失：不予公开须说明理由")
     interprets = _string_list(raw, "interprets", path)
-    if interprets and category != "interpretations":
-        raise ContentFileError(path, "interprets", "只能用于“政策解读”（interpretations）栏目")
+    if interprets and category != INTERPRETATION_CATEGORY and genre != INTERPRETATION_GENRE:
+        raise ContentFileError(path, "interprets",
+                               "只能用于“政策解读”（interpretations）栏目或体裁“政策解读”")
     for policy in interprets:
         if not KEY_PATTERN.match(policy) or policy == key:
             raise ContentFileError(path, "interprets", f"不是其他内容文件的键：“{policy}”")
@@ -311,7 +362,7 @@ def parse_document(text: str, path: str | Path,
         disclosure=disclosure, non_disclosure_reason=reason,
         source=_text(raw, "source", path), seed=_text(raw, "seed", path),
         summary=_text(raw, "summary", path), interprets=interprets,
-        notes=_text(raw, "notes", path), body=body,
+        attachments=_attachments(raw, path), notes=_text(raw, "notes", path), body=body,
     )
 
 
@@ -330,8 +381,10 @@ def _header_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Validity | Disclosure):
         return value.value
+    if isinstance(value, ContentAttachment):
+        return {name: getattr(value, name) for name in ATTACHMENT_FIELDS}
     if isinstance(value, tuple):
-        return list(value)
+        return [_header_value(item) for item in value]
     return value
 
 
@@ -424,6 +477,58 @@ def parse_agencies(text: str, path: str | Path) -> list[ContentAgency]:
                                     guide_updated_on=_date(item, "guide_updated_on", where),
                                     **texts))
     return result
+
+
+#: The order ``agencies.yaml`` is written in.
+AGENCY_WRITE_ORDER = ("code", "name", "short_name", "org_code", "kind", "parent", "sort_order",
+                      "office_name", "address", "postcode", "office_hours", "phone", "fax",
+                      "email", "website", "guide_updated_on", "guide_markdown")
+AGENCIES_COMMENT = "# 本站发布信息的机关及其政府信息公开指南（《政府信息公开条例》第十二条）。\n"
+
+
+def serialise_agencies(agencies: Collection[ContentAgency], comment: str = AGENCIES_COMMENT
+                       ) -> str:
+    """The canonical text of ``agencies.yaml`` (parents first, as given), after ``comment``
+    (``#`` lines); parsing it gives ``agencies`` back."""
+    items = [{name: _header_value(getattr(agency, name)) for name in AGENCY_WRITE_ORDER
+              if name in ("code", "name", "org_code", "kind", "sort_order")
+              or getattr(agency, name) not in ("", None)} for agency in agencies]
+    return comment + dump_yaml({"agencies": items})
+
+
+def leading_comment(text: str) -> str:
+    """The ``#`` lines a YAML file starts with, kept when the file is written again."""
+    lines = text.splitlines(keepends=True)
+    count = next((n for n, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return "".join(lines[:count])
+
+
+# --- columns.yaml ------------------------------------------------------------------------
+
+COLUMNS_COMMENT = ("# 管理员在后台修改过的栏目说明（栏目 slug: 说明）；"
+                   "未列出的栏目用 site/domain/catalog.py 的默认说明。\n")
+DEFAULT_DESCRIPTIONS = {column.slug: column.description for column, _ in iter_columns()}
+
+
+def parse_columns(text: str, path: str | Path) -> dict[str, str]:
+    """``{slug: description}`` of ``columns.yaml``: the column descriptions staff changed."""
+    path = str(path)
+    raw = load_yaml(text, path)
+    items = raw.get("columns") if isinstance(raw, dict) else None
+    if not isinstance(items, dict):
+        raise ContentFileError(path, "columns", "缺失：应为“栏目: 说明”的映射")
+    for slug, description in items.items():
+        if slug not in COLUMN_SLUGS:
+            raise ContentFileError(path, "columns", f"未知栏目：“{slug}”")
+        if not isinstance(description, str):
+            raise ContentFileError(path, "columns", f"{slug} 的说明应为文本")
+    return {str(slug): str(description) for slug, description in items.items()}
+
+
+def serialise_columns(descriptions: Mapping[str, str], comment: str = COLUMNS_COMMENT) -> str:
+    """The canonical text of ``columns.yaml``, columns in the order of the catalog tree."""
+    ordered = {slug: descriptions[slug] for slug in DEFAULT_DESCRIPTIONS if slug in descriptions}
+    return comment + dump_yaml({"columns": ordered})
 
 
 def read_agencies(path: Path) -> list[ContentAgency]:

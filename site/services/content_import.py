@@ -1,5 +1,5 @@
-"""``opengov import-content DIR``: ``DIR/agencies.yaml`` and ``DIR/documents/*.md`` into the
-database, idempotently.
+"""``opengov import-content DIR``: ``DIR/agencies.yaml``, ``DIR/columns.yaml`` (column
+descriptions, optional) and ``DIR/documents/*.md`` into the database, idempotently.
 
 - Agencies are upserted by ``code``, documents by ``content_key`` (the file name): a re-import
   updates, never duplicates, and an unchanged file changes nothing.
@@ -8,8 +8,15 @@ database, idempotently.
   that carries a different one is an error.
 - Exact and near duplicates (``domain.duplicates``) of another file of the batch or of a
   document already in the database are reported and not imported. Within the batch the copy
-  kept is the one already imported, else the one with a 索引号, else the longer text.
+  kept is the one already imported, else the one with a 索引号, else the longer text. A
+  file with a 索引号 is not held back as a copy of another file (exports carry every
+  索引号, and two published documents may share a text), and a file of a document already
+  imported is an update, not checked against the database.
 - Interpretations are linked to the policies they name, both ways.
+- Attachments (``attachments/<key>/…`` beside ``documents/``) are checked by content and
+  stored in the upload folder under random names with their original names; a document's
+  attachments are replaced only when the list (bytes, names, types) changed. Links in the
+  body to ``../attachments/…`` files become links to the stored attachments.
 - Every created or changed document is promised to the search index (``search_outbox``).
 
 All or nothing: every file is read and checked first, all problems are reported together, and
@@ -21,7 +28,10 @@ consume serials for files that are then fixed differently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,20 +46,27 @@ from opengov.site.domain.duplicates import (
     is_duplicate,
     similarity,
 )
-from opengov.site.models import Agency, Category, Document
+from opengov.site.models import Agency, Attachment, Category, Document
 from opengov.site.services import search_outbox
+from opengov.site.services.attachments import sniff
 from opengov.site.services.catalog import issue_index_no, register_index_no
 from opengov.site.services.content_files import (
+    INTERPRETATION_CATEGORY,
+    INTERPRETATION_GENRE,
     KEYWORD_SEPARATOR,
     ContentAgency,
+    ContentAttachment,
     ContentDocument,
     ContentFileError,
     agency_codes,
+    parse_columns,
     read_agencies,
     read_document,
 )
+from opengov.site.services.editorial import publication_instant, today
 
 AGENCIES_FILE = "agencies.yaml"
+COLUMNS_FILE = "columns.yaml"
 DOCUMENTS_DIR = "documents"
 
 
@@ -80,6 +97,7 @@ class ImportReport:
 
     agencies_created: list[str] = field(default_factory=list)
     agencies_changed: list[str] = field(default_factory=list)
+    columns_changed: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -87,6 +105,10 @@ class ImportReport:
     issued_index_nos: dict[str, str] = field(default_factory=dict)
     #: Documents imported earlier whose file is gone; they are left as they are.
     missing: list[str] = field(default_factory=list)
+    #: Stored names of attachments this import replaced. Their files are left in the upload
+    #: folder: an import never destroys uploaded bytes (a back-office upload to a document
+    #: whose file lacks it would otherwise be gone for good).
+    replaced_files: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         result = [duplicate.message() for duplicate in self.duplicates]
@@ -95,6 +117,12 @@ class ImportReport:
         if self.missing:
             result.append(f"数据库中有 {len(self.missing)} 篇内容文档已无对应文件（未删除，请在后台处理）："
                           + "、".join(self.missing))
+        if self.replaced_files:
+            result.append(f"已替换 {len(self.replaced_files)} 个附件；原文件仍在上传目录中："
+                          + "、".join(self.replaced_files))
+        if self.columns_changed:
+            result.append(f"栏目说明：更新 {len(self.columns_changed)} 个（"
+                          + "、".join(self.columns_changed) + "）。")
         result.append(f"机关：新建 {len(self.agencies_created)} 个，更新 {len(self.agencies_changed)} 个。")
         result.append(f"文档：新建 {len(self.created)} 篇，更新 {len(self.changed)} 篇，"
                       f"未变 {len(self.unchanged)} 篇，重复未导入 {len(self.duplicates)} 篇。")
@@ -112,13 +140,20 @@ class _Candidate:
 # --- reading --------------------------------------------------------------------------
 
 def _read(directory: Path, known_agencies: dict[str, str]
-          ) -> tuple[list[ContentAgency], list[tuple[str, ContentDocument]]]:
+          ) -> tuple[list[ContentAgency], dict[str, str], list[tuple[str, ContentDocument]]]:
     problems: list[str] = []
     agencies: list[ContentAgency] = []
     agencies_path = directory / AGENCIES_FILE
     if agencies_path.exists():
         try:
             agencies = read_agencies(agencies_path)
+        except ContentFileError as error:
+            problems.append(str(error))
+    columns: dict[str, str] = {}
+    columns_path = directory / COLUMNS_FILE
+    if columns_path.exists():
+        try:
+            columns = parse_columns(columns_path.read_text(encoding="utf-8"), columns_path)
         except ContentFileError as error:
             problems.append(str(error))
     codes = {**known_agencies, **agency_codes(agencies)}
@@ -131,12 +166,13 @@ def _read(directory: Path, known_agencies: dict[str, str]
         try:
             document = read_document(path, codes)
             _check_lengths(document, str(path))
+            _check_attachments(directory, document, str(path))
             documents.append((str(path), document))
         except ContentFileError as error:
             problems.append(str(error))
     if problems:
         raise ContentImportError(problems)
-    return agencies, documents
+    return agencies, columns, documents
 
 
 def _check_lengths(document: ContentDocument, path: str) -> None:
@@ -152,6 +188,24 @@ def _check_lengths(document: ContentDocument, path: str) -> None:
 
 
 _LENGTH_CHECKED = ("title", "genre", "issuer", "doc_number", "topic", "source")
+
+
+def _check_attachments(directory: Path, document: ContentDocument, path: str) -> None:
+    """Every attachment exists and its bytes are of the stated type (judged by content, as
+    an upload is)."""
+    for item in document.attachments:
+        if len(item.name) > 255 or len(item.content_type) > 100:  # the columns' lengths
+            raise ContentFileError(path, "attachments", f"的文件名或类型过长：{item.name}")
+        file = directory / item.file
+        if not file.is_file():
+            raise ContentFileError(path, "attachments", f"的文件不存在：{item.file}")
+        suffix = Path(item.name).suffix.lower()
+        kind = sniff(file.read_bytes(), suffix)
+        if kind is None or kind.content_type != item.content_type \
+                or suffix not in kind.extensions:
+            found = kind.content_type if kind else "不可接受的类型"
+            raise ContentFileError(path, "attachments", f"{item.file}（{item.name}）的内容是"
+                                   f"{found}，与 content_type {item.content_type} 或扩展名不符")
 
 
 # --- duplicates -----------------------------------------------------------------------
@@ -182,7 +236,10 @@ def _split_duplicates(session: Session, candidates: list[_Candidate], threshold:
     needs_database_check: list[_Candidate] = []
     for candidate in sorted(candidates, key=_preference):
         best: tuple[float, str] | None = None
-        for other in kept:
+        # A file with a 索引号 is catalogued already (an export, or a file once imported):
+        # a document in its own right even if its text resembles another file's, e.g. a
+        # re-published notice; holding it back would lose it on a round trip.
+        for other in kept if not candidate.document.index_no else []:
             score = similarity(candidate.fingerprint, other.fingerprint)
             if is_duplicate(score, threshold) and (best is None or score > best[0]):
                 best = (score, other.path)
@@ -190,9 +247,8 @@ def _split_duplicates(session: Session, candidates: list[_Candidate], threshold:
             duplicates.append(Duplicate(candidate.path, best[1], best[0]))
             continue
         kept.append(candidate)
-        unchanged_text = (candidate.existing is not None
-                          and candidate.existing.body_hash == candidate.fingerprint.digest)
-        if not unchanged_text:
+        # A document already in the database is updated, whatever others resemble it.
+        if candidate.existing is None:
             needs_database_check.append(candidate)
     if needs_database_check:
         batch_keys = {candidate.document.key for candidate in candidates}
@@ -263,6 +319,49 @@ def _document_values(document: ContentDocument, agency: Agency, category: Catego
     }
 
 
+#: How a body links an attachment (``attachments.markdown_reference``) and how a content
+#: file does, relative to ``documents/<key>.md``.
+STORED_LINK = re.compile(r"\]\(/attachments/(\d+)\)")
+FILE_LINK = re.compile(r"\]\(\.\./(attachments/[^)\s]+)\)")
+
+
+def _file_body(document: ContentDocument, attachments: Sequence[Attachment]) -> str:
+    """The body to store: links to the listed files become links to their attachments."""
+    ids = {item.file: row.id for item, row in zip(document.attachments, attachments,
+                                                  strict=True)}
+
+    def link(match: re.Match[str]) -> str:
+        found = ids.get(match.group(1))
+        return match.group(0) if found is None else f"](/attachments/{found})"
+
+    return FILE_LINK.sub(link, document.body) if ids else document.body
+
+
+def _same_attachments(directory: Path, row: Document | None, document: ContentDocument
+                      ) -> bool:
+    current = [(item.sha256, item.original_name, item.content_type)
+               for item in (row.attachments if row is not None else [])]
+    wanted = [(hashlib.sha256((directory / item.file).read_bytes()).hexdigest(), item.name,
+               item.content_type) for item in document.attachments]
+    return current == wanted
+
+
+def _replace_attachments(row: Document, document: ContentDocument, directory: Path,
+                         upload_dir: Path | None, report: ImportReport) -> None:
+    report.replaced_files.extend(item.stored_name for item in row.attachments)
+    row.attachments = []
+    for item in document.attachments:
+        assert upload_dir is not None
+        data = (directory / item.file).read_bytes()
+        stored = secrets.token_hex(16) + Path(item.name).suffix.lower()
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        with (upload_dir / stored).open("xb") as handle:  # x: never overwrite
+            handle.write(data)
+        row.attachments.append(Attachment(
+            original_name=item.name, stored_name=stored, content_type=item.content_type,
+            size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+
+
 def _check_index_nos(session: Session, kept: list[_Candidate]) -> None:
     """A changed or reused 索引号 is an error; all of them are reported at once."""
     problems: list[str] = []
@@ -290,12 +389,13 @@ def _check_index_nos(session: Session, kept: list[_Candidate]) -> None:
         raise ContentImportError(problems)
 
 
-def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportReport
-                      ) -> dict[str, Document]:
+def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportReport,
+                      directory: Path, upload_dir: Path | None) -> dict[str, Document]:
     agencies = {agency.code: agency for agency in session.scalars(select(Agency))}
     categories = {category.slug: category for category in session.scalars(select(Category))}
     imported: dict[str, Document] = {}
     touched: list[Document] = []
+    relink: list[tuple[Document, ContentDocument]] = []
     for candidate in kept:
         document = candidate.document
         agency = agencies[document.agency]
@@ -305,16 +405,22 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
                                       "请先运行 opengov init"])
         values = _document_values(document, agency, category, candidate.fingerprint.digest)
         row = candidate.existing
+        same_attachments = _same_attachments(directory, row, document)
+        if same_attachments and row is not None:
+            values["body"] = _file_body(document, row.attachments)
         if row is None:
             row = Document(content_key=document.key, **values)
             session.add(row)
             report.created.append(document.key)
             touched.append(row)
-        elif _assign(row, values):
+        elif _assign(row, values) or not same_attachments:
             report.changed.append(document.key)
             touched.append(row)
         else:
             report.unchanged.append(document.key)
+        if not same_attachments:
+            _replace_attachments(row, document, directory, upload_dir, report)
+            relink.append((row, document))
         if document.index_no and row.index_no != document.index_no:
             register_index_no(session, agency, document.index_no)
             row.index_no = document.index_no
@@ -327,8 +433,14 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
                                           candidate.document.published_on.year)
             report.issued_index_nos[candidate.document.key] = row.index_no
     session.flush()
+    for row, document in relink:  # the new attachments have their ids now
+        row.body = _file_body(document, row.attachments)
     for row in touched:
-        search_outbox.enqueue(session, row.id)
+        # A document dated ahead (exported while scheduled) waits for its day, as a
+        # publication in the back office does.
+        day = row.published_on
+        not_before = publication_instant(day) if day is not None and day > today() else None
+        search_outbox.enqueue(session, row.id, not_before=not_before)
     return imported
 
 
@@ -337,7 +449,8 @@ def _link_interpretations(session: Session, kept: list[_Candidate],
     problems: list[str] = []
     for candidate in kept:
         document = candidate.document
-        if document.category != "interpretations":
+        if document.category != INTERPRETATION_CATEGORY \
+                and document.genre != INTERPRETATION_GENRE:
             continue
         policies: list[Document] = []
         for key in document.interprets:
@@ -365,13 +478,20 @@ def _link_interpretations(session: Session, kept: list[_Candidate],
 
 
 def import_content(session: Session, directory: Path,
-                   threshold: float = NEAR_DUPLICATE_THRESHOLD) -> ImportReport:
+                   threshold: float = NEAR_DUPLICATE_THRESHOLD, *,
+                   upload_dir: Path | None = None) -> ImportReport:
     """Import ``directory`` into the session's transaction; the caller commits on success
-    and rolls back on :class:`ContentImportError`."""
+    and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``."""
     known = {agency.code: agency.org_code for agency in session.scalars(select(Agency))}
-    agencies, documents = _read(directory, known)
+    agencies, columns, documents = _read(directory, known)
+    if upload_dir is None and any(document.attachments for _, document in documents):
+        raise ContentImportError(["内容文件有附件，但没有给出上传目录（UPLOAD_DIR）"])
     report = ImportReport()
     _upsert_agencies(session, agencies, report)
+    for category in session.scalars(select(Category).where(Category.slug.in_(columns))):
+        if category.description != columns[category.slug]:
+            category.description = columns[category.slug]
+            report.columns_changed.append(category.slug)
 
     existing = {row.content_key: row for row in session.scalars(
         select(Document).where(Document.content_key.in_([doc.key for _, doc in documents])))}
@@ -379,7 +499,7 @@ def import_content(session: Session, directory: Path,
                              existing.get(document.key)) for path, document in documents]
     kept, report.duplicates = _split_duplicates(session, candidates, threshold)
     _check_index_nos(session, kept)
-    imported = _upsert_documents(session, kept, report)
+    imported = _upsert_documents(session, kept, report, directory, upload_dir)
     _link_interpretations(session, kept, imported, report)
     batch_keys = [document.key for _, document in documents]
     report.missing = list(session.scalars(
@@ -389,10 +509,13 @@ def import_content(session: Session, directory: Path,
     return report
 
 
-def to_content_document(row: Document, previous: ContentDocument | None = None
-                        ) -> ContentDocument:
-    """The content file of an imported document, for export. ``seed`` and ``notes`` live only
-    in the file, so they are taken from ``previous`` (the file as it stands), if any."""
+def to_content_document(row: Document, previous: ContentDocument | None = None,
+                        attachments: tuple[ContentAttachment, ...] = (),
+                        interprets: tuple[str, ...] | None = None) -> ContentDocument:
+    """The content file of a document with a ``content_key``, for export. ``seed`` and
+    ``notes`` live only in the file, so they are taken from ``previous`` (the file as it
+    stands), if any; ``attachments`` and ``interprets`` are given by the exporter, which
+    knows the files it writes."""
     if row.content_key is None or row.published_on is None:
         raise ValueError(f"文档 #{row.id} 不是内容文件导入的已发布文档")
     return ContentDocument(
@@ -404,6 +527,6 @@ def to_content_document(row: Document, previous: ContentDocument | None = None
         keywords=tuple(row.keyword_list), validity=row.validity, disclosure=row.disclosure,
         non_disclosure_reason=row.non_disclosure_reason, source=row.source,
         seed=previous.seed if previous else "", summary=row.summary,
-        interprets=tuple(policy.content_key for policy in row.policies
-                         if policy.content_key is not None),
-        notes=previous.notes if previous else "", body=row.body)
+        interprets=interprets if interprets is not None else tuple(
+            policy.content_key for policy in row.policies if policy.content_key is not None),
+        attachments=attachments, notes=previous.notes if previous else "", body=row.body)
