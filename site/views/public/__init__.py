@@ -20,4 +20,5 @@ from opengov.site.views.public import (  # noqa: E402, F401
     fiscal,
     pages,
     requests,
+    statistics,
 )
