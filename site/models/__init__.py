@@ -23,3 +23,6 @@ __all__ += ["User"]
 from opengov.site.models.search import SearchOutbox  # noqa: E402
 
 __all__ += ["SearchOutbox"]
+from opengov.site.models.search_terms import QueryStat, Synonym  # noqa: E402
+
+__all__ += ["QueryStat", "Synonym"]
