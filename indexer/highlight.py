@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from html import escape
 
-from opengov.indexer.normalize import normalize_text
+from opengov.indexer.normalize import WIDTH_TABLE, normalize_text
 
 #: Highlighting looks this far into a text; Whoosh's own highlighter stops at 32,768.
 MAX_SCAN = 200_000
+#: Traditional → simplified conversion is slow: only this much is converted, and only when
+#: the cheap width/case fold found nothing.
+MAX_CONVERT = 20_000
 #: Enough matches to choose a window from, few enough to stay fast on long texts.
 MAX_SPANS = 300
 
@@ -57,7 +60,9 @@ def highlight(text: str, terms: list[str], width: int = 120) -> str:
     text = " ".join(text[:MAX_SCAN].split())
     if not text:
         return ""
-    spans = _spans(normalize_text(text), terms)
+    spans = _spans(fold_width(text), terms)
+    if not spans:
+        spans = _spans(normalize_text(text[:MAX_CONVERT]), terms)
     if not spans:
         return escape(text[:width]) + ("…" if len(text) > width else "")
     best_start, best_score = spans[0][0], -1
@@ -71,6 +76,11 @@ def highlight(text: str, terms: list[str], width: int = 120) -> str:
     prefix = "…" if window_start > 0 else ""
     suffix = "…" if window_start + width < len(text) else ""
     return prefix + _mark(window, spans, window_start) + suffix
+
+
+def fold_width(text: str) -> str:
+    """The cheap part of :func:`normalize_text` (no traditional → simplified)."""
+    return text.translate(WIDTH_TABLE).lower()
 
 
 def mark_title(title: str, terms: list[str]) -> str:

@@ -35,7 +35,7 @@ def _width_table() -> dict[int, str]:
     return table
 
 
-_TABLE = _width_table()
+WIDTH_TABLE = _width_table()
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +61,7 @@ def normalize_text(text: str) -> str:
     """The searchable form of ``text``, one character for each character of ``text``."""
     if not text:
         return ""
-    return to_simplified(text.translate(_TABLE)).lower()
+    return to_simplified(text.translate(WIDTH_TABLE)).lower()
 
 
 _CJK = r"\u4e00-\u9fff"

@@ -19,6 +19,7 @@ from opengov.indexer.tokenizer import Tokenizer
 
 _LATIN_QUERY = re.compile(r"^[a-z' ]+$")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
 #: A word jieba knows at least this well is taken as meant, not as a typo.
 _KNOWN_WORD_FREQ = 50
 _MAX_WINDOW = 8
@@ -31,7 +32,10 @@ def pinyin_key(word: str) -> str:
 class Suggester:
     """Title vocabulary with its pinyin, for suggestions and autocompletion."""
 
-    def __init__(self, titles: Iterable[str], tokenizer: Tokenizer) -> None:
+    def __init__(self, titles: Iterable[str], tokenizer: Tokenizer,
+                 other_text: Iterable[str] = ()) -> None:
+        """``other_text`` (document numbers, agency names) adds words that are no typo but
+        never offered for completion."""
         self._tokenizer = tokenizer
         self.titles: list[tuple[str, str]] = []  # (normalised, original)
         counts: Counter[str] = Counter()
@@ -47,6 +51,9 @@ class Suggester:
                     joined = "".join(words[start:start + size])
                     if len(joined) <= _MAX_WINDOW and _CJK_WORD.match(joined):
                         counts[joined] += 1
+        for text in other_text:
+            counts.update(word for word in tokenizer.words(normalize_text(text))
+                          if _CJK_WORD.match(word))
         self.vocabulary = counts
         self._by_pinyin: dict[str, str] = {}
         self._by_pattern: dict[str, list[str]] = {}
@@ -92,33 +99,52 @@ class Suggester:
         return word in self.vocabulary or (
             self._tokenizer.jieba.FREQ.get(word, 0) >= _KNOWN_WORD_FREQ)
 
+    def _suspicious(self, word: str) -> bool:
+        """A lone character or a word neither the titles nor jieba know well."""
+        if not _CJK_RUN.match(word):
+            return False
+        return len(word) == 1 or not self._known(word)
+
+    def _fix(self, text: str) -> str | None:
+        if not _CJK_WORD.match(text) or text in self.vocabulary:
+            return None
+        fix = self._by_pinyin.get(pinyin_key(text))
+        if fix is None and len(text) >= 3:
+            fix = self._closest(text)
+        return fix if fix != text else None
+
     def _correct(self, query: str) -> str:
+        pieces = list(self._tokenizer.jieba.cut(query, HMM=False))
         out: list[str] = []
         index = 0
-        while index < len(query):
-            replaced = False
-            for size in range(min(_MAX_WINDOW, len(query) - index), 1, -1):
-                window = query[index:index + size]
-                if not _CJK_WORD.match(window):
-                    continue
-                if window in self.vocabulary:
-                    out.append(window)
-                    index += size
-                    replaced = True
-                    break
-                if self._known(window):
-                    continue
-                fix = self._by_pinyin.get(pinyin_key(window))
-                if fix is None and size >= 3:
-                    fix = self._closest(window)
-                if fix is not None and fix != window:
-                    out.append(fix)
-                    index += size
-                    replaced = True
-                    break
-            if not replaced:
-                out.append(query[index])
+        while index < len(pieces):
+            if not self._suspicious(pieces[index]):
+                out.append(pieces[index])
                 index += 1
+                continue
+            end = index
+            while end < len(pieces) and self._suspicious(pieces[end]):
+                end += 1
+            run = "".join(pieces[index:end])
+            before = out[-1] if out and _CJK_RUN.match(out[-1]) else ""
+            after = pieces[end] if end < len(pieces) and _CJK_RUN.match(pieces[end]) else ""
+            # The run alone, then with its neighbours: 行政许可 + 发 → 行政许可法.
+            for candidate, takes_before, takes_after in ((run, False, False),
+                                                         (before + run, True, False),
+                                                         (run + after, False, True),
+                                                         (before + run + after, True, True)):
+                if (takes_before and not before) or (takes_after and not after):
+                    continue
+                fix = self._fix(candidate)
+                if fix is not None:
+                    if takes_before:
+                        out.pop()
+                    out.append(fix)
+                    index = end + (1 if takes_after else 0)
+                    break
+            else:
+                out.append(run)
+                index = end
         return "".join(out)
 
     def _closest(self, window: str) -> str | None:

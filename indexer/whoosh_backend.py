@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,7 @@ class WhooshBackend:
         self.directory = Path(directory)
         self._lock = threading.Lock()
         self._cached: tuple[str, Any] | None = None
+        self._searcher: Any = None
 
     # --- where the live index is ----------------------------------------------------------
     def _live_name(self) -> str | None:
@@ -222,6 +224,22 @@ class WhooshBackend:
                 except (OSError, whoosh_index.EmptyIndexError) as exc:
                     raise SearchUnavailableError(f"无法打开搜索索引：{exc}") from exc
             return self._cached[1]
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A searcher kept open between searches (opening the segment files is the slow
+        part) and refreshed when another writer or a rebuild changed the index."""
+        ix = self._open()
+        with self._lock:
+            searcher = self._searcher
+            # A fresh searcher, not refresh(): refresh reuses segment readers and misses
+            # deletions made in segments it already had open.
+            if searcher is None or searcher._ix is not ix or not searcher.up_to_date():
+                if searcher is not None:
+                    searcher.close()
+                searcher = ix.searcher()
+            self._searcher = searcher
+        yield searcher
 
     def _new_folder(self) -> tuple[str, Path]:
         name = f"v{time.time_ns()}"
@@ -300,22 +318,21 @@ class WhooshBackend:
         return count
 
     def count(self) -> int:
-        with self._open().searcher() as searcher:
+        with self._reading() as searcher:
             return int(searcher.doc_count())
 
     def versions(self) -> dict[int, str]:
-        with self._open().searcher() as searcher:
+        with self._reading() as searcher:
             return {int(fields["id"]): fields.get("version", "")
                     for fields in searcher.all_stored_fields()}
 
     def search(self, request: SearchRequest) -> SearchResult:
-        ix = self._open()
         query = build_query(request)
         groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
         limit = request.page * request.size
         sortedby = sorting.FieldFacet("date", reverse=True) if request.sort == "date" else None
         terms = request.highlight_terms
-        with ix.searcher() as searcher:
+        with self._reading() as searcher:
             results = searcher.search(query, limit=limit, sortedby=sortedby, groupedby=groups,
                                       filter=_filter(request.filters))
             facets = {name: sorted((FacetValue(str(value), int(count))

@@ -62,3 +62,11 @@ def db_revision(message: str) -> None:
     from opengov.site import migrate
 
     migrate.autogenerate(get_database().engine, message)
+
+
+from opengov.site.commands.corpus import import_corpus_command  # noqa: E402
+from opengov.site.commands.search import index_group, synonyms_group  # noqa: E402
+
+main.add_command(index_group)
+main.add_command(synonyms_group)
+main.add_command(import_corpus_command)

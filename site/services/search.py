@@ -114,8 +114,10 @@ def get_suggester(session: Session) -> Suggester:
                                 .where(public_condition())).one())
     cached: tuple[Any, Suggester] | None = current_app.extensions.get(SUGGESTER_KEY)
     if cached is None or cached[0] != key:
-        titles = session.scalars(select(Document.title).where(public_condition())).all()
-        cached = (key, Suggester(titles, app_tokenizer()))
+        rows = session.execute(select(Document.title, Document.doc_number, Document.issuer)
+                               .where(public_condition())).all()
+        other = {text for _title, number, issuer in rows for text in (number, issuer) if text}
+        cached = (key, Suggester([row[0] for row in rows], app_tokenizer(), sorted(other)))
         current_app.extensions[SUGGESTER_KEY] = cached
     return cached[1]
 
@@ -125,13 +127,6 @@ def document_url(document_id: int) -> str:
     if "public.document" in current_app.view_functions:
         return url_for("public.document", document_id=document_id)
     return f"/documents/{document_id}"
-
-
-def _run(backend: SearchBackend, request: SearchRequest) -> SearchResult:
-    result = backend.search(request)
-    if result.total == 0 and len(request.terms) > 1:
-        result = backend.search(replace(request, operator="or"))
-    return result
 
 
 def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
@@ -157,15 +152,20 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
     try:
         result = backend.search(request)
         suggestion = get_suggester(session).suggest(raw)
+        corrected: SearchRequest | None = None
         if suggestion:
             outcome.suggestion = suggestion
-            better = _run(backend, parse_query(suggestion, tokenizer, filters=filters,
-                                               sort=sort, page=page, size=size,
-                                               synonyms=synonyms))
+            corrected = parse_query(suggestion, tokenizer, filters=filters, sort=sort,
+                                    page=page, size=size, synonyms=synonyms)
+            better = backend.search(corrected)
+            # Every word of the correction matches more documents than the query as typed.
             if better.total > result.total:
                 result, outcome.searched_for = better, suggestion
-        if result.total == 0 and len(request.terms) > 1:
+        if result.total == 0:
             result = backend.search(replace(request, operator="or"))
+        if result.total == 0 and corrected is not None:
+            result, outcome.searched_for = (backend.search(replace(corrected, operator="or")),
+                                            suggestion)
         outcome.relaxed = result.operator == "or"
         outcome.hits, outcome.total = result.hits, result.total
         outcome.facets = _facet_options(session, result, request.filters)
