@@ -7,6 +7,7 @@ are shown as written and no spaces are put between Chinese characters.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from opengov.indexer.normalize import WIDTH_TABLE, normalize_text
@@ -18,6 +19,10 @@ MAX_SCAN = 200_000
 MAX_CONVERT = 20_000
 #: Enough matches to choose a window from, few enough to stay fast on long texts.
 MAX_SPANS = 300
+
+
+#: Line breaks inside Chinese text become nothing, not a space, when a snippet is flattened.
+_JOIN_CJK_LINES = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 
 
 def _spans(normalized: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -57,7 +62,7 @@ def _mark(text: str, spans: list[tuple[int, int]], offset: int) -> str:
 def highlight(text: str, terms: list[str], width: int = 120) -> str:
     """HTML: the ``width`` characters of ``text`` densest in ``terms``, matches in <mark>.
     ``terms`` are normalised words; longer ones should come first."""
-    text = " ".join(text[:MAX_SCAN].split())
+    text = _JOIN_CJK_LINES.sub("", " ".join(text[:MAX_SCAN].split()))
     if not text:
         return ""
     spans = _spans(fold_width(text), terms)

@@ -72,10 +72,12 @@ class SearchOutcome:
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     error: str | None = None  # the query cannot be searched: shown beside the field
     degraded: str | None = None
+    unavailable: bool = False  # the engine is down: results come from a title match
     suggestion: str | None = None  # 您是不是要找
     searched_for: str | None = None  # the suggestion was searched instead of the query
     relaxed: bool = False  # no document had every word: any word matched
     took_ms: int = 0
+    terms: list[str] = field(default_factory=list)  # normalised words to mark in titles
 
     @property
     def pages(self) -> int:
@@ -167,6 +169,8 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
             result, outcome.searched_for = (backend.search(replace(corrected, operator="or")),
                                             suggestion)
         outcome.relaxed = result.operator == "or"
+        outcome.terms = (corrected if outcome.searched_for and corrected else
+                         request).highlight_terms
         outcome.hits, outcome.total = result.hits, result.total
         outcome.facets = _facet_options(session, result, request.filters)
         if failing_entries(session):
@@ -174,7 +178,9 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
     except SearchUnavailableError as exc:
         log.warning("search unavailable: %s", exc)
         outcome.degraded = DEGRADED_DOWN
+        outcome.unavailable = True
         outcome.hits, outcome.total = _title_fallback(session, request)
+        outcome.terms = request.highlight_terms
     if log_query and request.page == 1 and not request.filters:
         record_query(session, request.text, found=outcome.total > 0)
     outcome.took_ms = round((time.perf_counter() - started) * 1000)
@@ -195,8 +201,8 @@ def _drain_inline(session: Session, backend: SearchBackend) -> None:
 def _facet_options(session: Session, result: SearchResult,
                    selected: dict[str, str]) -> dict[str, list[FacetOption]]:
     labels: dict[str, dict[str, str]] = {
-        "category": dict(session.execute(select(Category.slug, Category.name)).tuples().all()),
-        "agency": dict(session.execute(select(Agency.code, Agency.name)).tuples().all()),
+        "category": dict(session.execute(select(Category.slug, Category.name)).all()),
+        "agency": dict(session.execute(select(Agency.code, Agency.name)).all()),
     }
     options: dict[str, list[FacetOption]] = {}
     for name in FACETS:

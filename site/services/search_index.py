@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -91,18 +91,22 @@ def _loading() -> list[ExecutableOption]:
 
 
 def iter_index_documents(session: Session, batch: int = 200) -> Iterator[IndexDocument]:
-    """Every public document, in id order, loaded in batches to bound memory."""
+    """Every public document, in id order. Documents loaded only for this are let go after
+    each batch, so memory stays bounded while the caller's own objects stay attached."""
     last_id = 0
     while True:
+        before = set(session.identity_map.keys())
         documents = session.scalars(
             select(Document).where(public_condition(), Document.id > last_id)
             .order_by(Document.id).limit(batch).options(*_loading())).all()
         if not documents:
             return
+        converted = [to_index_document(document) for document in documents]
         for document in documents:
-            yield to_index_document(document)
-        last_id = documents[-1].id
-        session.expunge_all()
+            if inspect(document).key not in before:
+                session.expunge(document)  # cascades to its attachments
+        yield from converted
+        last_id = converted[-1].id
 
 
 def count_public(session: Session) -> int:

@@ -20,3 +20,8 @@ def test_snippet_escapes_html_and_windows_long_text() -> None:
 
 def test_title_marks() -> None:
     assert mark_title("关于政务公开的通知", ["政务公开"]) == "关于<mark>政务公开</mark>的通知"
+
+
+def test_line_breaks_inside_chinese_do_not_become_spaces() -> None:
+    assert highlight("关于推进\n政务公开的意见 2018 年", ["政务公开"]) == (
+        "关于推进<mark>政务公开</mark>的意见 2018 年")

@@ -7,4 +7,5 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
+import opengov.site.views.public.search  # noqa: E402, F401
 from opengov.site.views.public import pages  # noqa: E402, F401
