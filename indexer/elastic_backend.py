@@ -32,6 +32,7 @@ from opengov.indexer.model import (
     IndexDocument,
     SearchRequest,
     SearchResult,
+    current_first,
 )
 from opengov.indexer.normalize import doc_number_keys, normalize_text
 from opengov.indexer.tokenizer import bigrams, get_tokenizer
@@ -304,7 +305,10 @@ class ElasticsearchBackend:
                                 if bucket["key"] not in ("", None)),
                                key=lambda facet: (-facet.count, facet.value))
                   for name in FACETS}
-        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits,
+        return SearchResult(total=int(response["hits"]["total"]["value"]),
+                            hits=hits if request.sort == "date" else current_first(
+                                hits, lambda hit: (hit.title, hit.validity,
+                                                   hit.date.isoformat() if hit.date else "")),
                             facets=facets, operator=request.operator)
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: Facets offered on the search page and in the API, in display order.
 FACETS: tuple[str, ...] = ("category", "type", "agency", "year", "validity")
@@ -98,3 +102,22 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     operator: str = "and"
+
+
+def current_first(items: list[T], describe: Callable[[T], tuple[str, str, str]]) -> list[T]:
+    """Among results with the same title, current (有效) versions take the places of the
+    superseded ones, newest first; every other result keeps its place. ``describe`` gives
+    ``(title, validity, ISO date)`` of a result."""
+    groups: dict[str, list[int]] = {}
+    for position, item in enumerate(items):
+        groups.setdefault(describe(item)[0], []).append(position)
+    ordered = list(items)
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        members = sorted((items[p] for p in positions), reverse=True,
+                         key=lambda item: (describe(item)[1] == CURRENT_VALIDITY,
+                                           describe(item)[2]))
+        for position, item in zip(positions, members, strict=True):
+            ordered[position] = item
+    return ordered

@@ -36,6 +36,7 @@ from opengov.indexer.model import (
     IndexDocument,
     SearchRequest,
     SearchResult,
+    current_first,
 )
 from opengov.indexer.normalize import doc_number_keys, normalize_text
 from opengov.indexer.tokenizer import bigrams, get_tokenizer
@@ -345,6 +346,10 @@ class WhooshBackend:
             if request.sort != "date":
                 # Equal scores (the same text in two versions) go newest first.
                 ranked.sort(key=lambda pair: (-round(pair[0], 6), _negated(pair[1]["date"])))
+            if request.sort != "date":
+                ranked = current_first(ranked, lambda pair: (
+                    pair[1].get("title", ""), pair[1].get("validity", ""),
+                    pair[1].get("date", "")))
             hits = [Hit(
                 id=int(fields["id"]), score=score, title=fields.get("title", ""),
                 doc_number=fields.get("doc_number", ""), index_no=fields.get("index_no", ""),

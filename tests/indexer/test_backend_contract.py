@@ -116,3 +116,15 @@ def test_rebuild_replaces_everything(backend: SearchBackend) -> None:
     assert set(backend.versions()) == {1, 2}
     assert backend.rebuild(DOCS[:2]) == 2
     assert backend.count() == 2
+
+
+def test_current_version_beats_a_better_scoring_superseded_one(backend: SearchBackend) -> None:
+    old = IndexDocument(6, "示例物业管理规定", body="物业管理 " * 50, validity="已修改",
+                        date=dt.date(2010, 1, 1), version="o")
+    new = IndexDocument(7, "示例物业管理规定", body="第一条 为了规范物业管理，制定本规定。",
+                        validity="有效", date=dt.date(2020, 1, 1), version="n")
+    other = IndexDocument(8, "物业服务收费办法", body="物业管理 " * 60, date=dt.date(2021, 1, 1),
+                          version="x")
+    backend.index([old, new, other])
+    ranked = _search(backend, "示例物业管理规定")[1]
+    assert ranked.index(7) < ranked.index(6)
