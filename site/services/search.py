@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -234,11 +235,16 @@ def _title_fallback(session: Session, request: SearchRequest) -> tuple[list[Hit]
     return hits, total
 
 
+#: Queries that may carry personal data (ID, phone or account numbers, e-mail addresses)
+#: are never counted, so popular searches cannot leak them.
+_PERSONAL = re.compile(r"\d{6,}|[0-9xX]{15,18}|@|\d{3,4}-\d{7,8}")
+
+
 def record_query(session: Session, text: str, *, found: bool,
                  today: dt.date | None = None) -> None:
     """Count a search of ``text`` for today; nothing about who searched is kept."""
     text = text.strip()[:200]
-    if not text:
+    if not text or _PERSONAL.search(text):
         return
     day = today or dt.date.today()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
