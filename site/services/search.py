@@ -107,6 +107,19 @@ def add_synonym(session: Session, term: str, synonym: str) -> bool:
     return True
 
 
+def list_synonyms(session: Session) -> list[Synonym]:
+    return list(session.scalars(select(Synonym).order_by(Synonym.term, Synonym.id)))
+
+
+def remove_synonym(session: Session, synonym_id: int) -> bool:
+    synonym = session.get(Synonym, synonym_id)
+    if synonym is None:
+        return False
+    session.delete(synonym)
+    session.flush()
+    return True
+
+
 def seed_synonyms(session: Session) -> int:
     return sum(add_synonym(session, term, synonym) for term, synonym in SEED_SYNONYMS)
 

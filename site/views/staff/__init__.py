@@ -58,4 +58,5 @@ def guard() -> ResponseReturnValue | None:
     return None
 
 
+import opengov.site.views.staff.search_synonyms  # noqa: E402, F401
 from opengov.site.views.staff import session_views  # noqa: E402, F401
