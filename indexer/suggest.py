@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pypinyin import Style, lazy_pinyin
 
 from opengov.indexer.normalize import normalize_query, normalize_text
+from opengov.indexer.query import STOPWORDS
 from opengov.indexer.tokenizer import Tokenizer
 
 _LATIN_QUERY = re.compile(r"^[a-z' ]+$")
@@ -101,7 +102,7 @@ class Suggester:
 
     def _suspicious(self, word: str) -> bool:
         """A lone character or a word neither the titles nor jieba know well."""
-        if not _CJK_RUN.match(word):
+        if not _CJK_RUN.match(word) or word in STOPWORDS:
             return False
         return len(word) == 1 or not self._known(word)
 

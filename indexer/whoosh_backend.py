@@ -155,7 +155,8 @@ def _text_query(field: str, text: str, boost: float) -> wq.Query:
     return wq.Phrase(field, grams, boost=boost)
 
 
-def _term_clause(alternatives: tuple[str, ...]) -> wq.Query:
+def _term_clause(alternatives: tuple[str, ...],
+                 in_body: Callable[[str], bool]) -> wq.Query:
     clauses: list[wq.Query] = []
     for word in alternatives:
         clauses += [wq.Term("title", word, boost=BOOSTS["title"]),
@@ -163,8 +164,11 @@ def _term_clause(alternatives: tuple[str, ...]) -> wq.Query:
                     wq.Term("summary", word, boost=BOOSTS["summary"]),
                     wq.Term("body", word, boost=BOOSTS["body"])]
         if bigrams(word):
-            clauses += [_text_query("title_bigram", word, BOOSTS["title_bigram"]),
-                        _text_query("body_bigram", word, BOOSTS["body_bigram"])]
+            clauses.append(_text_query("title_bigram", word, BOOSTS["title_bigram"]))
+            # Phrase matching over body bigrams is the costly part of a query: only needed
+            # when no body was segmented into this word.
+            if not in_body(word):
+                clauses.append(_text_query("body_bigram", word, BOOSTS["body_bigram"]))
     return wq.Or(clauses)
 
 
@@ -173,9 +177,11 @@ def _phrase_clause(phrase: str) -> wq.Query:
                  _text_query("body_bigram", phrase, BOOSTS["body"])])
 
 
-def build_query(request: SearchRequest) -> wq.Query:
-    """The Whoosh query of a parsed request (AND or OR of the words per ``operator``)."""
-    clauses = [_term_clause(term.alternatives) for term in request.terms]
+def build_query(request: SearchRequest,
+                in_body: Callable[[str], bool] = lambda _word: False) -> wq.Query:
+    """The Whoosh query of a parsed request (AND or OR of the words per ``operator``);
+    ``in_body`` tells whether a word is a term of the body field."""
+    clauses = [_term_clause(term.alternatives, in_body) for term in request.terms]
     clauses += [_phrase_clause(phrase) for phrase in request.phrases]
     main: wq.Query = wq.And(clauses) if request.operator == "and" else wq.Or(clauses)
     if request.doc_number_keys:
@@ -328,12 +334,12 @@ class WhooshBackend:
                     for fields in searcher.all_stored_fields()}
 
     def search(self, request: SearchRequest) -> SearchResult:
-        query = build_query(request)
         groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
         limit = request.page * request.size
         sortedby = sorting.FieldFacet("date", reverse=True) if request.sort == "date" else None
         terms = request.highlight_terms
         with self._reading() as searcher:
+            query = build_query(request, lambda word: searcher.doc_frequency("body", word) > 0)
             results = searcher.search(query, limit=limit, sortedby=sortedby, groupedby=groups,
                                       filter=_filter(request.filters))
             facets = {name: sorted((FacetValue(str(value), int(count))

@@ -39,3 +39,7 @@ def test_autocomplete_prefers_titles_starting_with_the_text() -> None:
     assert suggester.complete("中华人民共和国")[0] == "中华人民共和国环境保护法"
     assert suggester.complete("政務公開") == ["国务院办公厅关于推进政务公开的意见"]
     assert suggester.complete("  ") == []
+
+
+def test_function_words_are_not_typos() -> None:
+    assert make().suggest("公务用车的管理怎么办") is None
