@@ -40,3 +40,7 @@ class SearchBackend(Protocol):
 
     def count(self) -> int:
         """How many documents the index holds."""
+
+    def purge(self) -> None:
+        """Rewrite the index so that deleted documents leave its files (withdrawn personal
+        data); slow on a large index, so a worker does it, never a page request."""

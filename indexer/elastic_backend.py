@@ -252,6 +252,10 @@ class ElasticsearchBackend:
                                              allow_no_indices=True).body:
             self.client.indices.delete(index=index, ignore_unavailable=True)
 
+    def purge(self) -> None:
+        self._call(lambda: self.client.indices.forcemerge(index=self.alias,
+                                                          only_expunge_deletes=True))
+
     def count(self) -> int:
         return int(self._call(lambda: self.client.count(index=self.alias)["count"]))
 

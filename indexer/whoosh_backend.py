@@ -300,8 +300,12 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        # Merge so a withdrawn text does not linger in segment files (design.md §4).
-        writer.commit(optimize=True)
+        # Deleted texts stay in segment files until purge() merges them out (design.md §4);
+        # optimising here would take minutes on a large index inside a page request.
+        writer.commit()
+
+    def purge(self) -> None:
+        self._open().optimize()
 
     def rebuild(self, documents: Iterable[IndexDocument],
                 progress: Callable[[int], None] | None = None) -> int:

@@ -77,6 +77,12 @@ def process_command(limit: int, watch: float | None) -> None:
     backend = search_index.get_backend()
     while True:
         report = search_index.process_outbox(session, backend, limit=limit)
+        if report.deleted:
+            # Withdrawn texts must leave the index files too, not only the results.
+            try:
+                backend.purge()
+            except SearchUnavailableError as exc:
+                click.echo(f"清理已删除文档失败，将在下次处理时重试：{exc}", err=True)
         if report.indexed or report.deleted or report.failed or watch is None:
             click.echo(f"已索引 {report.indexed} 篇，已移除 {report.deleted} 篇，"
                        f"失败待重试 {report.failed} 条。")
@@ -87,6 +93,17 @@ def process_command(limit: int, watch: float | None) -> None:
                 raise SystemExit(1)
             return
         time.sleep(watch)
+
+
+@index_group.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Rewrite the index so that deleted documents leave its files (slow)."""
+    try:
+        search_index.get_backend().purge()
+    except SearchUnavailableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("已清理索引中的已删除文档。")
 
 
 @click.group("synonyms")

@@ -128,3 +128,11 @@ def test_current_version_beats_a_better_scoring_superseded_one(backend: SearchBa
     backend.index([old, new, other])
     ranked = _search(backend, "示例物业管理规定")[1]
     assert ranked.index(7) < ranked.index(6)
+
+
+def test_purge_keeps_deleted_documents_gone(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    backend.delete([4])
+    backend.purge()
+    assert backend.count() == 4
+    assert _search(backend, "公务用车")[0] == 0

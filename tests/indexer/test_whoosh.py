@@ -43,3 +43,18 @@ def test_the_indexer_never_imports_the_site() -> None:
     offenders = [path.name for path in INDEXER.rglob("*.py")
                  if re.search(r"^\s*(from|import) opengov\.site", path.read_text(encoding="utf-8"), re.M)]
     assert offenders == []
+
+
+def test_purge_removes_deleted_text_from_segment_files(tmp_path: Path) -> None:
+    backend = WhooshBackend(tmp_path / "whoosh")
+    backend.ensure_index()
+    backend.index(DOCS)
+    backend.delete([4])
+
+    def title_terms() -> set[str]:
+        with backend._open().reader() as reader:
+            return {term.decode() for term in reader.lexicon("title")}
+
+    assert "公务用车" in title_terms()  # deleted, but still in the segment files
+    backend.purge()
+    assert "公务用车" not in title_terms()

@@ -125,3 +125,22 @@ def test_init_creates_the_index_and_seeds_synonyms(app: Flask, db_session: Sessi
     assert db_session.scalar(select(func.count(Synonym.id))) == len(search_service.SEED_SYNONYMS)
     again = _search_set_up(db_session)
     assert any("新增 0 条" in line for line in again)
+
+
+def test_process_purges_withdrawn_text(runner: FlaskCliRunner, db_session: Session) -> None:
+    from opengov.site.domain.catalog import PublicationStatus
+    from opengov.site.services.search_outbox import enqueue
+
+    backend = search_index.get_backend()
+    backend.ensure_index()
+    document = make_document(db_session, title="含个人信息须撤回的文件")
+    db_session.commit()
+    runner.invoke(main, ["index", "process"])
+    document.status = PublicationStatus.WITHDRAWN
+    enqueue(db_session, document.id)
+    db_session.commit()
+    result = runner.invoke(main, ["index", "process"])
+    assert "已移除 1 篇" in result.output
+    with backend._open().reader() as reader:  # type: ignore[attr-defined]
+        assert "撤回" not in {term.decode() for term in reader.lexicon("title")}
+    assert "已清理" in runner.invoke(main, ["index", "purge"]).output
