@@ -21,8 +21,13 @@ MAX_CONVERT = 20_000
 MAX_SPANS = 300
 
 
-#: Line breaks inside Chinese text become nothing, not a space, when a snippet is flattened.
-_JOIN_CJK_LINES = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+#: A line wrapped inside Chinese text joins without a space when a snippet is flattened.
+_JOIN_CJK_LINES = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]*\n[ \t]*"
+                             r"(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+#: Markdown marks that mean nothing in a plain-text snippet (headings, emphasis, quotes).
+_MARKDOWN = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>|[-*+])[ \t]+|\*\*|__|`", re.M)
 
 
 def _spans(normalized: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -62,7 +67,8 @@ def _mark(text: str, spans: list[tuple[int, int]], offset: int) -> str:
 def highlight(text: str, terms: list[str], width: int = 120) -> str:
     """HTML: the ``width`` characters of ``text`` densest in ``terms``, matches in <mark>.
     ``terms`` are normalised words; longer ones should come first."""
-    text = _JOIN_CJK_LINES.sub("", " ".join(text[:MAX_SCAN].split()))
+    text = _MARKDOWN.sub("", text[:MAX_SCAN])
+    text = " ".join(_JOIN_CJK_LINES.sub("", text).split())
     if not text:
         return ""
     spans = _spans(fold_width(text), terms)

@@ -25,3 +25,8 @@ def test_title_marks() -> None:
 def test_line_breaks_inside_chinese_do_not_become_spaces() -> None:
     assert highlight("关于推进\n政务公开的意见 2018 年", ["政务公开"]) == (
         "关于推进<mark>政务公开</mark>的意见 2018 年")
+
+
+def test_markdown_marks_are_not_shown() -> None:
+    assert highlight("## 第一章 总则\n\n- **第一条** 为了政务公开", ["政务公开"]) == (
+        "第一章 总则 第一条 为了<mark>政务公开</mark>")
