@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from opengov.site import migrate
 from opengov.site.db import get_database, get_session
@@ -19,7 +20,9 @@ def initialise() -> list[str]:
     session = get_session()
     created = sync_categories(session)
     session.commit()
-    return [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
+    lines = [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
+    lines += _search_set_up(session)
+    return lines
 
 
 def _ensure_personal_data_key() -> None:
@@ -33,3 +36,20 @@ def _ensure_personal_data_key() -> None:
     ensure_key_file(instance)
     current_app.config["PERSONAL_DATA_KEY"] = (instance / KEY_FILE).read_text(
         encoding="ascii").strip()
+
+
+def _search_set_up(session: Session) -> list[str]:
+    """Seed synonyms and create the search index; an engine that is down is reported, not
+    fatal: the site serves pages and search says it is degraded until it is back."""
+    from opengov.indexer.backend import SearchUnavailableError
+    from opengov.site.services.search import seed_synonyms
+    from opengov.site.services.search_index import ensure_index
+
+    added = seed_synonyms(session)
+    session.commit()
+    lines = [f"搜索同义词已就绪（新增 {added} 条）。"]
+    try:
+        lines.append(ensure_index())
+    except SearchUnavailableError as exc:
+        lines.append(f"警告：搜索索引未能建立（{exc}），请在搜索引擎可用后运行 opengov index rebuild。")
+    return lines

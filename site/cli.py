@@ -91,3 +91,9 @@ from opengov.site.commands import requests as request_commands  # noqa: E402
 main.add_command(request_commands.deadline_command)
 main.add_command(request_commands.calendar_group)
 main.add_command(request_commands.requests_group)
+from opengov.site.commands.corpus import import_corpus_command  # noqa: E402
+from opengov.site.commands.search import index_group, synonyms_group  # noqa: E402
+
+main.add_command(index_group)
+main.add_command(synonyms_group)
+main.add_command(import_corpus_command)

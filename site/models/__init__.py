@@ -59,3 +59,6 @@ from opengov.site.models.requests import (  # noqa: E402
 
 __all__ += ["CalendarOverride", "CalendarYear", "InfoRequest", "RateLimitHit", "RequestEvent",
             "RequestLetter", "RequestSerial"]
+from opengov.site.models.search_terms import QueryStat, Synonym  # noqa: E402
+
+__all__ += ["QueryStat", "Synonym"]

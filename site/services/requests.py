@@ -15,13 +15,12 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from opengov.site.domain.applicant import ApplicantKind, IdType
-from opengov.site.domain.catalog import PublicationStatus
 from opengov.site.domain.request_clock import (
     CLOSED_STAGES,
     CONFIRMATION_CHANNELS,
@@ -37,7 +36,7 @@ from opengov.site.domain.request_clock import (
 )
 from opengov.site.domain.roles import Role
 from opengov.site.domain.workdays import WorkingCalendar
-from opengov.site.models import Agency, Document, InfoRequest, RequestEvent, RequestSerial, User
+from opengov.site.models import Agency, InfoRequest, RequestEvent, RequestSerial, User
 from opengov.site.models.content import utcnow
 from opengov.site.services.personal_data import PersonalDataCipher, get_cipher
 
@@ -406,21 +405,12 @@ def deadline_colour(calendar: WorkingCalendar, today: dt.date, due: dt.date | No
 # --- handling: the site's own documents ---------------------------------------------------
 
 
-def search_documents(session: Session, request: InfoRequest, limit: int = 10) -> list[Document]:
-    """Published documents whose title or 文号 matches what the applicant named.
-
-    A plain LIKE look-up for now; the search service (issue 3) replaces it after merging.
-    """
-    terms = [term for term in (request.doc_number, request.doc_title) if term.strip()]
-    if not terms:
-        terms = [request.description[:20]]
-    clauses = []
-    for term in terms:
-        pattern = f"%{term.strip()}%"
-        clauses += [Document.title.like(pattern), Document.doc_number.like(pattern)]
-    return list(session.scalars(
-        select(Document).where(or_(*clauses), Document.status == PublicationStatus.PUBLISHED)
-        .order_by(Document.published_on.desc()).limit(limit)))
+def document_query(request: InfoRequest) -> str:
+    """What to search the site's own documents for when handling ``request``: the 文号 or
+    名称 the applicant gave, else the start of the description."""
+    named = " ".join(term.strip() for term in (request.doc_number, request.doc_title)
+                     if term.strip())
+    return named or request.description.strip()[:50]
 
 
 def transfer(session: Session, request: InfoRequest, target: Agency, on: dt.date,

@@ -16,7 +16,8 @@ from opengov.site.db import get_session
 from opengov.site.domain.request_clock import Channel, EventKind, Stage, TransitionError
 from opengov.site.models import Agency, InfoRequest
 from opengov.site.services import requests as request_service
-from opengov.site.services import work_calendar
+from opengov.site.services import search, work_calendar
+from opengov.site.services.search_index import get_backend
 from tests.factories import make_agency, make_document
 from tests.requests.conftest import VALID_ID, application
 
@@ -152,13 +153,18 @@ def test_reminders_and_colours(db_session: Session, file_request: Filer) -> None
     assert [r.days_left for r in notices] == [2]  # 10-11 is a 调休 Saturday
 
 
-def test_search_documents_by_title_and_number(db_session: Session,
-                                              file_request: Filer) -> None:
+def test_the_handler_searches_the_sites_documents(db_session: Session,
+                                                  file_request: Filer) -> None:
+    get_backend().ensure_index()
     make_document(db_session, title="示例市城市绿化管理办法", doc_number="示政发〔2024〕8号")
     make_document(db_session, title="无关文件", doc_number="示政发〔2024〕9号")
-    filed, _ = file_request(doc_number="示政发〔2024〕8号")
-    assert [d.title for d in request_service.search_documents(db_session, filed)] == [
-        "示例市城市绿化管理办法"]
+    db_session.commit()
+    filed, _ = file_request(doc_number="示政发[2024]8号")  # brackets as people type them
+    assert request_service.document_query(filed) == "示政发[2024]8号"
+    found = search.search(db_session, request_service.document_query(filed), log_query=False)
+    assert [hit.title for hit in found.hits][:1] == ["示例市城市绿化管理办法"]
+    described, _ = file_request(description="城市绿化管理办法的全文", received_on=dt.date(2025, 9, 29))
+    assert request_service.document_query(described) == "城市绿化管理办法的全文"
 
 
 def test_concurrent_submissions_get_unique_numbers(app: Flask) -> None:

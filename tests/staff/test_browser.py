@@ -62,7 +62,7 @@ def test_write_submit_approve_publish(app: Flask, live_server: LiveServer, brows
 
     reviewer = browser.new_context(locale="zh-CN").new_page()
     _sign_in(reviewer, live_server, "checker")
-    reviewer.get_by_role("link", name="待审核").click()
+    reviewer.get_by_role("link", name="待审核", exact=True).click()
     reviewer.get_by_role("link", name="关于开展2026年政务公开评估的通知").click()
     reviewer.get_by_label("意见或理由").fill("经保密审查，不涉及国家秘密，同意公开。")
     reviewer.get_by_role("button", name="审核通过").click()
@@ -79,8 +79,11 @@ def test_write_submit_approve_publish(app: Flask, live_server: LiveServer, brows
         assert document.index_no is not None
         document_id = document.id
     assert document_url.endswith(f"/staff/documents/{document_id}")
-    # Once the pages issue has landed, the public page shows it too.
-    if "public.document" in app.view_functions:
-        public = browser.new_context(locale="zh-CN").new_page()
-        public.goto(f"{live_server.url}/documents/{document_id}")
-        public.get_by_text("关于开展2026年政务公开评估的通知").first.wait_for()
+    # A citizen finds it through the search box and opens it.
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(live_server.url)
+    public.get_by_role("searchbox").first.fill("政务公开评估")
+    public.get_by_role("searchbox").first.press("Enter")
+    public.get_by_role("link", name="关于开展2026年政务公开评估的通知").first.click()
+    public.wait_for_url(f"**/documents/{document_id}")
+    public.get_by_text("关于开展2026年政务公开评估的通知").first.wait_for()

@@ -4,8 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-import opengov.site.views.api.fiscal  # noqa: E402, F401
-from opengov.site.views.api import health  # noqa: E402
+from opengov.site.views.api import documents, fiscal, health, search  # noqa: E402, F401
 
 health_bp = health.health_bp
-from opengov.site.views.api import documents  # noqa: E402, F401

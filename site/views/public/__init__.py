@@ -20,5 +20,6 @@ from opengov.site.views.public import (  # noqa: E402, F401
     fiscal,
     pages,
     requests,
+    search,
     statistics,
 )

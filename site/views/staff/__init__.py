@@ -87,6 +87,7 @@ NAV: list[tuple[str, str]] = [
     ("staff.audit_log", "审计日志"),
     ("staff.agencies", "指南与联系方式"),
     ("staff.categories", "栏目说明"),
+    ("staff.search_synonyms", "搜索同义词"),
     ("staff.fiscal_list", "财政预决算"),
     ("staff.request_queue", "依申请公开办理"),
     ("staff.calendar_overrides", "工作日历"),
@@ -118,6 +119,7 @@ from opengov.site.views.staff import (  # noqa: E402, F401
     documents,
     fiscal,
     requests,
+    search_synonyms,
     session_views,
     site_content,
 )

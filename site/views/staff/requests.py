@@ -28,7 +28,7 @@ from opengov.site.domain.workdays import check_freshness
 from opengov.site.models import Agency, InfoRequest, RequestLetter, User
 from opengov.site.services import letters as letter_service
 from opengov.site.services import requests as request_service
-from opengov.site.services import work_calendar
+from opengov.site.services import search, work_calendar
 from opengov.site.services.notifications import notify_applicant
 from opengov.site.views.forms import options
 from opengov.site.views.letter_download import letter_pdf_response
@@ -146,7 +146,8 @@ def _detail(found: InfoRequest, form: ActionForm, error: str = "",
         "staff/requests/detail.html", filed=found, state=state, form=form,
         transfer_form=transfer_form,
         allowed=allowed_kinds(state), EventKind=EventKind, personal=personal,
-        documents=request_service.search_documents(db, found), error=error,
+        documents=search.search(db, request_service.document_query(found), size=10,
+                                log_query=False), error=error,
         month_items=request_service.items_in_month(db, found), fee_for=fee_for_new_items,
         outcome_label=_outcome_label(state), today=request_service.china_today())
     return page, status

@@ -1,0 +1,46 @@
+"""The interface every search engine implements (design.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol, runtime_checkable
+
+from opengov.indexer.model import IndexDocument, SearchRequest, SearchResult
+
+
+class SearchUnavailableError(RuntimeError):
+    """The engine cannot be reached or refused the operation; callers degrade gracefully."""
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """Index, delete and search documents. Implementations: Whoosh, Elasticsearch."""
+
+    name: str
+
+    def ensure_index(self) -> None:
+        """Create the index if it does not exist (idempotent)."""
+
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        """Add or replace documents; returns how many were written."""
+
+    def delete(self, document_ids: Iterable[int]) -> None:
+        """Remove documents; unknown ids are ignored."""
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Matching documents of the requested page with facet counts over all matches."""
+
+    def versions(self) -> dict[int, str]:
+        """Every indexed document id with its content fingerprint (for `index check`)."""
+
+    def rebuild(self, documents: Iterable[IndexDocument],
+                progress: Callable[[int], None] | None = None) -> int:
+        """Build a complete new index from ``documents`` and serve it when it is complete;
+        the old index keeps answering meanwhile and stays in place if this is interrupted."""
+
+    def count(self) -> int:
+        """How many documents the index holds."""
+
+    def purge(self) -> None:
+        """Rewrite the index so that deleted documents leave its files (withdrawn personal
+        data); slow on a large index, so a worker does it, never a page request."""

@@ -1,0 +1,138 @@
+"""The contract every SearchBackend honours (run against Whoosh and Elasticsearch)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from opengov.indexer.backend import SearchBackend
+from opengov.indexer.model import IndexDocument, SearchRequest
+from opengov.indexer.query import parse_query
+from opengov.indexer.tokenizer import get_tokenizer
+
+LAW_BODY = "第一条 为了保障公民、法人和其他组织依法获取政府信息，提高政府工作的透明度。"
+DOCS = [
+    IndexDocument(1, "中华人民共和国政府信息公开条例", body=LAW_BODY,
+                  doc_number="中华人民共和国国务院令第711号", validity="有效",
+                  date=dt.date(2019, 4, 3), category="policies", type="行政法规", agency="gov",
+                  agency_name="示例市人民政府", version="a1"),
+    IndexDocument(2, "中华人民共和国政府信息公开条例", body=LAW_BODY,
+                  doc_number="中华人民共和国国务院令第492号", validity="已修改",
+                  date=dt.date(2007, 4, 5), category="policies", type="行政法规", agency="gov",
+                  version="a2"),
+    IndexDocument(3, "国务院办公厅关于推进政务公开的意见",
+                  body="政务公开是建设法治政府的重要举措，依据《中华人民共和国政府信息公开条例》。",
+                  doc_number="国办发〔2018〕123号", date=dt.date(2018, 12, 1),
+                  category="policies", type="意见", agency="gov", version="a3"),
+    IndexDocument(4, "关于公务用车管理的通知", body="加强公務用車管理，严控三公经费。",
+                  date=dt.date(2020, 1, 1), category="news", type="通知", agency="czj",
+                  version="a4"),
+    IndexDocument(5, "示例市2023年部门预算公开说明", summary="三公经费预算情况",
+                  body="本部门2023年一般公共预算支出。", date=dt.date(2023, 2, 1),
+                  category="fiscal", type="预算", agency="czj", version="a5"),
+]
+
+
+def _search(backend: SearchBackend, raw: str, **kwargs: object) -> tuple[int, list[int]]:
+    request: SearchRequest = parse_query(raw, get_tokenizer(), **kwargs)  # type: ignore[arg-type]
+    result = backend.search(request)
+    if result.total == 0:
+        result = backend.search(replace(request, operator="or"))
+    return result.total, [hit.id for hit in result.hits]
+
+
+def test_index_count_versions_and_delete(backend: SearchBackend) -> None:
+    assert backend.index(DOCS) == 5
+    assert backend.count() == 5
+    assert backend.versions() == {1: "a1", 2: "a2", 3: "a3", 4: "a4", 5: "a5"}
+    backend.index([replace(DOCS[3], version="b4")])
+    assert backend.count() == 5
+    assert backend.versions()[4] == "b4"
+    backend.delete([4, 999])
+    assert backend.count() == 4
+    assert _search(backend, "公务用车")[0] == 0
+
+
+def test_current_version_ranks_first_and_number_variants_match(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    assert _search(backend, "政府信息公开条例")[1][:2] == [1, 2]
+    for typed in ["国办发〔2018〕123号", "國辦發（2018）123號", "国办发2018年123号", "国办发[2018]123"]:
+        assert _search(backend, typed)[1][0] == 3, typed
+    assert _search(backend, "国务院令第711号")[1][0] == 1
+    assert _search(backend, "国令第492号")[1][0] == 2
+
+
+def test_words_phrases_and_segmentation_safety_net(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    assert _search(backend, '"政务公开"')[1] == [3]
+    assert _search(backend, "公務用車")[1] == [4]
+    # 中华人民共和国 is segmented as one word of the law's title: found through it anyway.
+    assert set(_search(backend, "人民共和")[1]) >= {1, 2, 3}
+    total, ids = _search(backend, "三公经费 预算")
+    assert ids[0] == 5
+    assert total >= 1
+
+
+def test_and_first_then_or(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    request = parse_query("公务用车 部门预算", get_tokenizer())
+    assert backend.search(request).total == 0
+    relaxed = backend.search(replace(request, operator="or"))
+    assert {hit.id for hit in relaxed.hits} == {4, 5}
+
+
+def test_filters_facets_sorting_paging_and_snippets(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    request = parse_query("公开", get_tokenizer())
+    result = backend.search(request)
+    facets = {name: {value.value: value.count for value in values}
+              for name, values in result.facets.items()}
+    assert facets["category"]["policies"] == 3
+    assert facets["validity"] == {"有效": 2, "已修改": 1} or facets["validity"]["有效"] >= 2
+    assert facets["year"]["2019"] == 1
+    filtered = backend.search(replace(request, filters={"year": "2018"}))
+    assert [hit.id for hit in filtered.hits] == [3]
+    by_date = backend.search(replace(request, sort="date"))
+    dates = [hit.date for hit in by_date.hits]
+    assert dates == sorted(dates, key=lambda d: d or dt.date.min, reverse=True)
+    second = backend.search(replace(request, size=1, page=2))
+    assert len(second.hits) == 1
+    assert second.total == result.total
+    beyond = backend.search(replace(request, size=10, page=9))
+    assert beyond.hits == []
+    assert beyond.total == result.total
+    hit = backend.search(parse_query("公务用车", get_tokenizer())).hits[0]
+    assert "<mark>公務用車</mark>" in hit.snippet
+    assert hit.title == "关于公务用车管理的通知"
+    assert hit.date == dt.date(2020, 1, 1)
+
+
+def test_rebuild_replaces_everything(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    seen: list[int] = []
+    assert backend.rebuild(DOCS[:2], progress=seen.append) == 2
+    assert sum(seen) == 2
+    assert backend.count() == 2
+    assert set(backend.versions()) == {1, 2}
+    assert backend.rebuild(DOCS[:2]) == 2
+    assert backend.count() == 2
+
+
+def test_current_version_beats_a_better_scoring_superseded_one(backend: SearchBackend) -> None:
+    old = IndexDocument(6, "示例物业管理规定", body="物业管理 " * 50, validity="已修改",
+                        date=dt.date(2010, 1, 1), version="o")
+    new = IndexDocument(7, "示例物业管理规定", body="第一条 为了规范物业管理，制定本规定。",
+                        validity="有效", date=dt.date(2020, 1, 1), version="n")
+    other = IndexDocument(8, "物业服务收费办法", body="物业管理 " * 60, date=dt.date(2021, 1, 1),
+                          version="x")
+    backend.index([old, new, other])
+    ranked = _search(backend, "示例物业管理规定")[1]
+    assert ranked.index(7) < ranked.index(6)
+
+
+def test_purge_keeps_deleted_documents_gone(backend: SearchBackend) -> None:
+    backend.index(DOCS)
+    backend.delete([4])
+    backend.purge()
+    assert backend.count() == 4
+    assert _search(backend, "公务用车")[0] == 0

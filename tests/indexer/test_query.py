@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from opengov.indexer.query import MAX_QUERY_LENGTH, QueryError, parse_query
+from opengov.indexer.tokenizer import get_tokenizer
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("", "请输入"),
+    ("   ", "请输入"),
+    ("政" * (MAX_QUERY_LENGTH + 1), "过长"),
+    ("!!!((**))", "没有可检索的文字"),
+    ('"政务公开', "引号"),
+])
+def test_bad_queries_get_a_chinese_message(raw: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(raw, get_tokenizer())
+    assert message in caught.value.message
+
+
+def test_engine_syntax_is_plain_text() -> None:
+    request = parse_query("title:(政务 AND OR* 公开", get_tokenizer())
+    words = [term.alternatives[0] for term in request.terms]
+    assert "政务" in words
+    assert "公开" in words
+
+
+def test_phrases_question_words_and_synonyms() -> None:
+    request = parse_query("如何申请“政务公开”公车", get_tokenizer(),
+                          synonyms={"公车": ["公务用车"]})
+    assert request.phrases == ("政务公开",)
+    words = [term.alternatives for term in request.terms]
+    assert ("公车", "公务用车") in words
+    assert all("如何" not in alternatives for alternatives in words)
+
+
+def test_filters_sort_and_paging_are_clamped() -> None:
+    request = parse_query("政务", get_tokenizer(), filters={"year": "2024", "bogus": "x"},
+                          sort="nonsense", page=0, size=1000)
+    assert request.filters == {"year": "2024"}
+    assert (request.sort, request.page, request.size) == ("relevance", 1, 100)

@@ -1,0 +1,146 @@
+"""`opengov index …`, `opengov synonyms …`, `opengov import-corpus` and the init step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from opengov.site.bootstrap import _search_set_up
+from opengov.site.cli import main
+from opengov.site.domain.catalog import Validity
+from opengov.site.models import Document, SearchOutbox, Synonym
+from opengov.site.services import search as search_service
+from opengov.site.services import search_index
+from tests.factories import make_document
+
+MANIFEST_HEADER = ("path\ttitle\tdate\tissuing_body\tdoc_number\tsource_repo\tsource_commit\t"
+                   "doc_type\tstatus\tsource_path\tsource_url\tchars\tnote\n")
+
+
+def write_corpus(directory: Path) -> Path:
+    (directory / "laws").mkdir(parents=True)
+    (directory / "gov").mkdir()
+    (directory / "laws" / "a.md").write_text(
+        "# 中华人民共和国示例保护法\n\n2020年1月1日 主席令第1号公布\n\n<!-- INFO END -->\n\n"
+        "## 第一章 总则\n\n第一条 为了保护示例，制定本法。\n", encoding="utf-8")
+    (directory / "laws" / "a-old.md").write_text(
+        "# 中华人民共和国示例保护法\n\n2010年1月1日公布\n\n<!-- INFO END -->\n\n第一条 旧法。\n",
+        encoding="utf-8")
+    (directory / "gov" / "b.md").write_text(
+        "# 国务院办公厅关于示例工作的通知\n\n索引号：000014349/2018-00001\n发文字号：国办发〔2018〕9号\n\n---\n\n"
+        "各省、自治区、直辖市人民政府：做好示例工作。\n", encoding="utf-8")
+    rows = [
+        "laws/a.md\t中华人民共和国示例保护法\t2020-01-01\t全国人民代表大会常务委员会\t\tr\tc\t法律\t有效\t\t\t10\t",
+        "laws/a-old.md\t中华人民共和国示例保护法\t2010-01-01\t全国人民代表大会常务委员会\t\tr\tc\t法律\t已失效/被修订\t\t\t10\t",
+        "gov/b.md\t国务院办公厅关于示例工作的通知\t2018-02-01\t国务院办公厅\t国办发〔2018〕9号\tr\tc\t国务院文件\t\t\t\t10\t"
+        "索引号 000014349/2018-00001; gov.cn 发布日期 2018-02-03",
+    ]
+    (directory / "MANIFEST.tsv").write_text(MANIFEST_HEADER + "\n".join(rows) + "\n",
+                                            encoding="utf-8")
+    return directory
+
+
+def test_import_corpus_is_idempotent_and_searchable(
+        app: Flask, runner: FlaskCliRunner, db_session: Session, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    first = runner.invoke(main, ["import-corpus", str(corpus)])
+    assert first.exit_code == 0, first.output
+    assert "新增 3 篇" in first.output
+    second = runner.invoke(main, ["import-corpus", str(corpus)])
+    assert "新增 0 篇，更新 0 篇，未变 3 篇" in second.output
+    documents = {d.content_key: d for d in db_session.scalars(select(Document))}
+    law, old, notice = (documents["corpus/laws/a"], documents["corpus/laws/a-old"],
+                        documents["corpus/gov/b"])
+    assert (law.validity, old.validity) == (Validity.VALID, Validity.AMENDED)
+    assert law.agency.org_code == "007000001"
+    assert law.index_no.startswith("007000001/2020-")  # type: ignore[union-attr]
+    assert law.summary == "2020年1月1日 主席令第1号公布"
+    assert law.body.startswith("## 第一章 总则")
+    assert (notice.category.slug, notice.genre, str(notice.published_on)) == (
+        "policies", "通知", "2018-02-03")
+    assert notice.body == "各省、自治区、直辖市人民政府：做好示例工作。"
+    assert db_session.scalar(select(func.count(SearchOutbox.id))) == 3
+
+    search_index.get_backend().ensure_index()
+    processed = runner.invoke(main, ["index", "process"])
+    assert "已索引 3 篇" in processed.output
+    assert search_service.search(db_session, "国办发2018年9号").hits[0].id == notice.id
+    assert [h.id for h in search_service.search(db_session, "示例保护法").hits] == [law.id, old.id]
+
+
+def test_import_corpus_names_the_bad_manifest(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "MANIFEST.tsv").write_text("path\ttitle\n", encoding="utf-8")
+    result = runner.invoke(main, ["import-corpus", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "MANIFEST.tsv" in result.output
+    assert "缺少列" in result.output
+
+
+def test_index_rebuild_check_and_repair(app: Flask, runner: FlaskCliRunner,
+                                        db_session: Session) -> None:
+    search_index.get_backend().ensure_index()
+    make_document(db_session, title="第一份文件")
+    make_document(db_session, title="第二份文件")
+    db_session.commit()
+    missing = runner.invoke(main, ["index", "check"])
+    assert missing.exit_code == 1
+    assert "索引中缺少：2 篇" in missing.output
+    rebuilt = runner.invoke(main, ["index", "rebuild"])
+    assert "已索引 2 篇文档" in rebuilt.output, rebuilt.output
+    assert runner.invoke(main, ["index", "rebuild"]).exit_code == 0  # safe to run twice
+    ok = runner.invoke(main, ["index", "check"])
+    assert ok.exit_code == 0
+    assert "一致" in ok.output
+    make_document(db_session, title="第三份文件")
+    db_session.query(SearchOutbox).delete()
+    db_session.commit()
+    repaired = runner.invoke(main, ["index", "check", "--repair"])
+    assert "已加入待处理队列" in repaired.output
+    runner.invoke(main, ["index", "process"])
+    assert runner.invoke(main, ["index", "check"]).exit_code == 0
+
+
+def test_synonym_commands(runner: FlaskCliRunner, db_session: Session) -> None:
+    seeded = db_session.scalar(select(func.count(Synonym.id)))
+    assert seeded == len(search_service.SEED_SYNONYMS)  # `opengov init` seeded them
+    assert "已添加" in runner.invoke(main, ["synonyms", "add", "社保卡", "社會保障卡"]).output
+    assert "已存在" in runner.invoke(main, ["synonyms", "add", "社保卡", "社会保障卡"]).output
+    assert "社保卡 → 社会保障卡" in runner.invoke(main, ["synonyms", "list"]).output
+    assert runner.invoke(main, ["synonyms", "add", "社保卡", "社保卡"]).exit_code != 0
+    assert "已删除" in runner.invoke(main, ["synonyms", "remove", "社保卡", "社会保障卡"]).output
+    assert db_session.scalar(select(func.count(Synonym.id))) == seeded
+
+
+def test_init_creates_the_index_and_seeds_synonyms(app: Flask, db_session: Session) -> None:
+    # The search step of `opengov init` (the rest of initialise() migrates the database).
+    make_document(db_session, title="初始化前已有的文件")
+    db_session.commit()
+    lines = _search_set_up(db_session)
+    assert any("搜索索引（whoosh）已建立，收录 1 篇" in line for line in lines)
+    assert search_index.get_backend().count() == 1
+    assert db_session.scalar(select(func.count(Synonym.id))) == len(search_service.SEED_SYNONYMS)
+    again = _search_set_up(db_session)
+    assert any("新增 0 条" in line for line in again)
+
+
+def test_process_purges_withdrawn_text(runner: FlaskCliRunner, db_session: Session) -> None:
+    from opengov.site.domain.catalog import PublicationStatus
+    from opengov.site.services.search_outbox import enqueue
+
+    backend = search_index.get_backend()
+    backend.ensure_index()
+    document = make_document(db_session, title="含个人信息须撤回的文件")
+    db_session.commit()
+    runner.invoke(main, ["index", "process"])
+    document.status = PublicationStatus.WITHDRAWN
+    enqueue(db_session, document.id)
+    db_session.commit()
+    result = runner.invoke(main, ["index", "process"])
+    assert "已移除 1 篇" in result.output
+    with backend._open().reader() as reader:  # type: ignore[attr-defined]
+        assert "撤回" not in {term.decode() for term in reader.lexicon("title")}
+    assert "已清理" in runner.invoke(main, ["index", "purge"]).output
