@@ -33,6 +33,7 @@ def import_fiscal_command(folder: Path | None) -> None:
     if not reports:
         click.echo(f"{folder} 中没有财政内容文件。")
     for name, report in reports.items():
-        click.echo(f"{name}：新增 {report.created}，更新 {report.updated}，删除 {report.deleted}")
+        click.echo(f"{name}：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}，"
+                   f"删除 {report.deleted}")
         for warning in report.warnings:
             click.echo(f"  注意：{warning}")

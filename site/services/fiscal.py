@@ -117,6 +117,8 @@ def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
     if category is None:
         raise LookupError(f"栏目“{FISCAL_COLUMN}”不存在，请先运行 opengov init")
     document = disclosure.document
+    before = None if document is None else (document.title, document.summary,
+                                             document.body_hash, document.published_on)
     if document is None:
         document = Document(agency=disclosure.agency, category=category)
         session.add(document)
@@ -140,6 +142,8 @@ def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
     if document.index_no is None:
         document.index_no = issue_index_no(session, agency, disclosure.published_on.year)
     session.flush()
+    if before == (document.title, document.summary, document.body_hash, document.published_on):
+        return document  # nothing the index holds has changed
     # A publication date ahead waits in the outbox until that day (the search index
     # holds public documents only).
     not_before = (dt.datetime.combine(disclosure.published_on, dt.time.min)

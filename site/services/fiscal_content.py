@@ -37,9 +37,10 @@ from opengov.site.domain.fiscal import (
     parse_amount,
     year_on_year,
 )
-from opengov.site.models import Agency, SangongReference
+from opengov.site.models import Agency, FiscalDisclosure, SangongReference
 from opengov.site.services.catalog import agency_by_code
 from opengov.site.services.fiscal import FiscalDataError, find_disclosure, save_disclosure
+from opengov.site.services.fiscal_tables import disclosure_markdown
 
 REFERENCES_FILE = "sangong_published.tsv"
 EXAMPLES_FILE = "example.yaml"
@@ -60,6 +61,7 @@ class FiscalContentError(ValueError):
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     deleted: int = 0
     #: Things worth a look that do not stop the import (e.g. narrative figures).
     warnings: list[str] = field(default_factory=list)
@@ -130,6 +132,7 @@ def sync_references(session: Session, rows: list[dict[str, Any]]) -> ImportRepor
                 setattr(reference, name, value)
                 changed = True
         report.updated += changed
+        report.unchanged += not changed
     for key, reference in existing.items():
         if key not in seen:
             session.delete(reference)
@@ -212,17 +215,26 @@ def sync_examples(session: Session, path: Path) -> ImportReport:
             if change is not None and line.explanation:
                 report.warnings.extend(f"{code} {data.year}{data.stage} {item}：{message}"
                                        for message in check_narrative(line.explanation, change))
-        existed = find_disclosure(session, agency, data.year, data.stage) is not None
+        existing = find_disclosure(session, agency, data.year, data.stage)
+        before = _fingerprint(existing) if existing is not None else None
         try:
-            save_disclosure(session, agency, data, is_example=True)
+            saved = save_disclosure(session, agency, data, is_example=True)
         except FiscalDataError as exc:
             raise FiscalContentError(f"{EXAMPLES_FILE} {code} {data.year}{data.stage}：{exc}") \
                 from None
-        if existed:
+        if before is None:
+            report.created += 1
+        elif before != _fingerprint(saved):
             report.updated += 1
         else:
-            report.created += 1
+            report.unchanged += 1
     return report
+
+
+def _fingerprint(disclosure: FiscalDisclosure) -> tuple[object, ...]:
+    """What a re-import can change of a disclosure: its dates, narrative and every figure."""
+    return (disclosure.approved_on, disclosure.published_on, disclosure.narrative,
+            disclosure_markdown(disclosure))
 
 
 def import_fiscal_content(session: Session, folder: Path) -> dict[str, ImportReport]:

@@ -14,7 +14,7 @@ from opengov.site.commands.fiscal import import_fiscal_command
 from opengov.site.config import PROJECT_ROOT
 from opengov.site.db import get_session
 from opengov.site.domain.fiscal import Stage, Unit
-from opengov.site.models import Document, FiscalDisclosure, SangongReference
+from opengov.site.models import Document, FiscalDisclosure, SangongReference, SearchOutbox
 
 FISCAL_CONTENT = PROJECT_ROOT / "content" / "fiscal"
 SHARED_TSV = PROJECT_ROOT.parent / "shared" / "corpus" / "sangong.tsv"
@@ -31,9 +31,12 @@ def test_shipped_content_imports_idempotently(app: Flask, runner: FlaskCliRunner
     assert "sangong_published.tsv：新增 28" in first.output
     assert "example.yaml：新增 4" in first.output
     assert "注意" not in first.output  # narratives agree with their figures
+    queued = count(app, SearchOutbox)
     second = runner.invoke(import_fiscal_command)
     assert second.exit_code == 0, second.output
-    assert "sangong_published.tsv：新增 0，更新 0，删除 0" in second.output
+    assert "sangong_published.tsv：新增 0，更新 0，未变 28，删除 0" in second.output
+    assert "example.yaml：新增 0，更新 0，未变 4，删除 0" in second.output
+    assert count(app, SearchOutbox) == queued  # nothing to re-index
     assert count(app, SangongReference) == 28
     assert count(app, FiscalDisclosure) == 4
     assert count(app, Document) == 4
@@ -65,7 +68,7 @@ def test_rows_removed_from_the_file_are_deleted(app: Flask, runner: FlaskCliRunn
     lines = (FISCAL_CONTENT / "sangong_published.tsv").read_text(encoding="utf-8").splitlines()
     (tmp_path / "sangong_published.tsv").write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
     result = runner.invoke(import_fiscal_command, [str(tmp_path)])
-    assert "新增 0，更新 0，删除 26" in result.output
+    assert "新增 0，更新 0，未变 2，删除 26" in result.output
     assert count(app, SangongReference) == 2
 
 
