@@ -132,19 +132,27 @@ def check(data: bytes, filename: str, max_bytes: int) -> tuple[Kind, str]:
     return kind, name
 
 
+def store(upload_dir: Path, data: bytes, name: str, content_type: str, *,
+          suffix: str) -> Attachment:
+    """Write ``data`` under a new random name (never overwriting) and return its row, not yet
+    attached to a document. The file is written before the row exists, so a failed commit
+    leaves at most an orphan file, never a row without a file."""
+    stored = secrets.token_hex(16) + suffix
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    with (upload_dir / stored).open("xb") as handle:
+        handle.write(data)
+    return Attachment(original_name=name[:255], stored_name=stored, content_type=content_type,
+                      size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
 def save(session: Session, document: Document, data: bytes, filename: str, *,
          upload_dir: Path, max_bytes: int, actor: User, origin: Origin) -> Attachment:
     """Check and store an upload for ``document``; the file is written before the row so a
     failed commit leaves at most an orphan file, never a row without a file."""
     kind, name = check(data, filename, max_bytes)
-    stored = secrets.token_hex(16) + sorted(kind.extensions)[0]
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    path = upload_dir / stored
-    with path.open("xb") as handle:  # x: never overwrite
-        handle.write(data)
-    attachment = Attachment(document=document, original_name=name, stored_name=stored,
-                            content_type=kind.content_type, size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest())
+    attachment = store(upload_dir, data, name, kind.content_type,
+                       suffix=sorted(kind.extensions)[0])
+    attachment.document = document
     session.add(attachment)
     session.flush()
     search_outbox.enqueue(session, document.id)

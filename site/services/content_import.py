@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from opengov.site.domain.duplicates import (
 from opengov.site.models import Agency, Attachment, Category, Document
 from opengov.site.services import search_outbox
 from opengov.site.services.attachments import sniff
+from opengov.site.services.attachments import store as store_attachment
 from opengov.site.services.catalog import issue_index_no, register_index_no
 from opengov.site.services.content_files import (
     INTERPRETATION_CATEGORY,
@@ -352,14 +352,9 @@ def _replace_attachments(row: Document, document: ContentDocument, directory: Pa
     row.attachments = []
     for item in document.attachments:
         assert upload_dir is not None
-        data = (directory / item.file).read_bytes()
-        stored = secrets.token_hex(16) + Path(item.name).suffix.lower()
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        with (upload_dir / stored).open("xb") as handle:  # x: never overwrite
-            handle.write(data)
-        row.attachments.append(Attachment(
-            original_name=item.name, stored_name=stored, content_type=item.content_type,
-            size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+        row.attachments.append(store_attachment(
+            upload_dir, (directory / item.file).read_bytes(), item.name, item.content_type,
+            suffix=Path(item.name).suffix.lower()))
 
 
 def _check_index_nos(session: Session, kept: list[_Candidate]) -> None:

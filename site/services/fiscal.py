@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from opengov.site.models import (
     SangongLine,
     SangongReference,
 )
+from opengov.site.services import attachments
 from opengov.site.services.catalog import category_by_slug, issue_index_no
 from opengov.site.services.fiscal_tables import TableData, disclosure_markdown, disclosure_tables
 from opengov.site.services.search_outbox import enqueue
@@ -162,12 +162,8 @@ def attach_original(session: Session, disclosure: FiscalDisclosure, upload_dir: 
     for existing in disclosure.document.attachments:
         if existing.sha256 == digest:
             return existing
-    suffix = Path(original_name).suffix.lower()[:10]
-    stored_name = secrets.token_hex(16) + suffix
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    (upload_dir / stored_name).write_bytes(content)
-    attachment = Attachment(original_name=original_name[:255], stored_name=stored_name,
-                            content_type=content_type, size=len(content), sha256=digest)
+    attachment = attachments.store(upload_dir, content, original_name, content_type,
+                                   suffix=Path(original_name).suffix.lower()[:10])
     disclosure.document.attachments.append(attachment)
     session.flush()
     enqueue(session, disclosure.document.id)
