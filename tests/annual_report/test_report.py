@@ -188,4 +188,4 @@ def test_one_report_per_agency_and_year(db_session: Session) -> None:
     first = reports.get_or_create_report(db_session, gov, 2025)
     assert reports.get_or_create_report(db_session, gov, 2025) is first
     assert reports.get_or_create_report(db_session, gov, 2024) is not first
-    assert db_session.scalars(select(ReviewCase)).all() == []
+    assert reports.find_report(db_session, gov, 2023) is None

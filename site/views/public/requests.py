@@ -166,64 +166,58 @@ def request_status() -> ResponseReturnValue:
     return _status_page(found)
 
 
-def _status_page(found: InfoRequest) -> str:
+def _status_page(found: InfoRequest, *, correction_form: CorrectionForm | None = None,
+                 withdraw_form: WithdrawForm | None = None, notice: str = "",
+                 form_error: str = "") -> str:
+    """The applicant's view of the request, with the forms of the steps open to them."""
     state = request_service.state_of(get_session(), found)
     return render_template("public/request_status.html", filed=found, state=state,
-                           correction_form=CorrectionForm(), withdraw_form=WithdrawForm(),
-                           Stage=Stage)
+                           correction_form=correction_form or CorrectionForm(),
+                           withdraw_form=withdraw_form or WithdrawForm(), Stage=Stage,
+                           notice=notice, form_error=form_error)
+
+
+def _granted_request(request_id: int) -> InfoRequest:
+    """A request this browser has opened with its query code, else 404."""
+    found = get_session().get(InfoRequest, request_id)
+    if found is None or not _granted(found.id):
+        abort(404)
+    return found
 
 
 @bp.post("/requests/<int:request_id>/correction")
 def request_correction(request_id: int) -> ResponseReturnValue:
     db = get_session()
-    found = db.get(InfoRequest, request_id)
-    if found is None or not _granted(found.id):
-        abort(404)
+    found = _granted_request(request_id)
     form = CorrectionForm()
     if not form.validate_on_submit():
-        state = request_service.state_of(db, found)
-        return render_template("public/request_status.html", filed=found, state=state,
-                               correction_form=form, Stage=Stage), 422
+        return _status_page(found, correction_form=form), 422
     try:
         request_service.record(db, found, EventKind.CORRECTED, request_service.china_today(),
                                {"text": form.text.data})
     except TransitionError as exc:
         db.rollback()
-        state = request_service.state_of(db, found)
-        return render_template("public/request_status.html", filed=found, state=state,
-                               correction_form=form, Stage=Stage,
-                               form_error=str(exc)), 409
+        return _status_page(found, correction_form=form, form_error=str(exc)), 409
     db.commit()
-    state = request_service.state_of(db, found)
-    return render_template("public/request_status.html", filed=found, state=state,
-                           correction_form=CorrectionForm(), Stage=Stage,
-                           notice="补正内容已提交，答复期限自今日起重新计算。")
+    return _status_page(found, notice="补正内容已提交，答复期限自今日起重新计算。")
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
 def request_withdraw(request_id: int) -> ResponseReturnValue:
     """申请撤回 by the applicant, while the request is still being handled."""
     db = get_session()
-    found = db.get(InfoRequest, request_id)
-    if found is None or not _granted(found.id):
-        abort(404)
+    found = _granted_request(request_id)
     form = WithdrawForm()
-    notice, error = "", ""
     if not form.validate_on_submit():
-        error = "请勾选确认撤回。"
-    else:
-        try:
-            request_service.record(db, found, EventKind.WITHDRAWN,
-                                   request_service.china_today(), {"reason": "申请人撤回"})
-            db.commit()
-            notice = "申请已撤回。"
-        except TransitionError as exc:
-            db.rollback()
-            error = str(exc)
-    state = request_service.state_of(db, found)
-    return render_template("public/request_status.html", filed=found, state=state,
-                           correction_form=CorrectionForm(), withdraw_form=form, Stage=Stage,
-                           notice=notice, form_error=error), 409 if error else 200
+        return _status_page(found, withdraw_form=form, form_error="请勾选确认撤回。"), 409
+    try:
+        request_service.record(db, found, EventKind.WITHDRAWN, request_service.china_today(),
+                               {"reason": "申请人撤回"})
+    except TransitionError as exc:
+        db.rollback()
+        return _status_page(found, withdraw_form=form, form_error=str(exc)), 409
+    db.commit()
+    return _status_page(found, notice="申请已撤回。")
 
 
 def _letter(letter_id: int) -> RequestLetter:
