@@ -22,6 +22,7 @@ from opengov.site.domain.annual_report import (
     ROW_CARRIED_IN,
     ROW_CARRIED_OUT,
     ROW_NEW,
+    ROW_RESULTS,
     ROW_TOTAL,
     TABLE3_NOTE,
     TOTAL_COLUMN,
@@ -206,9 +207,6 @@ class ReportData:
         published = self.report.published_on
         return (published or dt.date.today()) > self.deadline
 
-    def cell(self, row: str, column: str) -> int:
-        return table3_cells(self.table3)[row][column]
-
 
 def build_report(session: Session, agency: Agency, year: int) -> ReportData:
     """Count every table of ``agency``'s report on ``year`` and check the invariants,
@@ -253,7 +251,7 @@ def render_body(data: ReportData) -> str:
                            columns=APPLICANT_COLUMNS,
                            total=TOTAL_COLUMN, note=TABLE3_NOTE, results=list(ReviewResult),
                            review_groups=list(ReviewGroup), cells=table3_cells(data.table3),
-                           row_new=ROW_NEW, row_in=ROW_CARRIED_IN, row_total=ROW_TOTAL,
+                           row_new=ROW_NEW, row_in=ROW_CARRIED_IN, row_results=ROW_RESULTS, row_total=ROW_TOTAL,
                            row_out=ROW_CARRIED_OUT, other_matters=other_matters_text(data))
 
 
@@ -262,7 +260,7 @@ def _table3_rows(data: ReportData) -> list[tuple[str, list[int]]]:
     columns = (*APPLICANT_COLUMNS, TOTAL_COLUMN)
     rows: list[tuple[str, list[int]]] = [
         (label, [cells[label][c] for c in columns]) for label in (ROW_NEW, ROW_CARRIED_IN)]
-    rows.append(("三、本年度办理结果", []))
+    rows.append((ROW_RESULTS, []))
     for heading, outcomes in group_rows():
         if heading:
             rows.append((heading, []))
