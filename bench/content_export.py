@@ -22,10 +22,10 @@ from flask import Flask
 from bench.content_import import ROOT, sentences
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
+from opengov.site.catalog.models import Attachment
+from opengov.site.content.service.exporter import export_content
+from opengov.site.content.service.importer import import_content
 from opengov.site.db import get_session
-from opengov.site.models import Attachment
-from opengov.site.services.content_export import export_content
-from opengov.site.services.content_import import import_content
 from tests.factories import make_document
 
 PDF = b"%PDF-1.4\n" + b"0" * 50_000 + b"\n%%EOF\n"

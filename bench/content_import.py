@@ -20,8 +20,8 @@ from pathlib import Path
 
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
+from opengov.site.content.service.importer import import_content
 from opengov.site.db import get_session
-from opengov.site.services.content_import import import_content
 from tests.factories import make_document
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,12 +20,12 @@ from opengov.site import create_app
 from opengov.site.bootstrap import initialise
 from opengov.site.config import PROJECT_ROOT
 from opengov.site.db import get_session
-from opengov.site.domain.fiscal import DisclosureData, Stage
-from opengov.site.services.fiscal import public_disclosure
-from opengov.site.services.fiscal_content import import_fiscal_content
-from opengov.site.services.fiscal_export import to_xlsx
-from opengov.site.services.fiscal_import import read_disclosure
-from opengov.site.services.fiscal_tables import disclosure_table
+from opengov.site.fiscal.rules.disclosures import DisclosureData, Stage
+from opengov.site.fiscal.service.content import import_fiscal_content
+from opengov.site.fiscal.service.disclosures import public_disclosure
+from opengov.site.fiscal.service.export import to_xlsx
+from opengov.site.fiscal.service.importing import read_disclosure
+from opengov.site.fiscal.service.tables import disclosure_table
 
 URLS = (
     "/fiscal/?year=2025",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
+from opengov.site.catalog.rules.metadata import COLUMNS, iter_columns, topic_choices
 from opengov.site.db import get_session
-from opengov.site.domain.catalog import COLUMNS, iter_columns, topic_choices
 from tests.factories import make_agency, make_document
 
 AGENCIES = ("gov", "czj", "zjj", "qsz")

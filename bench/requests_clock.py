@@ -15,13 +15,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from opengov.site import create_app
+from opengov.site.agencies.models import Agency
 from opengov.site.bootstrap import initialise
 from opengov.site.db import get_session
-from opengov.site.domain.request_clock import Channel, Event, EventKind, derive
-from opengov.site.domain.workdays import WorkingCalendar
-from opengov.site.models import Agency
-from opengov.site.services import requests as request_service
-from opengov.site.services.personal_data import key_from_secret
+from opengov.site.personal_data import key_from_secret
+from opengov.site.requests.rules.clock import Channel, Event, EventKind, derive
+from opengov.site.requests.service import handling as request_service
+from opengov.site.workdays.rules import WorkingCalendar
 from tests.factories import make_agency
 from tests.requests.conftest import application
 

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf import CSRFProtect
 
-from opengov.site import auth, db, errors, templating
+from opengov.site import db
+from opengov.site.accounts.service import auth
 from opengov.site.config import PROJECT_ROOT, ConfigError, default_instance_path, load_settings
-
-csrf = CSRFProtect()
+from opengov.site.web import errors, templating
+from opengov.site.web.csrf import csrf
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -51,13 +51,23 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from opengov.site.views import api, public
+    # Importing a feature's views registers its routes on the audience blueprints.
+    from opengov.site.accounts import views as accounts_views
+    from opengov.site.audit import views as audit_views
+    from opengov.site.catalog import views as catalog_views
+    from opengov.site.dashboard import views as dashboard_views
+    from opengov.site.fiscal import views as fiscal_views
+    from opengov.site.operations import views as operations_views
+    from opengov.site.reports import views as reports_views
+    from opengov.site.requests import views as requests_views
+    from opengov.site.search import views as search_views
+    from opengov.site.web import api, display, public, staff
 
+    del accounts_views, audit_views, catalog_views, dashboard_views, display, fiscal_views
+    del reports_views, requests_views, search_views
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(api.health_bp)
+    app.register_blueprint(operations_views.health_bp)
     csrf.exempt(api.bp)
     if app.config["ENABLE_STAFF"]:
-        from opengov.site.views import staff
-
         app.register_blueprint(staff.bp)

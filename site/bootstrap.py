@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from opengov.site import migrate
+from opengov.site.catalog.service.columns import sync_categories
 from opengov.site.db import get_database, get_session
-from opengov.site.services.catalog import sync_categories
 
 
 def initialise() -> list[str]:
@@ -28,7 +28,7 @@ def initialise() -> list[str]:
 def _ensure_personal_data_key() -> None:
     """Applicants' personal data is encrypted with a key kept in the instance folder unless
     the PERSONAL_DATA_KEY setting gives one (issue 4)."""
-    from opengov.site.services.personal_data import KEY_FILE, ensure_key_file
+    from opengov.site.personal_data import KEY_FILE, ensure_key_file
 
     if current_app.config.get("PERSONAL_DATA_KEY"):
         return
@@ -42,8 +42,8 @@ def _search_set_up(session: Session) -> list[str]:
     """Seed synonyms and create the search index; an engine that is down is reported, not
     fatal: the site serves pages and search says it is degraded until it is back."""
     from opengov.indexer.backend import SearchUnavailableError
-    from opengov.site.services.search import seed_synonyms
-    from opengov.site.services.search_index import ensure_index
+    from opengov.site.search.service.index import ensure_index
+    from opengov.site.search.service.search import seed_synonyms
 
     added = seed_synonyms(session)
     session.commit()

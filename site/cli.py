@@ -73,26 +73,26 @@ def settings_command() -> None:
 
 
 # Command modules of each area, registered here once.
-from opengov.site.commands.content import import_content_command  # noqa: E402
+from opengov.site.content.cli import import_content_command  # noqa: E402
 
 main.add_command(import_content_command)
-from opengov.site.commands.content import export_content_command  # noqa: E402
+from opengov.site.content.cli import export_content_command  # noqa: E402
 
 main.add_command(export_content_command)
-from opengov.site.commands import accounts as _accounts  # noqa: E402
+from opengov.site.accounts import cli as _accounts  # noqa: E402
 
 main.add_command(_accounts.create_admin)
 main.add_command(_accounts.audit_group)
-from opengov.site.commands.fiscal import import_fiscal_command  # noqa: E402
+from opengov.site.fiscal.cli import import_fiscal_command  # noqa: E402
 
 main.add_command(import_fiscal_command)
-from opengov.site.commands import requests as request_commands  # noqa: E402
+from opengov.site.requests import cli as request_commands  # noqa: E402
 
 main.add_command(request_commands.deadline_command)
 main.add_command(request_commands.calendar_group)
 main.add_command(request_commands.requests_group)
-from opengov.site.commands.corpus import import_corpus_command  # noqa: E402
-from opengov.site.commands.search import index_group, synonyms_group  # noqa: E402
+from opengov.site.content.cli_corpus import import_corpus_command  # noqa: E402
+from opengov.site.search.cli import index_group, synonyms_group  # noqa: E402
 
 main.add_command(index_group)
 main.add_command(synonyms_group)

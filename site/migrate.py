@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from opengov.site.db import write_intent
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -22,7 +24,7 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; a no-op when it is there already."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with write_intent(), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -39,6 +41,6 @@ def head_revision() -> str | None:
 def autogenerate(engine: Engine, message: str) -> None:
     """Write a new revision from the difference between the models and the database."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with write_intent(), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)

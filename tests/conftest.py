@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from opengov.site import create_app
-from opengov.site.auth import hash_password
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.accounts.service.auth import hash_password
 from opengov.site.bootstrap import initialise
 from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import User
 from tests.support.liveserver import LiveServer
 from tests.support.postgres import PostgresServer
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
-from opengov.site.models import Agency, Document
-from opengov.site.services.catalog import agency_by_code, category_by_slug, issue_index_no
-from opengov.site.services.requests import Application
-from opengov.site.services.search_outbox import enqueue
+from opengov.site.agencies.models import Agency
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
+from opengov.site.catalog.service.columns import agency_by_code, category_by_slug, issue_index_no
+from opengov.site.catalog.service.outbox import enqueue
+from opengov.site.requests.service.handling import Application
 
 AGENCIES = {
     "gov": ("示例市人民政府", "007000001", "government"),

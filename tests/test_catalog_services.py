@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import COLUMNS, iter_columns
-from opengov.site.models import Category, SearchOutbox
-from opengov.site.services.catalog import issue_index_no, register_index_no, sync_categories
+from opengov.site.catalog.models import Category, SearchOutbox
+from opengov.site.catalog.rules.metadata import COLUMNS, iter_columns
+from opengov.site.catalog.service.columns import issue_index_no, register_index_no, sync_categories
 from tests.factories import make_agency, make_document
 
 

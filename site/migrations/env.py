@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import opengov.site.models  # noqa: F401 — registers every table
+import opengov.site.schema  # noqa: F401 — registers every table
 from opengov.site.db import Base
 
 connection = context.config.attributes.get("connection")

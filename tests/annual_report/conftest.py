@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.annual_report import APPLICANT_COLUMNS
-from opengov.site.domain.outcomes import Outcome
-from opengov.site.domain.request_clock import Channel, EventKind
-from opengov.site.models import InfoRequest
-from opengov.site.services import requests as request_service
-from opengov.site.services.personal_data import key_from_secret
+from opengov.site.personal_data import key_from_secret
+from opengov.site.reports.rules import APPLICANT_COLUMNS
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import Channel, EventKind
+from opengov.site.requests.rules.outcomes import Outcome
+from opengov.site.requests.service import handling as request_service
 from tests.factories import VALID_USCC, make_agency, make_application
 
 D = dt.date

@@ -13,7 +13,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.annual_report import (
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit.service import Origin
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.reports import service as reports
+from opengov.site.reports.models import ReviewCase
+from opengov.site.reports.rules import (
     APPLICANT_COLUMNS,
     ROW_CARRIED_IN,
     ROW_CARRIED_OUT,
@@ -24,12 +30,7 @@ from opengov.site.domain.annual_report import (
     ReviewResult,
     row_label,
 )
-from opengov.site.domain.catalog import Validity
-from opengov.site.domain.outcomes import Outcome
-from opengov.site.domain.roles import Role
-from opengov.site.models import ReviewCase, User
-from opengov.site.services import annual_report as reports
-from opengov.site.services.audit import Origin
+from opengov.site.requests.rules.outcomes import Outcome
 from tests.annual_report.conftest import D, build_year
 from tests.factories import make_agency, make_document
 

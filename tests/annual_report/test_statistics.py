@@ -8,8 +8,8 @@ from fractions import Fraction
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.outcomes import Bucket, Outcome
-from opengov.site.domain.request_statistics import RequestFacts, yearly_figures
+from opengov.site.requests.rules.outcomes import Bucket, Outcome
+from opengov.site.requests.rules.statistics import RequestFacts, yearly_figures
 from tests.annual_report.conftest import build_year
 
 D = dt.date

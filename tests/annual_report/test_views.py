@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import AnnualReport, AuditEntry, ReviewCase
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit.models import AuditEntry
+from opengov.site.reports.models import AnnualReport, ReviewCase
 from tests.annual_report.conftest import build_year
 from tests.factories import make_agency
 

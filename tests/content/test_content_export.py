@@ -17,16 +17,19 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from opengov.site import create_app
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.agencies.models import Agency
+from opengov.site.audit.service import Origin
+from opengov.site.catalog.models import Category, Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
+from opengov.site.catalog.service import attachments, editorial
+from opengov.site.catalog.service import guides as site_content
 from opengov.site.cli import main
+from opengov.site.content.service.exporter import export_content
+from opengov.site.content.service.files import ContentFileError, parse_document
+from opengov.site.content.service.importer import ContentImportError, import_content
 from opengov.site.db import get_session
-from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
-from opengov.site.domain.roles import Role
-from opengov.site.models import Agency, Category, Document, SearchOutbox, User
-from opengov.site.services import attachments, editorial, site_content
-from opengov.site.services.audit import Origin
-from opengov.site.services.content_export import export_content
-from opengov.site.services.content_files import ContentFileError, parse_document
-from opengov.site.services.content_import import ContentImportError, import_content
 from tests.conftest import base_config
 from tests.content.conftest import CONTENT, INTERPRETATION, POLICY, document_file
 
@@ -349,7 +352,7 @@ def test_missing_stored_file_refuses_the_export(app: Flask, tmp_path: Path) -> N
         policy = session.get(Document, ids["policy"])
         assert policy is not None
         (upload_dir(app) / policy.attachments[0].stored_name).unlink()
-        from opengov.site.services.content_export import ContentExportError
+        from opengov.site.content.service.exporter import ContentExportError
 
         with pytest.raises(ContentExportError, match="不存在"):
             export_content(session, tmp_path / "out", upload_dir(app))
@@ -444,7 +447,7 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
 
 def test_fiscal_disclosure_documents_stay_with_content_fiscal(app: Flask,
                                                               tmp_path: Path) -> None:
-    from opengov.site.services.fiscal_content import import_fiscal_content
+    from opengov.site.fiscal.service.content import import_fiscal_content
 
     with app.app_context():
         session = get_session()
@@ -461,7 +464,7 @@ def test_fiscal_disclosure_documents_stay_with_content_fiscal(app: Flask,
 @pytest.mark.parametrize("text", ["columns: [news]\n", "columns:\n  nosuch: 说明\n",
                                   "columns:\n  news: [1]\n"])
 def test_bad_columns_files_are_refused(text: str) -> None:
-    from opengov.site.services.content_files import parse_columns
+    from opengov.site.content.service.files import parse_columns
 
     with pytest.raises(ContentFileError, match="columns（栏目说明）"):
         parse_columns(text, "columns.yaml")

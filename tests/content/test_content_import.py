@@ -11,12 +11,13 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opengov.site.agencies.models import Agency
+from opengov.site.catalog.models import Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import PublicationStatus
 from opengov.site.cli import main
-from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.domain.duplicates import body_hash
-from opengov.site.models import Agency, Document, SearchOutbox
-from opengov.site.services.content_files import read_document, serialise_document
-from opengov.site.services.content_import import (
+from opengov.site.content.rules import body_hash
+from opengov.site.content.service.files import read_document, serialise_document
+from opengov.site.content.service.importer import (
     ContentImportError,
     import_content,
     to_content_document,

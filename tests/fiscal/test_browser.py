@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from opengov.site.config import PROJECT_ROOT
 from opengov.site.db import get_session
-from opengov.site.services.fiscal_content import import_fiscal_content
+from opengov.site.fiscal.service.content import import_fiscal_content
 from tests.support.liveserver import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.domain.fiscal import SangongItem, Stage, Timeliness
-from opengov.site.models import FiscalDisclosure, FiscalRow, SearchOutbox
-from opengov.site.services.fiscal import (
+from opengov.site.catalog.models import SearchOutbox
+from opengov.site.catalog.rules.metadata import PublicationStatus
+from opengov.site.fiscal.models import FiscalDisclosure, FiscalRow
+from opengov.site.fiscal.rules.disclosures import SangongItem, Stage, Timeliness
+from opengov.site.fiscal.service.disclosures import (
     FiscalDataError,
     attach_original,
     find_disclosure,
@@ -21,7 +22,7 @@ from opengov.site.services.fiscal import (
     public_disclosure,
     save_disclosure,
 )
-from opengov.site.services.fiscal_tables import disclosure_tables, sangong_table
+from opengov.site.fiscal.service.tables import disclosure_tables, sangong_table
 from tests.factories import make_agency
 from tests.fiscal.conftest import sample_data
 

@@ -17,11 +17,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
 from opengov.site.db import get_session
-from opengov.site.domain.fiscal import Stage, Unit
-from opengov.site.domain.roles import Role
-from opengov.site.models import FiscalDisclosure, SangongReference, User
-from opengov.site.services.fiscal import save_disclosure
+from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
+from opengov.site.fiscal.rules.disclosures import Stage, Unit
+from opengov.site.fiscal.service.disclosures import save_disclosure
 from tests.factories import make_agency
 from tests.fiscal.conftest import sample_data
 from tests.fiscal.spreadsheets import good_workbook, spending_sheet, xlsx
@@ -319,7 +320,7 @@ def test_pages_work_without_any_data(client: FlaskClient) -> None:
 def test_document_body_links_to_the_department_page(app: Flask, client: FlaskClient) -> None:
     from flask import url_for
 
-    from opengov.site.services.fiscal_tables import public_path
+    from opengov.site.fiscal.service.tables import public_path
 
     with app.test_request_context():
         disclosure = get_session().query(FiscalDisclosure).one()

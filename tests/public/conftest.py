@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from opengov.site.catalog.models import Attachment
+from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
 from opengov.site.db import get_session
-from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
-from opengov.site.models import Attachment
 from tests.factories import make_agency, make_document
 
 ATTACHMENT_NAME = "2024年示例市财政预算公开表（草案）.pdf"

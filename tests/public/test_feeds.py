@@ -54,8 +54,8 @@ def test_column_feed_includes_sub_columns(client: FlaskClient, catalog: Catalog)
 
 
 def test_feed_escapes_markup_in_titles(client: FlaskClient, catalog: Catalog) -> None:
+    from opengov.site.catalog.models import Document
     from opengov.site.db import get_session
-    from opengov.site.models import Document
 
     with client.application.app_context():
         session = get_session()

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from opengov.site.catalog.models import Document
 from opengov.site.db import get_session
-from opengov.site.models import Document
 from tests.public.conftest import ATTACHMENT_BYTES, ATTACHMENT_NAME, Catalog
 from tests.public.html import Page, parse
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import Validity
-from opengov.site.domain.listing import DocumentFilters
-from opengov.site.models import Document
-from opengov.site.services import public_catalog as service
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.listing import DocumentFilters
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.catalog.service import public as service
 from tests.factories import make_document
 from tests.public.conftest import Catalog
 

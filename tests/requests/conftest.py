@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from opengov.site.db import get_session
-from opengov.site.domain.request_clock import Channel
-from opengov.site.models import InfoRequest
-from opengov.site.services import requests as request_service
-from opengov.site.services.personal_data import key_from_secret
+from opengov.site.personal_data import key_from_secret
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import Channel
+from opengov.site.requests.service import handling as request_service
 from tests.factories import VALID_ID, VALID_USCC, make_agency  # noqa: F401 — used by the request tests
 from tests.factories import make_application as application
 

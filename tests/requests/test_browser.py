@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import User
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID

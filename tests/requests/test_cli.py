@@ -10,9 +10,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from opengov.site.cli import main
-from opengov.site.domain.request_clock import EventKind
-from opengov.site.models import InfoRequest
-from opengov.site.services import requests as request_service
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import EventKind
+from opengov.site.requests.service import handling as request_service
 
 Filer = Callable[..., tuple[InfoRequest, str]]
 

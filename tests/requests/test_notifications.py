@@ -16,12 +16,13 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
 from opengov.site.cli import main
-from opengov.site.domain.request_clock import EventKind
-from opengov.site.domain.roles import Role
-from opengov.site.models import InfoRequest, User
-from opengov.site.services import requests as request_service
-from opengov.site.services.notifications import notify_applicant
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import EventKind
+from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service.notifications import notify_applicant
 from tests.requests.conftest import VALID_ID
 
 Filer = Callable[..., tuple[InfoRequest, str]]

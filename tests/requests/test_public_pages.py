@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.request_clock import EventKind
-from opengov.site.models import InfoRequest
-from opengov.site.services import letters as letter_service
-from opengov.site.services import requests as request_service
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import EventKind
+from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service import letters as letter_service
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID, VALID_USCC
 

@@ -12,12 +12,14 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from opengov.site.agencies.models import Agency
 from opengov.site.db import get_session
-from opengov.site.domain.request_clock import Channel, EventKind, Stage, TransitionError
-from opengov.site.models import Agency, InfoRequest
-from opengov.site.services import requests as request_service
-from opengov.site.services import search, work_calendar
-from opengov.site.services.search_index import get_backend
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import Channel, EventKind, Stage, TransitionError
+from opengov.site.requests.service import handling as request_service
+from opengov.site.search.service import search
+from opengov.site.search.service.index import get_backend
+from opengov.site.workdays import service as work_calendar
 from tests.factories import make_agency, make_document
 from tests.requests.conftest import VALID_ID, application
 

@@ -15,10 +15,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import CalendarOverride, InfoRequest, RequestLetter, User
-from opengov.site.services import requests as request_service
-from opengov.site.services.letters import chinese_date
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.requests.models import InfoRequest, RequestLetter
+from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service.letters import chinese_date
+from opengov.site.workdays.models import CalendarOverride
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID
 
@@ -193,8 +195,8 @@ def test_dashboard_warns_when_next_year_is_missing(
         client: FlaskClient, handler: User, db_session: Session) -> None:
     # Today the pinned chinesecalendar covers only up to 2026: from 1 November 2026 on the
     # dashboard must say that 2027 is missing; confirming 2027 removes the warning.
-    from opengov.site.domain.workdays import check_freshness
-    from opengov.site.services import work_calendar
+    from opengov.site.workdays import service as work_calendar
+    from opengov.site.workdays.rules import check_freshness
 
     today = request_service.china_today()
     page = client.get("/staff/").get_data(as_text=True)

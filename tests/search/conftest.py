@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import Validity
-from opengov.site.models import Document
-from opengov.site.services.search_index import get_backend, process_outbox
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.search.service.index import get_backend, process_outbox
 from tests.factories import make_document
 
 #: A dead port: a real Elasticsearch backend that cannot connect (the engine is down).

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
+from opengov.site.catalog.models import Document
+from opengov.site.content.service.corpus import import_corpus
 from opengov.site.db import get_session
-from opengov.site.models import Document
-from opengov.site.services import search as search_service
-from opengov.site.services.corpus import import_corpus
+from opengov.site.search.service import search as search_service
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 

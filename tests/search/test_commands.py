@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opengov.site.bootstrap import _search_set_up
+from opengov.site.catalog.models import Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import Validity
 from opengov.site.cli import main
-from opengov.site.domain.catalog import Validity
-from opengov.site.models import Document, SearchOutbox, Synonym
-from opengov.site.services import search as search_service
-from opengov.site.services import search_index
+from opengov.site.search.models import Synonym
+from opengov.site.search.service import index as search_index
+from opengov.site.search.service import search as search_service
 from tests.factories import make_document
 
 MANIFEST_HEADER = ("path\ttitle\tdate\tissuing_body\tdoc_number\tsource_repo\tsource_commit\t"
@@ -128,8 +129,8 @@ def test_init_creates_the_index_and_seeds_synonyms(app: Flask, db_session: Sessi
 
 
 def test_process_purges_withdrawn_text(runner: FlaskCliRunner, db_session: Session) -> None:
-    from opengov.site.domain.catalog import PublicationStatus
-    from opengov.site.services.search_outbox import enqueue
+    from opengov.site.catalog.rules.metadata import PublicationStatus
+    from opengov.site.catalog.service.outbox import enqueue
 
     backend = search_index.get_backend()
     backend.ensure_index()

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from opengov.site.db import get_session
-from opengov.site.services import search_index
+from opengov.site.search.service import index as search_index
 from tests.search.corpus_site import CORPUS, corpus_app, ranked_keys
 from tests.search.judged import load_judged, mean_reciprocal_rank, measure, report, success_at
 

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from opengov.site.models import Document
-from opengov.site.services import search_index
+from opengov.site.catalog.models import Document
+from opengov.site.search.service import index as search_index
 from tests.search.conftest import DOWN_URL
 
 ROOT = Path(__file__).resolve().parents[2]

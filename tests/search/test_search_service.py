@@ -11,11 +11,11 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.models import Document, SearchOutbox
-from opengov.site.services import search as search_service
-from opengov.site.services import search_index
-from opengov.site.services.search_outbox import enqueue
+from opengov.site.catalog.models import Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import PublicationStatus
+from opengov.site.catalog.service.outbox import enqueue
+from opengov.site.search.service import index as search_index
+from opengov.site.search.service import search as search_service
 from tests.factories import make_document
 from tests.search.conftest import DOWN_URL
 

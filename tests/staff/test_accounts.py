@@ -10,11 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select, update
 
+from opengov.site.accounts.models import LoginFailure, StaffSession, User
+from opengov.site.accounts.rules.passwords import PasswordPolicy, password_problems
+from opengov.site.accounts.rules.roles import Role
 from opengov.site.cli import main
 from opengov.site.db import get_session
-from opengov.site.domain.passwords import PasswordPolicy, password_problems
-from opengov.site.domain.roles import Role
-from opengov.site.models import LoginFailure, StaffSession, User
 from tests.conftest import TEST_PASSWORD
 from tests.staff.conftest import sign_in
 

@@ -11,12 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit import service as audit
+from opengov.site.audit.models import AuditEntry, AuditLogAppendOnlyError
+from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import AuditEntry
-from opengov.site.models.staff import AuditLogAppendOnlyError
-from opengov.site.services import audit
-from opengov.site.services.audit import AuditAction, Origin
 
 
 def test_sign_in_and_out_are_recorded_with_origin(

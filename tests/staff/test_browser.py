@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.metadata import PublicationStatus
 from opengov.site.db import get_session
-from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.domain.roles import Role
-from opengov.site.models import Document
 from tests.conftest import TEST_PASSWORD
 from tests.support.liveserver import LiveServer
 

@@ -10,11 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.service import editorial
 from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import Document
 from opengov.site.rendering import render_markdown
-from opengov.site.services import editorial
 from tests.factories import make_document
 from tests.staff.conftest import document_form
 

@@ -8,9 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.agencies.models import Agency
+from opengov.site.audit.models import AuditEntry
+from opengov.site.catalog.models import Category
 from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import Agency, AuditEntry, Category
 
 
 def _agency_form(**overrides: str) -> dict[str, str]:

@@ -9,18 +9,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from opengov.site.db import get_session
-from opengov.site.domain.catalog import PublicationStatus, Validity
-from opengov.site.domain.roles import Role
-from opengov.site.models import (
-    AuditEntry,
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit.models import AuditEntry
+from opengov.site.catalog.models import (
     Document,
     DocumentVersion,
     DocumentWorkflow,
     SearchOutbox,
     WorkflowEvent,
 )
-from opengov.site.services import editorial
+from opengov.site.catalog.rules.metadata import PublicationStatus, Validity
+from opengov.site.catalog.service import editorial
+from opengov.site.db import get_session
 from tests.staff.conftest import document_form
 
 
