@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from opengov.site import clock
 from opengov.site.rendering import render_markdown
 
 
@@ -17,8 +18,16 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d")
 
 
+def format_beijing(value: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored timestamp (naive UTC) in 北京时间, the time staff and the public read."""
+    if value is None:
+        return ""
+    return clock.to_beijing(value).strftime(pattern)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["beijing"] = format_beijing
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
