@@ -15,7 +15,7 @@ from flask import Flask
 
 from opengov.site import db
 from opengov.site.accounts.service import auth
-from opengov.site.config import PROJECT_ROOT, ConfigError, default_instance_path, load_settings
+from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
 from opengov.site.web import errors, templating
 from opengov.site.web.csrf import csrf
 
@@ -28,8 +28,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         "opengov.site",
         instance_path=str(instance_path),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(data_folder("templates")),
+        static_folder=str(data_folder("static")),
     )
     app.config.update(load_settings(instance_path, os.environ, overrides))
     if not app.config["SECRET_KEY"]:
