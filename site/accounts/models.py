@@ -39,8 +39,12 @@ class User(Base):
     def roles(self, roles: set[Role] | frozenset[Role]) -> None:
         self.roles_csv = ",".join(sorted(role.value for role in roles))
 
-    def has_role(self, *roles: Role) -> bool:
-        """True when the person holds any of ``roles`` (administrators hold every role)."""
+    def has_role(self, *roles: str) -> bool:
+        """True when the person holds any of ``roles`` (administrators hold every role).
+
+        Roles may be given as :class:`Role` or as their string values (a ``StrEnum`` compares
+        and hashes like its value), so features below accounts can ask without importing it.
+        """
         return Role.ADMIN in self.roles or bool(self.roles.intersection(roles))
 
     def __repr__(self) -> str:
@@ -73,6 +77,3 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(60), index=True)  # as typed, lower-cased
     ip: Mapped[str] = mapped_column(String(45), index=True, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-
