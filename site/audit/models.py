@@ -1,4 +1,5 @@
-"""The append-only audit log."""
+"""The append-only audit log (timestamps from ``clock.utcnow``, called through the module so
+that setting the clock in a test sets them too)."""
 
 from __future__ import annotations
 

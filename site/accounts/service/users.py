@@ -84,17 +84,20 @@ def normalise_username(username: str) -> str:
 # --- policies from the configuration --------------------------------------------------
 
 def password_policy() -> PasswordPolicy:
+    """The password rules of this site (PASSWORD_MIN_LENGTH, PASSWORD_MIN_CLASSES)."""
     config = current_app.config
     return PasswordPolicy(config["PASSWORD_MIN_LENGTH"], config["PASSWORD_MIN_CLASSES"])
 
 
 def login_policy() -> LoginPolicy:
+    """The sign-in throttling of this site (LOGIN_MAX_FAILURES…, LOGIN_LOCKOUT_MINUTES)."""
     config = current_app.config
     return LoginPolicy(config["LOGIN_MAX_FAILURES"], config["LOGIN_MAX_FAILURES_PER_IP"],
                        dt.timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]))
 
 
 def session_policy() -> SessionPolicy:
+    """How long sessions live here (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS)."""
     config = current_app.config
     return SessionPolicy(dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
                          dt.timedelta(hours=config["SESSION_MAX_HOURS"]))
