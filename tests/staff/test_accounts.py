@@ -15,6 +15,7 @@ from opengov.site.accounts.models import LoginFailure, StaffSession, User
 from opengov.site.accounts.rules.passwords import PasswordPolicy, password_problems
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.accounts.service import users as accounts
+from opengov.site.audit.models import AuditEntry
 from opengov.site.audit.service import Origin
 from opengov.site.cli import main
 from opengov.site.db import get_database, get_session, unit_of_work
@@ -213,6 +214,22 @@ def test_audit_purge_refuses_short_retention(runner: FlaskCliRunner, days: int) 
     result = runner.invoke(main, args=["audit", "purge", "--days", str(days)])
     assert result.exit_code != 0
     assert "184" in result.output
+
+
+def test_audit_purge_deletes_old_entries_and_old_failures_and_says_so(
+        app: Flask, runner: FlaskCliRunner,
+        audit_actions: Callable[[], list[tuple[str, str]]]) -> None:
+    long_ago = clock.utcnow() - dt.timedelta(days=400)
+    with app.app_context(), unit_of_work() as session:
+        session.add(AuditEntry(action="login", username="old", at=long_ago))
+        accounts.record_failure(session, "old", "10.0.0.1", now=long_ago)
+        accounts.record_failure(session, "recent", "10.0.0.1")
+    result = runner.invoke(main, args=["audit", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "已删除 1 条超过 184 天的审计日志" in result.output
+    assert audit_actions() == [("purge", "(命令行)")]
+    with app.app_context():
+        assert get_session().scalars(select(LoginFailure.username)).all() == ["recent"]
 
 
 @pytest.fixture
