@@ -53,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     # Importing a feature's views registers its routes on the audience blueprints.
     from opengov.site.accounts import views as accounts_views
+    from opengov.site.agencies import views as agencies_views
     from opengov.site.audit import views as audit_views
     from opengov.site.catalog import views as catalog_views
     from opengov.site.dashboard import views as dashboard_views
@@ -63,8 +64,8 @@ def _register_blueprints(app: Flask) -> None:
     from opengov.site.search import views as search_views
     from opengov.site.web import api, display, public, staff
 
-    del accounts_views, audit_views, catalog_views, dashboard_views, display, fiscal_views
-    del reports_views, requests_views, search_views
+    del accounts_views, agencies_views, audit_views, catalog_views, dashboard_views, display
+    del fiscal_views, reports_views, requests_views, search_views
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(operations_views.health_bp)

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from opengov.site.accounts.rules.roles import Role
 from opengov.site.accounts.service import users as accounts
-from opengov.site.accounts.service.auth import login_policy, password_policy
-from opengov.site.audit import service as audit
-from opengov.site.audit.service import AuditAction, Origin
-from opengov.site.db import get_session
-
-CLI_ORIGIN = Origin(ip="", user_agent="opengov CLI")
+from opengov.site.exceptions import ServiceError
 
 
 @click.command("create-admin")
@@ -25,17 +18,11 @@ CLI_ORIGIN = Origin(ip="", user_agent="opengov CLI")
 @with_appcontext
 def create_admin(username: str, display_name: str, email: str, password: str) -> None:
     """Create an administrator account (the first account of a new site)."""
-    session = get_session()
     try:
-        user = accounts.create_user(session, username=username, display_name=display_name,
-                                    email=email, password=password,
-                                    roles=frozenset({Role.ADMIN}), policy=password_policy())
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    audit.record(session, AuditAction.ACCOUNT, actor=None, origin=CLI_ORIGIN,
-                 username="(命令行)", object_type="user", object_id=user.id,
-                 detail=f"创建管理员 {user.username}")
-    session.commit()
+        user = accounts.create_admin_account(username=username, display_name=display_name,
+                                             email=email, password=password)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(f"已创建管理员账户 {user.username}。")
 
 
@@ -50,14 +37,8 @@ def audit_group() -> None:
 @with_appcontext
 def purge(days: int | None) -> None:
     """Delete audit entries older than the retention period (never younger ones)."""
-    retention = days if days is not None else current_app.config["AUDIT_RETENTION_DAYS"]
-    session = get_session()
     try:
-        deleted = audit.purge(session, retention)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    accounts.purge_failures(session, login_policy())
-    audit.record(session, AuditAction.PURGE, actor=None, origin=CLI_ORIGIN,
-                 username="(命令行)", detail=f"保留 {retention} 天，删除 {deleted} 条")
-    session.commit()
-    click.echo(f"已删除 {deleted} 条超过 {retention} 天的审计日志。")
+        done = accounts.purge_logs(days)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已删除 {done.deleted} 条超过 {done.retention_days} 天的审计日志。")

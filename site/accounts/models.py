@@ -1,4 +1,8 @@
-"""Staff accounts, their server-side sessions, sign-in failures and the audit log."""
+"""Staff accounts, their server-side sessions and sign-in failures.
+
+Timestamps are naive UTC from ``clock.utcnow`` called through the module (not imported by
+name), so that setting the clock in a test sets these defaults too.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from opengov.site import clock
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.agencies.models import Agency
-from opengov.site.clock import utcnow
 from opengov.site.db import Base
 
 
@@ -27,7 +31,7 @@ class User(Base):
     #: The agency the person works for; None for site-wide administrators.
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow())
 
     agency: Mapped[Agency | None] = relationship()
 
@@ -39,8 +43,12 @@ class User(Base):
     def roles(self, roles: set[Role] | frozenset[Role]) -> None:
         self.roles_csv = ",".join(sorted(role.value for role in roles))
 
-    def has_role(self, *roles: Role) -> bool:
-        """True when the person holds any of ``roles`` (administrators hold every role)."""
+    def has_role(self, *roles: str) -> bool:
+        """True when the person holds any of ``roles`` (administrators hold every role).
+
+        Roles may be given as :class:`Role` or as their string values (a ``StrEnum`` compares
+        and hashes like its value), so features below accounts can ask without importing it.
+        """
         return Role.ADMIN in self.roles or bool(self.roles.intersection(roles))
 
     def __repr__(self) -> str:
@@ -55,8 +63,8 @@ class StaffSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
@@ -72,7 +80,4 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), index=True)  # as typed, lower-cased
     ip: Mapped[str] = mapped_column(String(45), index=True, default="")
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow(), index=True)

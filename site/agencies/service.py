@@ -7,9 +7,10 @@ from sqlalchemy import select
 from opengov.site import clock
 from opengov.site.agencies.models import Agency
 from opengov.site.audit import service as audit
-from opengov.site.audit.service import Actor, AuditAction, Origin
+from opengov.site.audit.service import AuditAction, Origin, StaffActor
 from opengov.site.db import get_session, unit_of_work
-from opengov.site.exceptions import NotFoundError
+from opengov.site.exceptions import ForbiddenError, NotFoundError
+from opengov.site.web.staff import ADMIN_ROLE
 
 #: Display order of agency kinds: the government first, then departments, then townships.
 KIND_ORDER = {"government": 0, "department": 1, "township": 2}
@@ -51,10 +52,13 @@ def agency_by_code(code: str) -> Agency:
     return agency
 
 
-def update_agency(agency_id: int, values: dict[str, str], *, actor: Actor,
+def update_agency(agency_id: int, values: dict[str, str], *, actor: StaffActor,
                   origin: Origin) -> list[str]:
-    """Apply changed fields; the 指南's 最后更新 date moves whenever it or the contact
-    details change (Art. 12 requires both to be kept up to date). Returns changed fields."""
+    """An administrator changes an agency's :data:`AGENCY_FIELDS`; the 指南's 最后更新 date
+    moves whenever it or the contact details change (Art. 12 requires both to be kept up to
+    date). Returns the changed fields."""
+    if not actor.has_role(ADMIN_ROLE):
+        raise ForbiddenError("只有系统管理员可以修改政府信息公开指南和联系方式。")
     with unit_of_work() as session:
         agency = get_agency(agency_id)
         changed = [name for name in AGENCY_FIELDS

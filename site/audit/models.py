@@ -1,4 +1,5 @@
-"""The append-only audit log."""
+"""The append-only audit log (timestamps from ``clock.utcnow``, called through the module so
+that setting the clock in a test sets them too)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
-from opengov.site.clock import utcnow
+from opengov.site import clock
 from opengov.site.db import Base
 
 
@@ -19,7 +20,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow(), index=True)
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: outlives accounts
     username: Mapped[str] = mapped_column(String(60), default="")
     action: Mapped[str] = mapped_column(String(40), index=True)

@@ -1,7 +1,8 @@
 """The audit log of staff actions (issue 5; 网络安全法 Art. 21: kept at least six months).
 
 Every entry says who, when, what and from where. Entries are only ever added; :func:`purge`
-removes entries older than the retention period and refuses a shorter one.
+removes entries older than the retention period and refuses a shorter one. Only
+administrators read the log (:func:`entries_page`, :func:`export_csv`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from flask import has_request_context, request
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from opengov.site import clock
 from opengov.site.audit.models import AuditEntry
-from opengov.site.clock import utcnow
+from opengov.site.db import get_session
+from opengov.site.exceptions import ForbiddenError, InvalidInputError
+from opengov.site.web.staff import ADMIN_ROLE
 
 
 class Actor(Protocol):
@@ -29,6 +34,12 @@ class Actor(Protocol):
 
     @property
     def username(self) -> str: ...
+
+
+class StaffActor(Actor, Protocol):
+    """A staff account whose roles a service checks (roles as ``Role`` or their values)."""
+
+    def has_role(self, *roles: str) -> bool: ...
 
 
 #: 网络安全法第二十一条: 留存相关的网络日志不少于六个月 (184 days covers any six months).
@@ -84,6 +95,21 @@ class Origin:
     user_agent: str = ""
 
 
+#: Actions taken with the ``opengov`` command: whoever runs it has the server.
+COMMAND_LINE = Origin(ip="", user_agent="opengov CLI")
+#: The name such actions are recorded under.
+COMMAND_LINE_USERNAME = "(命令行)"
+
+
+def request_origin() -> Origin:
+    """Where the current request comes from (behind a proxy, configure ProxyFix first);
+    :data:`COMMAND_LINE` outside a request."""
+    if not has_request_context():
+        return COMMAND_LINE
+    return Origin(ip=request.remote_addr or "",
+                  user_agent=request.headers.get("User-Agent", "")[:300])
+
+
 def record(session: Session, action: AuditAction, *, actor: Actor | None, origin: Origin,
            object_type: str = "", object_id: str | int = "", detail: str = "",
            username: str | None = None) -> AuditEntry:
@@ -103,6 +129,8 @@ def record(session: Session, action: AuditAction, *, actor: Actor | None, origin
 
 @dataclass(frozen=True)
 class AuditFilter:
+    """What to look for; empty fields match everything, dates are days in 北京时间."""
+
     username: str = ""
     action: str = ""
     object_type: str = ""
@@ -124,20 +152,59 @@ def _query(filters: AuditFilter) -> Select[AuditEntry]:
         query = query.where(AuditEntry.object_id == filters.object_id)
     if filters.ip:
         query = query.where(AuditEntry.ip == filters.ip)
+    # Dates are days in 北京时间, as staff read the log; entries are stored in UTC.
     if filters.date_from:
-        query = query.where(AuditEntry.at >= dt.datetime.combine(filters.date_from, dt.time()))
+        start = clock.beijing_to_utc(dt.datetime.combine(filters.date_from, dt.time()))
+        query = query.where(AuditEntry.at >= start)
     if filters.date_to:
-        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
+        end = clock.beijing_to_utc(
+            dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time()))
         query = query.where(AuditEntry.at < end)
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
 def search(session: Session, filters: AuditFilter, *, limit: int | None = None,
            offset: int = 0) -> Sequence[AuditEntry]:
+    """Entries matching ``filters``, newest first."""
     query = _query(filters).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()
+
+
+#: Entries per page of the log.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the log, newest first."""
+
+    entries: list[AuditEntry]
+    page: int
+    has_next: bool
+
+
+def _require_administrator(actor: StaffActor) -> None:
+    # The log names people, addresses and what they did: administrators only, whatever route
+    # or command asks.
+    if not actor.has_role(ADMIN_ROLE):
+        raise ForbiddenError("只有系统管理员可以查看审计日志。")
+
+
+def entries_page(actor: StaffActor, filters: AuditFilter, page: int = 1) -> AuditPage:
+    """Page ``page`` (from 1) of the entries matching ``filters``, for an administrator."""
+    _require_administrator(actor)
+    page = max(page, 1)
+    entries = search(get_session(), filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return AuditPage(entries=list(entries[:PAGE_SIZE]), page=page,
+                     has_next=len(entries) > PAGE_SIZE)
+
+
+def export_csv(actor: StaffActor, filters: AuditFilter) -> str:
+    """Every entry matching ``filters`` as CSV (:func:`to_csv`), for an administrator."""
+    _require_administrator(actor)
+    return to_csv(search(get_session(), filters))
 
 
 def to_csv(entries: Iterable[AuditEntry]) -> str:
@@ -160,11 +227,11 @@ def _no_formula(value: str) -> str:
 
 
 def purge(session: Session, retention_days: int, now: dt.datetime | None = None) -> int:
-    """Delete entries older than ``retention_days`` (at least :data:`MIN_RETENTION_DAYS`);
-    returns how many were deleted."""
+    """Delete entries older than ``retention_days`` (at least :data:`MIN_RETENTION_DAYS`,
+    else :class:`InvalidInputError`); returns how many were deleted."""
     if retention_days < MIN_RETENTION_DAYS:
-        raise ValueError(f"审计日志至少保留 {MIN_RETENTION_DAYS} 天（网络安全法第二十一条）")
-    cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
+        raise InvalidInputError(f"审计日志至少保留 {MIN_RETENTION_DAYS} 天（网络安全法第二十一条）")
+    cutoff = (now or clock.utcnow()) - dt.timedelta(days=retention_days)
     # A bulk DELETE, deliberately not through the ORM's per-object events that forbid it.
     result = session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff)
                              .execution_options(synchronize_session=False))

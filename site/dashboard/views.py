@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from opengov.site.accounts.service import users as accounts
-from opengov.site.catalog.service import editorial
+from opengov.site.dashboard import service
 from opengov.site.web.staff import bp
 
 
 @bp.get("/")
 def dashboard() -> str:
-    user = current_user.user
-    return render_template("staff/dashboard.html", counts=editorial.status_counts(user),
-                           my_drafts=editorial.recent_drafts(user),
-                           sessions=accounts.live_sessions(user.id))
+    home = service.staff_home(current_user.user)
+    return render_template("staff/dashboard.html", counts=home.counts, my_drafts=home.drafts,
+                           sessions=home.sessions)

@@ -3,27 +3,38 @@
 The signed session cookie holds only a random token; the session itself lives in the
 ``staff_sessions`` table (:mod:`opengov.site.accounts.service.users`), so signing out, disabling
 an account or changing a password ends it everywhere, and idle or old sessions expire.
+
+Passwords are checked before a unit of work opens, so the slow argon2 hash never holds the
+database's write lock.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from enum import StrEnum
 
-from flask import Flask, current_app, request
+from flask import Flask
 from flask import session as cookie_session
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opengov.site.accounts.models import User
-from opengov.site.accounts.rules.passwords import PasswordPolicy
 from opengov.site.accounts.service import users as accounts
-from opengov.site.accounts.service.users import hash_password, verify_password
+from opengov.site.accounts.service.users import (
+    AccountError,
+    hash_password,
+    login_policy,
+    password_policy,
+    session_policy,
+    verify_password,
+)
 from opengov.site.audit import service as audit
-from opengov.site.audit.service import AuditAction, Origin
-from opengov.site.db import get_session
+from opengov.site.audit.service import AuditAction, request_origin
+from opengov.site.db import get_session, unit_of_work
 
-__all__ = ["StaffUser", "hash_password", "sign_in", "sign_out", "verify_password"]
+__all__ = ["LoginOutcome", "StaffUser", "change_own_password", "hash_password", "login_policy",
+           "password_policy", "request_origin", "restart_session", "session_policy", "sign_in",
+           "sign_out", "verify_password"]
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
@@ -55,92 +66,80 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-# --- policies from the configuration ------------------------------------------------------
-
-def password_policy() -> PasswordPolicy:
-    config = current_app.config
-    return PasswordPolicy(config["PASSWORD_MIN_LENGTH"], config["PASSWORD_MIN_CLASSES"])
-
-
-def login_policy() -> accounts.LoginPolicy:
-    config = current_app.config
-    return accounts.LoginPolicy(config["LOGIN_MAX_FAILURES"], config["LOGIN_MAX_FAILURES_PER_IP"],
-                                dt.timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]))
-
-
-def session_policy() -> accounts.SessionPolicy:
-    config = current_app.config
-    return accounts.SessionPolicy(dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-                                  dt.timedelta(hours=config["SESSION_MAX_HOURS"]))
-
-
-def request_origin() -> Origin:
-    """Where the current request comes from (behind a proxy, configure ProxyFix first)."""
-    return Origin(ip=request.remote_addr or "",
-                  user_agent=request.headers.get("User-Agent", "")[:300])
-
-
 # --- sign in and out ----------------------------------------------------------------------
 
-class LoginOutcome:
+class LoginOutcome(StrEnum):
     OK = "ok"
     FAILED = "failed"
     LOCKED = "locked"
 
 
-def sign_in(username: str, password: str) -> str:
+def sign_in(username: str, password: str) -> LoginOutcome:
     """Check the credentials under throttling; on success start a fresh session.
 
-    Returns a :class:`LoginOutcome`; the caller shows one message per outcome, the same for
-    accounts that exist and those that do not.
+    The caller shows one message per outcome, the same for accounts that exist and those that
+    do not.
     """
-    session = get_session()
     origin = request_origin()
-    if accounts.is_locked(session, username, origin.ip, login_policy()):
+    if accounts.is_locked(get_session(), username, origin.ip, login_policy()):
         hash_password(password)  # same cost whatever the name
-        audit.record(session, AuditAction.LOGIN_LOCKED, actor=None, origin=origin,
-                     username=username[:60])
-        session.commit()
+        with unit_of_work() as session:
+            audit.record(session, AuditAction.LOGIN_LOCKED, actor=None, origin=origin,
+                         username=username[:60])
         return LoginOutcome.LOCKED
-    user = authenticate(session, username, password)
-    if user is None:
-        accounts.record_failure(session, username, origin.ip)
-        audit.record(session, AuditAction.LOGIN_FAILED, actor=None, origin=origin,
-                     username=username[:60])
-        session.commit()
-        return LoginOutcome.FAILED
-    accounts.clear_failures(session, username)
+    user = authenticate(get_session(), username, password)
+    with unit_of_work() as session:
+        if user is None:
+            accounts.record_failure(session, username, origin.ip)
+            audit.record(session, AuditAction.LOGIN_FAILED, actor=None, origin=origin,
+                         username=username[:60])
+            return LoginOutcome.FAILED
+        accounts.clear_failures(session, username)
+        token = accounts.open_session(session, user, ip=origin.ip, user_agent=origin.user_agent)
+        audit.record(session, AuditAction.LOGIN, actor=user, origin=origin,
+                     object_type="user", object_id=user.id)
     # A new token on every sign-in and nothing kept from the anonymous cookie: no fixation.
     cookie_session.clear()
-    token = accounts.open_session(session, user, ip=origin.ip, user_agent=origin.user_agent)
-    audit.record(session, AuditAction.LOGIN, actor=user, origin=origin,
-                 object_type="user", object_id=user.id)
-    session.commit()
     cookie_session[TOKEN_KEY] = token
     login_user(StaffUser(user))
     return LoginOutcome.OK
 
 
-def sign_out(user: User | None) -> None:
-    session = get_session()
+def sign_out(actor: User | None) -> None:
+    """End this browser's session (``actor`` is None when it had already ended)."""
     token = cookie_session.get(TOKEN_KEY)
-    if token:
-        accounts.revoke_session(session, token)
-    if user is not None:
-        audit.record(session, AuditAction.LOGOUT, actor=user, origin=request_origin(),
-                     object_type="user", object_id=user.id)
-    session.commit()
+    with unit_of_work() as session:
+        if token:
+            accounts.revoke_session(session, token)
+        if actor is not None:
+            audit.record(session, AuditAction.LOGOUT, actor=actor, origin=request_origin(),
+                         object_type="user", object_id=actor.id)
     logout_user()
     cookie_session.clear()
 
 
-def restart_session(user: User) -> None:
-    """After a password change (which revoked every session) keep this browser signed in
-    with a new token."""
-    session = get_session()
+def change_own_password(actor: User, current: str, new: str) -> None:
+    """The signed-in person changes their password: every session of theirs ends and this
+    browser stays signed in with a new one. :class:`AccountError` when ``current`` is wrong
+    (field ``current_password``) or ``new`` breaks the policy (field ``password``)."""
+    if not verify_password(actor.password_hash, current):
+        raise AccountError("当前密码不正确", "current_password")
     origin = request_origin()
-    token = accounts.open_session(session, user, ip=origin.ip, user_agent=origin.user_agent)
-    session.commit()
+    with unit_of_work() as session:
+        accounts.set_password(session, actor, new, password_policy())
+        audit.record(session, AuditAction.PASSWORD_CHANGED, actor=actor, origin=origin,
+                     object_type="user", object_id=actor.id)
+        token = accounts.open_session(session, actor, ip=origin.ip,
+                                      user_agent=origin.user_agent)
+    cookie_session[TOKEN_KEY] = token
+
+
+def restart_session(user: User) -> None:
+    """After a change that revoked every session of ``user`` (the signed-in person), keep
+    this browser signed in with a new token."""
+    origin = request_origin()
+    with unit_of_work() as session:
+        token = accounts.open_session(session, user, ip=origin.ip, user_agent=origin.user_agent)
     cookie_session[TOKEN_KEY] = token
 
 
@@ -154,13 +153,5 @@ def _load_user(user_id: str) -> StaffUser | None:
     token = cookie_session.get(TOKEN_KEY)
     if not token or not user_id.isdigit():
         return None
-    session = get_session()
-    record, expired = accounts.find_session(session, token, session_policy())
-    if expired:
-        user = session.get(User, int(user_id))
-        audit.record(session, AuditAction.SESSION_EXPIRED, actor=user, origin=request_origin())
-    if session.dirty or session.new:
-        session.commit()
-    if record is None or record.user_id != int(user_id):
-        return None
-    return StaffUser(record.user)
+    user = accounts.resume_session(token, int(user_id), origin=request_origin())
+    return StaffUser(user) if user is not None else None

@@ -1,4 +1,4 @@
-"""Sign in, sign out, one's own password and the staff home page."""
+"""Sign in, sign out and one's own password."""
 
 from __future__ import annotations
 
@@ -7,37 +7,12 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo
 
+from opengov.site.accounts.forms import LoginForm, PasswordForm
 from opengov.site.accounts.rules.roles import ROLE_LABELS
-from opengov.site.accounts.service import users as accounts
-from opengov.site.accounts.service.auth import (
-    LoginOutcome,
-    password_policy,
-    request_origin,
-    restart_session,
-    sign_in,
-    sign_out,
-    verify_password,
-)
-from opengov.site.audit import service as audit
-from opengov.site.audit.service import AuditAction
-from opengov.site.db import get_session
-from opengov.site.web.forms import ChineseForm
+from opengov.site.accounts.service import auth
+from opengov.site.accounts.service.users import AccountError, password_policy
 from opengov.site.web.staff import bp
-
-
-class LoginForm(ChineseForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名")])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码")])
-
-
-class PasswordForm(ChineseForm):
-    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
-    new = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
-    confirm = PasswordField("再次输入新密码", validators=[
-        DataRequired("请再次输入新密码"), EqualTo("new", "两次输入的新密码不一致")])
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,10 +28,10 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        outcome = sign_in(form.username.data, form.password.data)
-        if outcome == LoginOutcome.OK:
+        outcome = auth.sign_in(form.username.data, form.password.data)
+        if outcome == auth.LoginOutcome.OK:
             return redirect(_safe_next(request.args.get("next")))
-        if outcome == LoginOutcome.LOCKED:
+        if outcome == auth.LoginOutcome.LOCKED:
             # Said for every name typed, existing or not: it reveals nothing about accounts.
             flash("登录失败次数过多，请稍后再试。", "error")
             status = 429
@@ -67,7 +42,7 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    sign_out(current_user.user if current_user.is_authenticated else None)
+    auth.sign_out(current_user.user if current_user.is_authenticated else None)
     flash("已退出登录。", "info")
     return redirect(url_for("staff.login"))
 
@@ -75,25 +50,15 @@ def logout() -> ResponseReturnValue:
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password() -> ResponseReturnValue:
     form = PasswordForm()
-    user = current_user.user
     if form.validate_on_submit():
-        session = get_session()
-        if not verify_password(user.password_hash, form.current.data):
-            form.current.errors.append("当前密码不正确")
+        try:
+            auth.change_own_password(current_user.user, form.current.data, form.new.data)
+        except AccountError as exc:
+            form.field_for(exc.field).errors.append(exc.message)
         else:
-            try:
-                accounts.set_password(session, user, form.new.data, password_policy())
-            except accounts.AccountError as exc:
-                form.new.errors.append(str(exc))
-            else:
-                audit.record(session, AuditAction.PASSWORD_CHANGED, actor=user,
-                             origin=request_origin(), object_type="user", object_id=user.id)
-                session.commit()
-                restart_session(user)
-                flash("密码已修改，其他设备上的登录已全部退出。", "info")
-                return redirect(url_for("staff.dashboard"))
-    return render_template("staff/password.html", form=form,
-                           policy=password_policy())
+            flash("密码已修改，其他设备上的登录已全部退出。", "info")
+            return redirect(url_for("staff.dashboard"))
+    return render_template("staff/password.html", form=form, policy=password_policy())
 
 
 @bp.app_context_processor
