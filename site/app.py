@@ -47,7 +47,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     _register_blueprints(app)
+    _connect_features()
     return app
+
+
+def _connect_features() -> None:
+    # A feature that must follow another's changes subscribes to its signal here, so that the
+    # lower feature need not import the higher one (and nothing depends on import order).
+    from opengov.site.requests.service.handling import follow_calendar_changes
+
+    follow_calendar_changes()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -62,9 +71,10 @@ def _register_blueprints(app: Flask) -> None:
     from opengov.site.requests import views as requests_views
     from opengov.site.search import views as search_views
     from opengov.site.web import api, display, public, staff
+    from opengov.site.workdays import views as workdays_views
 
     del accounts_views, audit_views, catalog_views, dashboard_views, display, fiscal_views
-    del reports_views, requests_views, search_views
+    del reports_views, requests_views, search_views, workdays_views
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(operations_views.health_bp)
