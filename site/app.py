@@ -5,6 +5,7 @@ It opens no connection, migrates nothing and calls no network; `opengov init` do
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Mapping
@@ -18,6 +19,20 @@ from opengov.site.accounts.service import auth
 from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
 from opengov.site.web import errors, templating
 from opengov.site.web.csrf import csrf
+
+#: Features whose ``views`` register routes on the public, staff and API blueprints.
+FEATURES_WITH_VIEWS = (
+    "accounts",
+    "agencies",
+    "audit",
+    "catalog",
+    "dashboard",
+    "fiscal",
+    "reports",
+    "requests",
+    "search",
+    "workdays",
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -47,25 +62,26 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     _register_blueprints(app)
+    _connect_features()
     return app
 
 
+def _connect_features() -> None:
+    # A feature that must follow another's changes subscribes to its signal here, so that the
+    # lower feature need not import the higher one (and nothing depends on import order).
+    from opengov.site.requests.service.handling import follow_calendar_changes
+
+    follow_calendar_changes()
+
+
 def _register_blueprints(app: Flask) -> None:
-    # Importing a feature's views registers its routes on the audience blueprints.
-    from opengov.site.accounts import views as accounts_views
-    from opengov.site.agencies import views as agencies_views
-    from opengov.site.audit import views as audit_views
-    from opengov.site.catalog import views as catalog_views
-    from opengov.site.dashboard import views as dashboard_views
-    from opengov.site.fiscal import views as fiscal_views
     from opengov.site.operations import views as operations_views
-    from opengov.site.reports import views as reports_views
-    from opengov.site.requests import views as requests_views
-    from opengov.site.search import views as search_views
     from opengov.site.web import api, display, public, staff
 
-    del accounts_views, agencies_views, audit_views, catalog_views, dashboard_views, display
-    del fiscal_views, reports_views, requests_views, search_views
+    del display  # registers the 长辈版 switch on the public blueprint
+    for feature in FEATURES_WITH_VIEWS:
+        # Importing a feature's views registers its routes on the audience blueprints.
+        importlib.import_module(f"opengov.site.{feature}.views")
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(operations_views.health_bp)

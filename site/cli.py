@@ -86,10 +86,12 @@ main.add_command(_accounts.audit_group)
 from opengov.site.fiscal.cli import import_fiscal_command  # noqa: E402
 
 main.add_command(import_fiscal_command)
+from opengov.site.workdays import cli as calendar_commands  # noqa: E402
+
+main.add_command(calendar_commands.deadline_command)
+main.add_command(calendar_commands.calendar_group)
 from opengov.site.requests import cli as request_commands  # noqa: E402
 
-main.add_command(request_commands.deadline_command)
-main.add_command(request_commands.calendar_group)
 main.add_command(request_commands.requests_group)
 from opengov.site.content.cli_corpus import import_corpus_command  # noqa: E402
 from opengov.site.search.cli import index_group, synonyms_group  # noqa: E402

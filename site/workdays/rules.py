@@ -20,6 +20,17 @@ import chinese_calendar
 
 ONE_DAY = dt.timedelta(days=1)
 
+#: How a mistyped date is explained, in forms and commands alike.
+DATE_FORMAT_MESSAGE = "日期格式应为 YYYY-MM-DD"
+
+
+def parse_day(text: str) -> dt.date:
+    """A date typed as YYYY-MM-DD; ``ValueError`` with :data:`DATE_FORMAT_MESSAGE` if not."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(DATE_FORMAT_MESSAGE) from None
+
 
 @dataclass(frozen=True)
 class HolidayData:

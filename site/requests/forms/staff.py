@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateField,
     DecimalField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,11 +18,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from opengov.site.requests.forms.public import ApplicationFields
-from opengov.site.requests.rules.clock import CONFIRMATION_CHANNELS, Channel
+from opengov.site.requests.rules.clock import Channel, EventKind
 from opengov.site.requests.rules.outcomes import decision_choices
 from opengov.site.web.forms import options
-
-DATE_MESSAGE = "日期格式应为 YYYY-MM-DD"
+from opengov.site.workdays.rules import DATE_FORMAT_MESSAGE
 
 
 class EntryForm(ApplicationFields):
@@ -32,7 +30,7 @@ class EntryForm(ApplicationFields):
     channel = SelectField("提交渠道", choices=options((c.value, c.value) for c in Channel
                                            if c not in (Channel.ONLINE, Channel.TRANSFER)))
     received_on = DateField("收到（提交、签收、到达）日期",
-                            validators=[DataRequired(DATE_MESSAGE)])
+                            validators=[DataRequired(DATE_FORMAT_MESSAGE)])
     confirmed_on = DateField("与申请人确认日期", validators=[Optional()])
 
     def validate_confirmed_on(self, field: Any) -> None:
@@ -40,12 +38,18 @@ class EntryForm(ApplicationFields):
             raise ValidationError("确认日期不能早于收到日期")
 
 
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 class ActionForm(FlaskForm):  # type: ignore[misc]
     """One step of the workflow; which fields matter depends on ``kind`` (the domain checks)."""
 
     kind = HiddenField(validators=[DataRequired()])
-    on = DateField("日期", validators=[DataRequired(DATE_MESSAGE)])
-    handler_id = SelectField("承办人", choices=[], validators=[Optional()])
+    on = DateField("日期", validators=[DataRequired(DATE_FORMAT_MESSAGE)])
+    # The choices are the request's agency's handlers; the service checks the one chosen.
+    handler_id = SelectField("承办人", choices=[], validators=[Optional()],
+                             validate_choice=False)
     deadline = DateField("期限", validators=[Optional()])
     days = IntegerField("延长工作日数", default=20,
                         validators=[Optional(), NumberRange(1, 20, "1至20个工作日")])
@@ -66,27 +70,36 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
     delivery = StringField("送达方式")
     note = TextAreaField("备注")
 
+    def event_data(self, kind: EventKind) -> dict[str, Any]:
+        """The step's details from the fields that matter for ``kind``."""
+        fields: dict[EventKind, dict[str, Any]] = {
+            EventKind.ASSIGNED: {"handler_id": int(self.handler_id.data)
+                                 if (self.handler_id.data or "").isdigit() else None},
+            EventKind.CORRECTION_REQUESTED: {"deadline": _iso(self.deadline.data),
+                                             "matters": self.detail.data},
+            EventKind.CORRECTED: {"good_cause": self.good_cause.data or ""},
+            EventKind.CONSULTATION_SENT: {"ref": self.ref.data, "party": self.party.data},
+            EventKind.CONSULTATION_ANSWERED: {"ref": self.ref.data, "result": self.detail.data},
+            EventKind.EXTENDED: {"days": self.days.data or 0, "approver": self.approver.data,
+                                 "notified_on": _iso(self.notified_on.data),
+                                 "reason": self.detail.data},
+            EventKind.CUSTOM_DEADLINE: {"deadline": _iso(self.deadline.data),
+                                        "basis": self.basis.data},
+            EventKind.FEE_NOTICE: {"fee_yuan": "" if self.fee_yuan.data is None
+                                   else str(self.fee_yuan.data),
+                                   "amount": self.amount.data,
+                                   "received_on": _iso(self.received_on.data)},
+            EventKind.DECIDED: {"outcome": self.outcome.data, "detail": self.detail.data,
+                                "other_body": self.other_body.data},
+            EventKind.REPLIED: {"delivery": self.delivery.data},
+        }
+        return fields.get(kind, {})
+
 
 class TransferForm(FlaskForm):  # type: ignore[misc]
     """Art. 36(五): the information is another agency's, and that agency is on the site."""
 
-    target = SelectField("转送至", choices=[], validators=[DataRequired("请选择机关")])
-    on = DateField("转送日期", validators=[DataRequired(DATE_MESSAGE)])
-
-
-class CalendarForm(FlaskForm):  # type: ignore[misc]
-    day = DateField("日期", validators=[DataRequired(DATE_MESSAGE)])
-    status = RadioField("类型", choices=options([("holiday", "放假（休息日）"), ("workday", "调休上班")]),
-                        default="holiday", validators=[DataRequired("请选择类型")])
-    note = StringField("依据（通知文号、节日）")
-
-
-class ConfirmYearForm(FlaskForm):  # type: ignore[misc]
-    year = IntegerField("年份", validators=[DataRequired("请填写年份"),
-                                          NumberRange(2000, 2100, "年份无效")])
-    note = StringField("依据（国务院办公厅通知文号）", validators=[DataRequired("请填写依据")])
-    complete = BooleanField("该年全部放假、调休日期均已录入",
-                            validators=[DataRequired("请确认已全部录入")])
-
-
-NEEDS_CONFIRMATION = frozenset(channel.value for channel in CONFIRMATION_CHANNELS)
+    # The choices are the site's other agencies; the service checks the one chosen.
+    target = SelectField("转送至", choices=[], coerce=int, validate_choice=False,
+                         validators=[DataRequired("请选择机关")])
+    on = DateField("转送日期", validators=[DataRequired(DATE_FORMAT_MESSAGE)])

@@ -1,6 +1,10 @@
 """依申请公开 services: filing, the event log, derived fields, applicant look-up, lapses,
-anonymisation and handler reminders. Views and commands call these; the rules themselves are
-in :mod:`opengov.site.requests.rules.clock`."""
+anonymisation and handler reminders.
+
+The functions here are composable: they take the caller's ``session`` and never commit. The
+entry functions of the pages and commands (:mod:`.public`, :mod:`.staff`, :mod:`.upkeep`) call
+them inside a unit of work; the rules themselves are in :mod:`opengov.site.requests.rules.clock`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Table, select
@@ -20,13 +23,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
+from opengov.site import clock
 from opengov.site.accounts.models import User
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.agencies.models import Agency
-from opengov.site.clock import utcnow
+from opengov.site.exceptions import ConflictError
 from opengov.site.personal_data import PersonalDataCipher, get_cipher
 from opengov.site.requests.models import InfoRequest, RequestEvent, RequestSerial
-from opengov.site.requests.rules.applicant import ApplicantKind, IdType
+from opengov.site.requests.rules.applicant import ApplicantKind
 from opengov.site.requests.rules.clock import (
     CLOSED_STAGES,
     CONFIRMATION_CHANNELS,
@@ -40,23 +44,17 @@ from opengov.site.requests.rules.clock import (
     TransitionError,
     derive,
 )
+from opengov.site.workdays import service as work_calendar
 from opengov.site.workdays.rules import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
-CHINA = ZoneInfo("Asia/Shanghai")
 NUMBER_PREFIX = "YSQ"
 #: A second identical request by the same applicant within this time is refused as a duplicate.
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
-
-
-def china_now() -> dt.datetime:
-    return dt.datetime.now(CHINA)
-
-
-def china_today() -> dt.date:
-    """Legal dates are dates in China, whatever the server's time zone."""
-    return china_now().date()
+#: 未办结: awaiting confirmation or an answer. The staff queue shows these by default and a
+#: calendar change recomputes their dates; closed requests keep the dates they closed with.
+UNFINISHED_STAGES = frozenset({Stage.PENDING, *OPEN_STAGES})
 
 
 @dataclass
@@ -79,11 +77,12 @@ class Application:
     doc_number: str = ""
 
 
-class DuplicateRequestError(Exception):
+class DuplicateRequestError(ConflictError):
     """The same applicant filed the same request a moment ago."""
 
     def __init__(self, existing: InfoRequest) -> None:
-        super().__init__(existing.number)
+        super().__init__(f"您在24小时内已提交过内容相同的申请（编号 {existing.number}），"
+                         "请勿重复提交；可凭查询码查看办理进度。")
         self.existing = existing
 
 
@@ -137,7 +136,7 @@ def _fingerprint(cipher: PersonalDataCipher, agency_id: int, app: Application) -
 def find_duplicate(session: Session, agency: Agency, app: Application) -> InfoRequest | None:
     """An identical request (same applicant, agency and information) filed very recently."""
     fingerprint = _fingerprint(get_cipher(), agency.id, app)
-    since = utcnow() - DUPLICATE_WINDOW
+    since = clock.utcnow() - DUPLICATE_WINDOW
     return session.scalars(
         select(InfoRequest).where(InfoRequest.fingerprint == fingerprint,
                                   InfoRequest.submitted_at >= since)
@@ -213,9 +212,7 @@ def clock_settings() -> ClockSettings:
 
 
 def _calendar(session: Session) -> WorkingCalendar:
-    from opengov.site.workdays.service import load_calendar
-
-    return load_calendar(session)
+    return work_calendar.load_calendar(session)
 
 
 def state_of(session: Session, request: InfoRequest,
@@ -270,14 +267,25 @@ def refresh(session: Session, request: InfoRequest,
 
 def recompute_all(session: Session, calendar: WorkingCalendar) -> int:
     """After a calendar change: every request not yet closed gets its dates again."""
-    open_values = [stage.value for stage in (*OPEN_STAGES, Stage.PENDING)]
-    requests = session.scalars(select(InfoRequest).where(InfoRequest.stage.in_(open_values))
+    unfinished = [stage.value for stage in UNFINISHED_STAGES]
+    requests = session.scalars(select(InfoRequest).where(InfoRequest.stage.in_(unfinished))
                                .options(selectinload(InfoRequest.events)))
     count = 0
     for request in requests:
         refresh(session, request, calendar)
         count += 1
     return count
+
+
+def _recompute_on_calendar_change(_sender: object, *, session: Session,
+                                  calendar: WorkingCalendar) -> None:
+    recompute_all(session, calendar)
+
+
+def follow_calendar_changes() -> None:
+    """Recompute unfinished requests' dates whenever the working-day calendar changes, in the
+    unit of work of the change. Called once by the app factory; connecting again is a no-op."""
+    work_calendar.calendar_changed.connect(_recompute_on_calendar_change)
 
 
 # --- applicants -------------------------------------------------------------------------
@@ -324,7 +332,7 @@ def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
         for event in request.events:  # the applicant's own words (a correction) may identify
             if event.data and "text" in event.data:
                 event.data = {**event.data, "text": "（已匿名化）"}
-        request.anonymised_at = utcnow()
+        request.anonymised_at = clock.utcnow()
         count += 1
     session.flush()
     return count
@@ -371,14 +379,18 @@ def workdays_left(calendar: WorkingCalendar, today: dt.date, due: dt.date) -> in
     return -calendar.workdays_between(due, today)
 
 
-def reminders(session: Session, today: dt.date, *, within: int = 5) -> list[Reminder]:
+def reminders(session: Session, today: dt.date, *, within: int = 5,
+              agency_id: int | None = None) -> list[Reminder]:
     """Open requests whose reply (or 补正-notice) deadline is at most ``within`` working days
-    away or passed, soonest first: the handlers' on-screen list."""
+    away or passed, soonest first: the handlers' on-screen list (of one agency if given)."""
     calendar = _calendar(session)
     result: list[Reminder] = []
-    rows = session.scalars(select(InfoRequest).where(
+    query = select(InfoRequest).where(
         InfoRequest.stage.in_([stage.value for stage in OPEN_STAGES]),
-        InfoRequest.due_on.is_not(None)).options(selectinload(InfoRequest.events)))
+        InfoRequest.due_on.is_not(None)).options(selectinload(InfoRequest.events))
+    if agency_id is not None:
+        query = query.where(InfoRequest.agency_id == agency_id)
+    rows = session.scalars(query)
     for request in rows:
         assert request.due_on is not None
         left = workdays_left(calendar, today, request.due_on)
@@ -469,9 +481,3 @@ def handlers_of(session: Session, agency: Agency) -> list[User]:
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
     return [user for user in users
             if user.has_role(Role.HANDLER) and user.agency_id in (None, agency.id)]
-
-
-def id_types_for(kind: str) -> list[str]:
-    if kind == ApplicantKind.ORGANISATION:
-        return [IdType.USCC.value]
-    return [t.value for t in IdType if t is not IdType.USCC]

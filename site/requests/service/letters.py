@@ -7,6 +7,7 @@ settings never change a letter already sent.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
@@ -68,6 +69,19 @@ def issue(session: Session, request: InfoRequest, kind: str, issued_on: dt.date,
     session.add(letter)
     session.flush()
     return letter
+
+
+@dataclass(frozen=True)
+class LetterPdf:
+    """A letter as a PDF download."""
+
+    filename: str
+    content: bytes
+
+
+def letter_pdf(letter: RequestLetter) -> LetterPdf:
+    """The letter as a PDF named after its title and the request's number."""
+    return LetterPdf(f"{letter.title}-{letter.request.number}.pdf", render_pdf(letter))
 
 
 def render_pdf(letter: RequestLetter) -> bytes:

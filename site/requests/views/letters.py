@@ -1,4 +1,4 @@
-"""The PDF download of a reply letter, shared by the applicant's and the staff pages."""
+"""The PDF download of a letter, shared by the applicant's and the staff pages."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ from urllib.parse import quote
 
 from flask.typing import ResponseReturnValue
 
-from opengov.site.requests.models import RequestLetter
-from opengov.site.requests.service import letters as letter_service
+from opengov.site.requests.service.letters import LetterPdf
 
 
-def letter_pdf_response(letter: RequestLetter) -> ResponseReturnValue:
+def letter_pdf_response(pdf: LetterPdf) -> ResponseReturnValue:
     """The letter as a PDF attachment; its Chinese file name travels RFC 5987-encoded."""
-    filename = quote(f"{letter.title}-{letter.request.number}.pdf")
-    return letter_service.render_pdf(letter), 200, {
+    return pdf.content, 200, {
         "Content-Type": "application/pdf",
-        "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(pdf.filename)}",
         "Cache-Control": "private, no-store",
     }

@@ -9,35 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, render_template, request, session
+from flask import current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from opengov.site.agencies.models import Agency
-from opengov.site.db import get_session
+from opengov.site import clock
+from opengov.site.agencies import service as agencies
+from opengov.site.exceptions import ConflictError, NotFoundError
 from opengov.site.requests.forms.public import CorrectionForm, RequestForm, StatusForm, WithdrawForm
-from opengov.site.requests.models import InfoRequest, RequestLetter
-from opengov.site.requests.rules.clock import (
-    DATA_LABELS,
-    Channel,
-    EventKind,
-    Stage,
-    TransitionError,
-)
+from opengov.site.requests.rules.clock import DATA_LABELS, EventKind, Stage
 from opengov.site.requests.rules.outcomes import Outcome
-from opengov.site.requests.service import handling as request_service
 from opengov.site.requests.service import letters as letter_service
-from opengov.site.requests.service.notifications import notify_applicant
+from opengov.site.requests.service import public as applicants
 from opengov.site.requests.views.letters import letter_pdf_response
-from opengov.site.throttle import service as rate_limit
+from opengov.site.throttle.service import RateLimitedError
 from opengov.site.web.csrf import csrf
 from opengov.site.web.forms import options
 from opengov.site.web.public import bp
 
 GRANTS_KEY = "request_grants"
-STATUS_WINDOW = dt.timedelta(minutes=15)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -48,35 +38,26 @@ def _client() -> str:
     return request.remote_addr or "unknown"
 
 
-def _agency_choices() -> list[SelectChoice]:
-    agencies = get_session().scalars(select(Agency).order_by(Agency.sort_order, Agency.id))
-    return options([("", "（请选择）")] + [(str(agency.id), agency.name) for agency in agencies])
-
-
-def _form() -> RequestForm:
-    form = RequestForm()
-    form.agency.choices = _agency_choices()
-    return form
-
-
 def _too_fast(form: RequestForm) -> bool:
     try:
         started = _serializer().loads(form.started.data or "", max_age=86400)
     except BadSignature:
         return True
-    elapsed = dt.datetime.now(dt.UTC).timestamp() - float(started)
+    elapsed = clock.now().timestamp() - float(started)
     minimum = float(current_app.config["REQUEST_MIN_FILL_SECONDS"])
     return elapsed < minimum
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
 def request_new() -> ResponseReturnValue:
-    form = _form()
+    choices = agencies.all_agencies()
+    form = RequestForm()
+    form.agency.choices = options([("", "（请选择）")] + [(str(a.id), a.name) for a in choices])
     if request.method == "GET":
-        form.started.data = _serializer().dumps(dt.datetime.now(dt.UTC).timestamp())
+        form.started.data = _serializer().dumps(clock.now().timestamp())
         # Links from an agency's 指南 preselect it: /requests/new?agency=czj
         code = request.args.get("agency", "")
-        chosen = get_session().scalars(select(Agency).where(Agency.code == code)).first()
+        chosen = next((agency for agency in choices if agency.code == code), None)
         if chosen is not None:
             form.agency.data = str(chosen.id)
         return render_template("public/request_form.html", form=form)
@@ -85,15 +66,22 @@ def request_new() -> ResponseReturnValue:
             200 if form.action.data == "edit" else 422)
     if form.website.data or _too_fast(form):
         # A robot, or a person faster than anyone reads: ask again, keep what was typed.
-        form.started.data = _serializer().dumps(dt.datetime.now(dt.UTC).timestamp())
+        form.started.data = _serializer().dumps(clock.now().timestamp())
         return render_template("public/request_form.html", form=form,
                                form_error="提交过快，请核对填写内容后再次提交。"), 422
-    agency = get_session().get(Agency, int(form.agency.data))
-    if agency is None:
-        abort(400)
+    agency = next(agency for agency in choices if str(agency.id) == form.agency.data)
     if form.action.data != "submit":
         return render_template("public/request_review.html", form=form, agency=agency)
-    return _submit(form, agency)
+    try:
+        filed = applicants.submit_request(agency.id, form.application(), client=_client())
+    except RateLimitedError as refusal:
+        return render_template("public/request_review.html", form=form, agency=agency,
+                               form_error=refusal.message), 429
+    except ConflictError as refusal:  # the same request a moment ago
+        return render_template("public/request_review.html", form=form, agency=agency,
+                               form_error=refusal.message), 409
+    _grant(filed.request.id)
+    return render_template("public/request_done.html", filed=filed.request, code=filed.code)
 
 
 # The form checks its own CSRF token, so an expired one keeps what was typed instead of
@@ -101,40 +89,16 @@ def request_new() -> ResponseReturnValue:
 csrf.exempt(request_new)
 
 
-def _submit(form: RequestForm, agency: Agency) -> ResponseReturnValue:
-    db = get_session()
-    limit = current_app.config["REQUEST_SUBMIT_LIMIT"]
-    if rate_limit.exceeded(db, "request_submit", _client(), limit, dt.timedelta(hours=1)):
-        return render_template("public/request_review.html", form=form, agency=agency,
-                               form_error="同一网络提交的申请过多，请一小时后再提交，"
-                                          "或通过信函、当面等方式提出申请。"), 429
-    today = request_service.china_today()
-    try:
-        filed, code = request_service.file_request(
-            db, agency, form.application(), Channel.ONLINE, today, confirmed_on=today)
-    except request_service.DuplicateRequestError as duplicate:
-        db.rollback()
-        return render_template("public/request_review.html", form=form, agency=agency,
-                               form_error=f"您在24小时内已提交过内容相同的申请（编号 "
-                                          f"{duplicate.existing.number}），请勿重复提交；"
-                                          "可凭查询码查看办理进度。"), 409
-    rate_limit.hit(db, "request_submit", _client())
-    db.commit()  # committed before the number is shown: nothing is lost
-    _grant(filed)
-    notify_applicant(filed, "confirmed")
-    return render_template("public/request_done.html", filed=filed, code=code)
-
-
-def _grant(filed: InfoRequest) -> None:
+def _grant(request_id: int) -> None:
     grants = list(session.get(GRANTS_KEY, []))
-    if filed.id not in grants:
-        grants.append(filed.id)
+    if request_id not in grants:
+        grants.append(request_id)
     session[GRANTS_KEY] = grants[-20:]
 
 
-def _granted(request_id: int) -> bool:
+def _grants() -> list[int]:
     grants: list[int] = session.get(GRANTS_KEY, [])
-    return request_id in grants
+    return grants
 
 
 @bp.route("/requests/status", methods=["GET", "POST"])
@@ -142,95 +106,73 @@ def request_status() -> ResponseReturnValue:
     form = StatusForm()
     if request.method == "GET" and request.args.get("id", "").isdigit():
         # Back from a correction or letter: the session already holds the grant.
-        found = get_session().get(InfoRequest, int(request.args["id"]))
-        if found is not None and _granted(found.id):
-            return _status_page(found)
+        try:
+            return _status_page(applicants.applicant_case(int(request.args["id"]), _grants()))
+        except NotFoundError:
+            pass  # not this browser's: ask for the number and code
     if not form.validate_on_submit():
         return render_template("public/request_lookup.html", form=form)
-    db = get_session()
-    limit = current_app.config["REQUEST_STATUS_LIMIT"]
-    if rate_limit.exceeded(db, "request_status", _client(), limit, STATUS_WINDOW):
+    try:
+        found = applicants.look_up(form.number.data, form.code.data, client=_client())
+    except RateLimitedError as refusal:
         return render_template("public/request_lookup.html", form=form,
-                               form_error="查询失败次数过多，请15分钟后再试。"), 429
-    found = request_service.find_for_applicant(db, form.number.data, form.code.data)
-    if found is None:
-        rate_limit.hit(db, "request_status", _client())
-        db.commit()
+                               form_error=refusal.message), 429
+    except NotFoundError as refusal:
         return render_template("public/request_lookup.html", form=form,
-                               form_error="申请编号或查询码不正确。"), 404
-    _grant(found)
+                               form_error=refusal.message), 404
+    _grant(found.request.id)
     return _status_page(found)
 
 
-def _status_page(found: InfoRequest, *, correction_form: CorrectionForm | None = None,
+def _status_page(case: applicants.ApplicantCase, *,
+                 correction_form: CorrectionForm | None = None,
                  withdraw_form: WithdrawForm | None = None, notice: str = "",
                  form_error: str = "") -> str:
     """The applicant's view of the request, with the forms of the steps open to them."""
-    state = request_service.state_of(get_session(), found)
-    return render_template("public/request_status.html", filed=found, state=state,
+    return render_template("public/request_status.html", filed=case.request, state=case.state,
                            correction_form=correction_form or CorrectionForm(),
                            withdraw_form=withdraw_form or WithdrawForm(), Stage=Stage,
                            notice=notice, form_error=form_error)
 
 
-def _granted_request(request_id: int) -> InfoRequest:
-    """A request this browser has opened with its query code, else 404."""
-    found = get_session().get(InfoRequest, request_id)
-    if found is None or not _granted(found.id):
-        abort(404)
-    return found
-
-
 @bp.post("/requests/<int:request_id>/correction")
 def request_correction(request_id: int) -> ResponseReturnValue:
-    db = get_session()
-    found = _granted_request(request_id)
     form = CorrectionForm()
     if not form.validate_on_submit():
-        return _status_page(found, correction_form=form), 422
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            correction_form=form), 422
     try:
-        request_service.record(db, found, EventKind.CORRECTED, request_service.china_today(),
-                               {"text": form.text.data})
-    except TransitionError as exc:
-        db.rollback()
-        return _status_page(found, correction_form=form, form_error=str(exc)), 409
-    db.commit()
-    return _status_page(found, notice="补正内容已提交，答复期限自今日起重新计算。")
+        answered = applicants.answer_correction(request_id, _grants(), form.text.data)
+    except ConflictError as refusal:
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            correction_form=form, form_error=refusal.message), 409
+    return _status_page(answered, notice="补正内容已提交，答复期限自今日起重新计算。")
 
 
 @bp.post("/requests/<int:request_id>/withdraw")
 def request_withdraw(request_id: int) -> ResponseReturnValue:
     """申请撤回 by the applicant, while the request is still being handled."""
-    db = get_session()
-    found = _granted_request(request_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
-        return _status_page(found, withdraw_form=form, form_error="请勾选确认撤回。"), 409
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            withdraw_form=form, form_error="请勾选确认撤回。"), 409
     try:
-        request_service.record(db, found, EventKind.WITHDRAWN, request_service.china_today(),
-                               {"reason": "申请人撤回"})
-    except TransitionError as exc:
-        db.rollback()
-        return _status_page(found, withdraw_form=form, form_error=str(exc)), 409
-    db.commit()
-    return _status_page(found, notice="申请已撤回。")
-
-
-def _letter(letter_id: int) -> RequestLetter:
-    letter = get_session().get(RequestLetter, letter_id)
-    if letter is None or not _granted(letter.request_id):
-        abort(404)
-    return letter
+        withdrawn = applicants.withdraw(request_id, _grants())
+    except ConflictError as refusal:
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            withdraw_form=form, form_error=refusal.message), 409
+    return _status_page(withdrawn, notice="申请已撤回。")
 
 
 @bp.get("/requests/letters/<int:letter_id>")
 def request_letter(letter_id: int) -> str:
-    return render_template("public/request_letter.html", letter=_letter(letter_id))
+    return render_template("public/request_letter.html",
+                           letter=applicants.applicant_letter(letter_id, _grants()))
 
 
 @bp.get("/requests/letters/<int:letter_id>.pdf")
 def request_letter_pdf(letter_id: int) -> ResponseReturnValue:
-    return letter_pdf_response(_letter(letter_id))
+    return letter_pdf_response(applicants.applicant_letter_pdf(letter_id, _grants()))
 
 
 @bp.app_template_filter("request_event_label")
