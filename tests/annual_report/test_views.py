@@ -113,11 +113,11 @@ def test_handler_registers_review_cases(
         app: Flask, client: FlaskClient, db_session: Session,
         make_user: Callable[..., object], login: Callable[[str], None]) -> None:
     made = build_year()
-    gov = agency_by_code("gov")
+    gov_id = made["3.4"].agency_id  # the requests of build_year are 示例市人民政府's
     make_user("handler", Role.HANDLER)
     make_user("editor", Role.EDITOR)
     login("handler")
-    form = {"agency": str(gov.id), "year": "2025", "group": "行政复议", "result": "尚未审结",
+    form = {"agency": str(gov_id), "year": "2025", "group": "行政复议", "result": "尚未审结",
             "case_number": "示复〔2025〕7号", "request_number": "YSQ-2099-000001"}
     response = client.post("/staff/review-cases", data=form)
     assert response.status_code == 422
