@@ -17,6 +17,7 @@ from opengov.site.accounts.models import User
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.catalog.models import SearchOutbox
 from opengov.site.catalog.rules.metadata import PublicationStatus
+from opengov.site.catalog.service.editorial import publication_instant
 from opengov.site.db import unit_of_work
 from opengov.site.exceptions import ForbiddenError, NotFoundError
 from opengov.site.fiscal.models import FiscalDisclosure, FiscalRow
@@ -183,7 +184,7 @@ def test_future_publication_waits_in_the_outbox(db_session: Session) -> None:
             approved_on=clock.today(), published_on=later))
     entry = db_session.scalars(select(SearchOutbox).where(
         SearchOutbox.document_id == disclosure.document_id)).one()
-    assert entry.next_attempt_at == dt.datetime.combine(later, dt.time.min)
+    assert entry.next_attempt_at == publication_instant(later)  # that day's midnight
 
 
 def test_a_department_editor_uploads_for_their_department_only(

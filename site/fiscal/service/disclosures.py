@@ -17,6 +17,7 @@ from opengov.site.catalog.models import Attachment, Document
 from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus
 from opengov.site.catalog.service import attachments
 from opengov.site.catalog.service.columns import category_by_slug, issue_index_no
+from opengov.site.catalog.service.editorial import publication_instant
 from opengov.site.catalog.service.outbox import enqueue
 from opengov.site.fiscal.models import (
     FiscalDisclosure,
@@ -146,7 +147,7 @@ def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
         return document  # nothing the index holds has changed
     # A publication date ahead waits in the outbox until that day (the search index
     # holds public documents only).
-    not_before = (dt.datetime.combine(disclosure.published_on, dt.time.min)
+    not_before = (publication_instant(disclosure.published_on)
                   if disclosure.published_on > clock.today() else None)
     enqueue(session, document.id, not_before=not_before)
     return document
