@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from opengov.site.db import get_session
-from opengov.site.fiscal.service.content import FiscalContentError, import_fiscal_content
+from opengov.site.fiscal.service.content import FiscalContentError, import_content
 
 
 @click.command("import-fiscal")
@@ -23,13 +22,10 @@ def import_fiscal_command(folder: Path | None) -> None:
     folder = folder or Path(current_app.config["CONTENT_DIR"]) / "fiscal"
     if not folder.is_dir():
         raise click.ClickException(f"目录不存在：{folder}")
-    session = get_session()
     try:
-        reports = import_fiscal_content(session, folder)
+        reports = import_content(folder)
     except FiscalContentError as exc:
-        session.rollback()
         raise click.ClickException(str(exc)) from None
-    session.commit()
     if not reports:
         click.echo(f"{folder} 中没有财政内容文件。")
     for name, report in reports.items():

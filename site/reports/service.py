@@ -5,25 +5,31 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app, render_template
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from opengov.site import clock
 from opengov.site.accounts.models import User
+from opengov.site.agencies import service as agencies
 from opengov.site.agencies.models import Agency
-from opengov.site.audit.service import Origin
+from opengov.site.audit import service as audit
+from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.catalog.models import Document
 from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
 from opengov.site.catalog.service import attachments
 from opengov.site.catalog.service.columns import category_by_slug, issue_index_no
 from opengov.site.catalog.service.outbox import enqueue
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.exceptions import ConflictError, InvalidInputError, NotFoundError
 from opengov.site.pdf import cjk_pdf
 from opengov.site.reports.models import AnnualReport, ReviewCase
 from opengov.site.reports.rules import (
@@ -52,9 +58,11 @@ from opengov.site.reports.rules import (
     table3_violations,
 )
 from opengov.site.reports.rules import ReviewCase as ReviewCaseRecord
-from opengov.site.requests.models import InfoRequest, RequestEvent
-from opengov.site.requests.rules.clock import EventKind
-from opengov.site.requests.rules.outcomes import Outcome
+from opengov.site.requests.service.statistics import (
+    fees_paid,
+    has_request_numbered,
+    received_requests,
+)
 
 #: Art. 49: departments publish by 31 January, the government's report by 31 March.
 DEPARTMENT_DEADLINE = (1, 31)
@@ -64,8 +72,9 @@ REPORT_COLUMN = "annual-reports"
 HEADINGS = FontFace(emphasis="", fill_color=(235, 235, 235))
 
 
-class ReportCheckError(ValueError):
-    """The report breaks an invariant of Table 三 or is published already."""
+class ReportCheckError(ConflictError):
+    """The report breaks an invariant of Table 三 or is published already; ``problems``
+    lists each broken rule."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("；".join(problems))
@@ -116,16 +125,12 @@ def regulation_counts(session: Session, agency: Agency, year: int) -> dict[str, 
 
 def request_records(session: Session, agency: Agency) -> list[RequestRecord]:
     """Every request addressed to ``agency`` whose receipt date is fixed (Art. 31)."""
-    rows = session.execute(
-        select(InfoRequest.applicant_kind, InfoRequest.org_type, InfoRequest.receipt_date,
-               InfoRequest.closed_on, InfoRequest.outcome)
-        .where(InfoRequest.agency_id == agency.id, InfoRequest.receipt_date.is_not(None)))
     records = []
-    for kind, org_type, received, closed, outcome in rows:
-        assert received is not None  # filtered above
-        closed_with = Outcome(outcome) if closed is not None and outcome else None
-        records.append(RequestRecord(applicant_column(kind, org_type), received,
-                                     closed if closed_with else None, closed_with))
+    for received in received_requests(session, agency.id):
+        closed_with = received.outcome if received.closed_on is not None else None
+        records.append(RequestRecord(applicant_column(received.applicant_kind, received.org_type),
+                                     received.receipt_date,
+                                     received.closed_on if closed_with else None, closed_with))
     return records
 
 
@@ -143,15 +148,7 @@ def review_table(session: Session, agency: Agency, year: int) -> dict[ReviewGrou
 
 def fees_collected(session: Session, agency: Agency, year: int) -> Decimal:
     """信息处理费 paid in ``year`` (元), for section 六."""
-    notice, paid = aliased(RequestEvent), aliased(RequestEvent)
-    rows = session.execute(
-        select(notice.data)
-        .join(InfoRequest, InfoRequest.id == notice.request_id)
-        .join(paid, paid.request_id == notice.request_id)
-        .where(InfoRequest.agency_id == agency.id,
-               notice.kind == EventKind.FEE_NOTICE.value, paid.kind == EventKind.FEE_PAID.value,
-               paid.on >= dt.date(year, 1, 1), paid.on <= dt.date(year, 12, 31)))
-    return sum((Decimal(str(data.get("fee_yuan") or 0)) for (data,) in rows), Decimal("0"))
+    return fees_paid(session, agency.id, year)
 
 
 def table3_cells(table: Table3) -> dict[str, dict[str, int]]:
@@ -199,7 +196,7 @@ class ReportData:
     @property
     def late(self) -> bool:
         published = self.report.published_on
-        return (published or dt.date.today()) > self.deadline
+        return (published or clock.today()) > self.deadline
 
 
 def build_report(session: Session, agency: Agency, year: int) -> ReportData:
@@ -408,3 +405,174 @@ def publish(session: Session, agency: Agency, year: int, *, on: dt.date, actor: 
     enqueue(session, document.id)
     session.flush()
     return document
+
+
+# --- the staff pages: report, publication, register (entry functions) --------------------
+# Scope: a person of an agency keeps that agency's report and register only; site-wide
+# staff (no agency) keep every agency's.
+
+
+def agencies_kept_by(actor: User) -> list[Agency]:
+    """The agencies whose reports and 复议/诉讼 register ``actor`` keeps."""
+    return agencies.agencies_in_scope(actor.agency_id)
+
+
+def _agency_kept_by(actor: User, code: str) -> Agency:
+    found = next((agency for agency in agencies_kept_by(actor) if agency.code == code), None)
+    if found is None:
+        raise NotFoundError("没有这个机关")
+    return found
+
+
+def report_year_due() -> int:
+    """The year whose report is being written now: last year (北京时间)."""
+    return clock.today().year - 1
+
+
+class ReportStatus(NamedTuple):
+    """An agency's report on a year as the index lists it; ``report`` None if never saved."""
+
+    agency: Agency
+    report: AnnualReport | None
+    deadline: dt.date
+
+
+@dataclass
+class ReportsOverview:
+    year: int
+    rows: list[ReportStatus]
+    today: dt.date
+
+
+def reports_overview(year: int | None, *, actor: User) -> ReportsOverview:
+    """The reports on ``year`` (by default the one due now) of the agencies ``actor`` keeps."""
+    session = get_session()
+    shown = year or report_year_due()
+    rows = [ReportStatus(agency, find_report(session, agency, shown),
+                         report_deadline(agency, shown)) for agency in agencies_kept_by(actor)]
+    return ReportsOverview(shown, rows, clock.today())
+
+
+def report_for_editing(code: str, year: int, *, actor: User) -> ReportData:
+    """The report on ``year`` of the agency ``code``, counted now; reads only."""
+    return build_report(get_session(), _agency_kept_by(actor, code), year)
+
+
+@dataclass(frozen=True)
+class ReportEntries:
+    """What staff write and enter in a report (the tables are counted)."""
+
+    overview: str
+    licensing_decisions: int
+    penalty_decisions: int
+    coercion_decisions: int
+    fees_collected: Decimal
+    problems: str
+    other_matters: str
+
+
+def save_report(code: str, year: int, entries: ReportEntries, *, actor: User,
+                origin: Origin) -> AnnualReport:
+    """Save the draft; :class:`ConflictError` once the report is published (a correction is
+    made on the published document)."""
+    with unit_of_work() as session:
+        agency = _agency_kept_by(actor, code)
+        report = get_or_create_report(session, agency, year)
+        if report.published_on is not None:
+            raise ConflictError(f"{year}年年度报告已发布，不能再修改")
+        for name, value in asdict(entries).items():
+            setattr(report, name, value)
+        audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
+                     object_type="annual_report", object_id=report.id,
+                     detail=title(agency, year))
+        return report
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+REPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "pdf": "application/pdf"}
+
+
+def report_file(code: str, year: int, fmt: str, *, actor: User) -> ReportFile:
+    """The report as counted now, as XLSX or PDF."""
+    if fmt not in REPORT_FORMATS:
+        raise NotFoundError("没有这种下载格式")
+    data = report_for_editing(code, year, actor=actor)
+    content = render_xlsx(data) if fmt == "xlsx" else render_pdf(data)
+    return ReportFile(content, REPORT_FORMATS[fmt], f"{title(data.agency, year)}.{fmt}")
+
+
+def publish_report(code: str, year: int, *, actor: User, origin: Origin) -> Document:
+    """Publish the report today (北京时间); :class:`ReportCheckError` while an invariant is
+    broken, and then nothing is saved."""
+    with unit_of_work() as session:
+        agency = _agency_kept_by(actor, code)
+        document = publish(session, agency, year, on=clock.today(), actor=actor, origin=origin)
+        audit.record(session, AuditAction.TRANSITION, actor=actor, origin=origin,
+                     object_type="annual_report", object_id=document.id,
+                     detail=f"发布{document.title}")
+        return document
+
+
+@dataclass
+class ReviewRegister:
+    """The 复议/诉讼 cases of the agencies a person keeps, newest year first."""
+
+    agencies: list[Agency]
+    cases: list[ReviewCase]
+
+
+def review_register(*, actor: User) -> ReviewRegister:
+    kept = agencies_kept_by(actor)
+    cases = get_session().scalars(
+        select(ReviewCase).where(ReviewCase.agency_id.in_([agency.id for agency in kept]))
+        .order_by(ReviewCase.year.desc(), ReviewCase.id.desc())).all()
+    return ReviewRegister(kept, list(cases))
+
+
+class UnknownRequestError(InvalidInputError):
+    """A case names a 申请编号 the agency does not have."""
+
+
+def register_review_case(*, actor: User, origin: Origin, agency_id: int, year: int,
+                         group: ReviewGroup, result: ReviewResult, case_number: str,
+                         request_number: str, filed_on: dt.date | None,
+                         note: str) -> ReviewCase:
+    """Enter a case in the register of an agency ``actor`` keeps; the request it arose from,
+    when named, must be that agency's (:class:`UnknownRequestError`)."""
+    with unit_of_work() as session:
+        agency = next((a for a in agencies_kept_by(actor) if a.id == agency_id), None)
+        if agency is None:
+            raise NotFoundError("没有这个机关")
+        number = request_number.strip()
+        if number and not has_request_numbered(session, agency.id, number):
+            raise UnknownRequestError(f"{agency.name}没有编号为 {number} 的申请")
+        case = ReviewCase(agency=agency, year=year, group=group, result=result,
+                          case_number=case_number, request_number=number, filed_on=filed_on,
+                          note=note)
+        session.add(case)
+        session.flush()
+        audit.record(session, AuditAction.CREATE, actor=actor, origin=origin,
+                     object_type="review_case", object_id=case.id,
+                     detail=f"{case.group}（{agency.name}，{case.year}年）")
+        return case
+
+
+def record_review_result(case_id: int, result: ReviewResult, *, actor: User,
+                         origin: Origin) -> ReviewCase:
+    """Record the outcome of a case that was 尚未审结."""
+    with unit_of_work() as session:
+        # Ids beyond a 32-bit integer are not looked up: PostgreSQL would refuse the query.
+        case = session.get(ReviewCase, case_id) if 0 < case_id < 2**31 else None
+        if case is None or case.agency_id not in {a.id for a in agencies_kept_by(actor)}:
+            raise NotFoundError("没有这个案件")
+        case.result = result
+        audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
+                     object_type="review_case", object_id=case.id, detail=f"结果：{case.result}")
+        return case

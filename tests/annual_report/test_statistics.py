@@ -46,7 +46,7 @@ def test_years_by_receipt_and_by_closing() -> None:
 
 
 def test_statistics_page(client: FlaskClient, db_session: Session) -> None:
-    build_year(db_session)
+    build_year()
     page = client.get("/statistics").get_data(as_text=True)
     assert "各年度依申请公开办理情况" in page
     assert "不计算比例" in page

@@ -662,3 +662,25 @@ def validate_disclosure(data: DisclosureData) -> list[Problem]:
                     f"{SPECS_BY_NUMBER[6].title(data.stage)}的合计{format_amount(right)}不一致",
                     basic_total.line, SPECS_BY_NUMBER[6].title(data.stage)))
     return problems
+
+
+def narrative_mismatches(data: DisclosureData) -> list[str]:
+    """三公 explanations whose figures disagree with the table, as “项目：问题”."""
+    mismatches: list[str] = []
+    for item, entry in data.sangong.items():
+        change = year_on_year(entry.amount, entry.prior)
+        if change is not None and entry.explanation:
+            mismatches.extend(f"{item}：{message}"
+                              for message in check_narrative(entry.explanation, change))
+    return mismatches
+
+
+def publication_warnings(data: DisclosureData) -> list[str]:
+    """What does not stop saving but deserves a second look: a publication date later than
+    预算法 Art. 14 allows, and explanations whose figures disagree with the table."""
+    warnings = []
+    if data.approved_on and data.published_on and is_late(data.approved_on, data.published_on):
+        days = days_after_approval(data.approved_on, data.published_on)
+        warnings.append(f"发布日期在批复后第{days}天，超过《预算法》第十四条规定的二十日，"
+                        "将在公开情况中标为“逾期公开”。")
+    return warnings + narrative_mismatches(data)

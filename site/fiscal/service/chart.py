@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from opengov.site.fiscal.rules.disclosures import ZERO, SangongItem, format_amount
+from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
+from opengov.site.fiscal.rules.disclosures import (
+    ZERO,
+    SangongFigures,
+    SangongItem,
+    format_amount,
+)
 
 #: Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 SERIES: tuple[tuple[str, str], ...] = (
@@ -116,3 +122,57 @@ def sangong_parts(outbound: Decimal | None, purchase: Decimal | None,
     if rest > 0:
         known.append((SERIES[5][0], rest))
     return known
+
+
+# --- the charts of the pages, from saved disclosures and published figures ----------------
+
+
+def _sangong_bar(label: str, figures: SangongFigures) -> Bar:
+    return Bar(label, sangong_parts(
+        figures.get(SangongItem.OUTBOUND), figures.get(SangongItem.VEHICLE_PURCHASE),
+        figures.get(SangongItem.VEHICLE_OPERATION), None, figures.get(SangongItem.RECEPTION)))
+
+
+def disclosure_chart(disclosure: FiscalDisclosure) -> str:
+    """A disclosure's 三公经费 against last year's, or "" when it has no 三公 lines."""
+    lines = {line.item: line for line in disclosure.sangong_lines}
+    if not lines:
+        return ""
+    bars = [_sangong_bar(label, SangongFigures({item: (line.prior_amount if prior else line.amount)
+                                                for item, line in lines.items()}))
+            for label, prior in ((f"{disclosure.year - 1}年", True), (f"{disclosure.year}年", False))]
+    return stacked_bars(bars, title=f"{disclosure.title}“三公”经费与上年对比",
+                        description="按因公出国（境）费、公务用车购置费、公务用车运行（维护）费、"
+                                    "公务接待费分段的横向条形图；数字见下方“三公”经费表。",
+                        ident="sangong-chart")
+
+
+def departments_chart(disclosures: Sequence[FiscalDisclosure]) -> str:
+    """One bar per department, year and stage, lengths proportional to the amounts."""
+    bars = [_sangong_bar(f"{d.agency.short_name or d.agency.name} {d.year}{d.stage}",
+                         SangongFigures({line.item: line.amount for line in d.sangong_lines}))
+            for d in disclosures if d.sangong_lines]
+    return stacked_bars(bars, title="各部门“三公”经费（万元）",
+                        description="每个部门每年一条横条，长度与金额成正比，按分项分段；数字见下表。",
+                        ident="departments-chart")
+
+
+def _reference_bar(ref: SangongReference) -> Bar:
+    total = "—" if ref.total is None else f"{ref.total:f}"
+    # Without a published total the shares are unknown: the bar is left out.
+    parts = [] if ref.total is None else sangong_parts(
+        ref.outbound, ref.vehicle_purchase, ref.vehicle_operation, ref.vehicle, ref.reception,
+        total=ref.total)
+    return Bar(f"{ref.entity} {ref.year}", parts, caption=f"合计{total}{ref.unit}",
+               unit=str(ref.unit))
+
+
+def references_chart(references: Sequence[SangongReference]) -> str:
+    """The composition of each published figure, every bar drawn as 100%: the rows are in
+    different units, so only the shares compare."""
+    return stacked_bars(
+        [_reference_bar(ref) for ref in references], share=True,
+        title="公开发布的“三公”经费构成（各分项占合计的比例）",
+        description="每个单位每年一条横条，按分项占合计的比例分段；各行计量单位不同，只比较构成，"
+                    "金额见下表。来源没有给出合计的行不绘制；合计中来源未列明分项的部分以灰色表示。",
+        ident="references-chart")

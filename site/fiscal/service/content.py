@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.service.columns import agency_by_code
+from opengov.site.db import unit_of_work
 from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
 from opengov.site.fiscal.rules.disclosures import (
     SPECS_BY_NUMBER,
@@ -35,10 +36,9 @@ from opengov.site.fiscal.rules.disclosures import (
     Stage,
     TableKind,
     Unit,
-    check_narrative,
     check_sangong,
+    narrative_mismatches,
     parse_amount,
-    year_on_year,
 )
 from opengov.site.fiscal.service.disclosures import (
     FiscalDataError,
@@ -215,11 +215,8 @@ def sync_examples(session: Session, path: Path) -> ImportReport:
         agency = agency_by_code(session, code)
         if agency is None:
             raise FiscalContentError(f"{EXAMPLES_FILE}：机关 {code} 不存在")
-        for item, line in data.sangong.items():
-            change = year_on_year(line.amount, line.prior)
-            if change is not None and line.explanation:
-                report.warnings.extend(f"{code} {data.year}{data.stage} {item}：{message}"
-                                       for message in check_narrative(line.explanation, change))
+        report.warnings.extend(f"{code} {data.year}{data.stage} {mismatch}"
+                               for mismatch in narrative_mismatches(data))
         existing = find_disclosure(session, agency, data.year, data.stage)
         before = _fingerprint(existing) if existing is not None else None
         try:
@@ -252,3 +249,10 @@ def import_fiscal_content(session: Session, folder: Path) -> dict[str, ImportRep
     if examples.is_file():
         reports[EXAMPLES_FILE] = sync_examples(session, examples)
     return reports
+
+
+def import_content(folder: Path) -> dict[str, ImportReport]:
+    """``opengov import-fiscal``: load ``folder`` in one unit of work, so that a file that
+    fails (:class:`FiscalContentError`) leaves the database as it was."""
+    with unit_of_work() as session:
+        return import_fiscal_content(session, folder)

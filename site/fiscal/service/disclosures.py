@@ -11,11 +11,13 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, selectinload
 
+from opengov.site import clock
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Attachment, Document
 from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus
 from opengov.site.catalog.service import attachments
 from opengov.site.catalog.service.columns import category_by_slug, issue_index_no
+from opengov.site.catalog.service.editorial import publication_instant
 from opengov.site.catalog.service.outbox import enqueue
 from opengov.site.fiscal.models import (
     FiscalDisclosure,
@@ -145,8 +147,8 @@ def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
         return document  # nothing the index holds has changed
     # A publication date ahead waits in the outbox until that day (the search index
     # holds public documents only).
-    not_before = (dt.datetime.combine(disclosure.published_on, dt.time.min)
-                  if disclosure.published_on > dt.date.today() else None)
+    not_before = (publication_instant(disclosure.published_on)
+                  if disclosure.published_on > clock.today() else None)
     enqueue(session, document.id, not_before=not_before)
     return document
 
@@ -274,6 +276,20 @@ def overview(session: Session, year: int, today: dt.date) -> list[OverviewEntry]
             stages.append(StageStatus(stage, disclosure, state, days, published_on is not None))
         entries.append(OverviewEntry(agency, stages))
     return entries
+
+
+def published_with_document(session: Session, document_id: int,
+                            today: dt.date) -> FiscalDisclosure | None:
+    """The public disclosure whose catalog document is ``document_id``, if any."""
+    return session.scalars(select(FiscalDisclosure).where(
+        FiscalDisclosure.document_id == document_id, _published(today))).one_or_none()
+
+
+def agencies_with_disclosures(session: Session) -> list[Agency]:
+    """Agencies that have any disclosure saved, in their order (the comparison's filter)."""
+    return list(session.scalars(
+        select(Agency).where(Agency.id.in_(select(FiscalDisclosure.agency_id)))
+        .order_by(Agency.sort_order, Agency.code)))
 
 
 def sangong_references(session: Session, *, years: list[int] | None = None) -> list[SangongReference]:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from opengov.site.exceptions import NotFoundError
 from opengov.site.fiscal.rules.disclosures import format_amount
 from opengov.site.fiscal.service.tables import Cell, TableData
 
@@ -97,3 +100,28 @@ def to_json(table: TableData) -> dict[str, Any]:
                  for row in table.rows],
         "notes": table.notes,
     }
+
+
+@dataclass(frozen=True)
+class FileDownload:
+    """A table as a file, ready to send."""
+
+    content: bytes
+    mimetype: str
+    #: The Chinese name people see (RFC 6266 ``filename*``).
+    filename: str
+    #: An ASCII name for clients that do not read ``filename*``.
+    fallback_filename: str
+
+
+def render(table: TableData, fmt: str) -> FileDownload:
+    """The table in ``fmt`` (csv, xlsx or json); :class:`NotFoundError` for another format."""
+    if fmt not in FORMATS:
+        raise NotFoundError("没有这种下载格式")
+    if fmt == "json":
+        content = current_app.json.dumps(to_json(table)).encode("utf-8")
+    elif fmt == "csv":
+        content = to_csv(table)
+    else:
+        content = to_xlsx(table)
+    return FileDownload(content, FORMATS[fmt], f"{table.title}.{fmt}", f"{table.filename}.{fmt}")

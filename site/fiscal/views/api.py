@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from opengov.site.db import get_session
-from opengov.site.fiscal.models import FiscalDisclosure
-from opengov.site.fiscal.rules.disclosures import Stage, days_after_approval, format_amount, is_late
-from opengov.site.fiscal.service.disclosures import (
-    overview,
-    public_disclosure,
-    public_disclosures,
-    sangong_references,
-)
+from opengov.site import clock
+from opengov.site.fiscal.rules.disclosures import days_after_approval, format_amount, is_late
+from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import to_json
-from opengov.site.fiscal.service.tables import comparison_table, disclosure_tables, reference_table
+from opengov.site.fiscal.views.public import stage_from_slug
+from opengov.site.fiscal.views.refusals import refusals_as_errors
 from opengov.site.web.api import bp
 
 
-def _summary(disclosure: FiscalDisclosure) -> dict[str, Any]:
+def _summary(disclosure: Any) -> dict[str, Any]:
+    """A disclosure's key, dates and links (a ``FiscalDisclosure``)."""
     approved, published = disclosure.approved_on, disclosure.published_on
     days = days_after_approval(approved, published) if approved and published else None
     key: dict[str, Any] = {"agency": disclosure.agency.code, "year": disclosure.year,
@@ -44,27 +39,20 @@ def _summary(disclosure: FiscalDisclosure) -> dict[str, Any]:
 
 @bp.get("/fiscal/disclosures")
 def fiscal_disclosure_list() -> ResponseReturnValue:
-    years = request.args.getlist("year", type=int)
-    agencies = request.args.getlist("agency")
-    disclosures = public_disclosures(get_session(), dt.date.today(), years=years or None,
-                                     agency_codes=agencies or None)
+    disclosures = fiscal.published_disclosures(request.args.getlist("year", type=int),
+                                               request.args.getlist("agency"))
     return jsonify({"disclosures": [_summary(disclosure) for disclosure in disclosures]})
 
 
 @bp.get("/fiscal/disclosures/<agency>/<int:year>/<stage>")
+@refusals_as_errors
 def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseReturnValue:
-    try:
-        stage_value = Stage.from_slug(stage)
-    except ValueError:
-        abort(404)
-    disclosure = public_disclosure(get_session(), agency, year, stage_value, dt.date.today())
-    if disclosure is None:
-        abort(404)
+    page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
+    disclosure = page.disclosure
     return jsonify({
         **_summary(disclosure),
         "narrative_markdown": disclosure.narrative,
-        "tables": [{"number": number, **to_json(table)}
-                   for number, table in disclosure_tables(disclosure)],
+        "tables": [{"number": number, **to_json(table)} for number, table in page.tables],
         "sangong": [{"item": str(line.item), "amount": format_amount(line.amount) or None,
                      "prior_amount": format_amount(line.prior_amount) or None,
                      "explanation": line.explanation} for line in disclosure.sangong_lines],
@@ -73,8 +61,8 @@ def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseRetu
 
 @bp.get("/fiscal/overview")
 def fiscal_overview() -> ResponseReturnValue:
-    year = request.args.get("year", type=int) or dt.date.today().year
-    entries = overview(get_session(), year, dt.date.today())
+    year = request.args.get("year", type=int) or clock.today().year
+    entries = fiscal.year_overview(year)
     return jsonify({"year": year, "agencies": [{
         "agency": entry.agency.code,
         "agency_name": entry.agency.name,
@@ -90,12 +78,9 @@ def fiscal_overview() -> ResponseReturnValue:
 
 @bp.get("/fiscal/sangong")
 def fiscal_sangong() -> ResponseReturnValue:
-    years = request.args.getlist("year", type=int) or None
-    agencies = request.args.getlist("agency") or None
-    session = get_session()
-    disclosures = public_disclosures(session, dt.date.today(), years=years, agency_codes=agencies)
-    example = any(disclosure.is_example for disclosure in disclosures)
+    tables = fiscal.sangong_tables(request.args.getlist("year", type=int),
+                                   request.args.getlist("agency"))
     return jsonify({
-        "departments": to_json(comparison_table(disclosures, example=example)),
-        "published_sources": to_json(reference_table(sangong_references(session, years=years))),
+        "departments": to_json(tables.departments),
+        "published_sources": to_json(tables.references),
     })

@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Response, abort, current_app, render_template, request, send_file, url_for
+from flask import Response, abort, render_template, request, send_file, url_for
 from markupsafe import Markup
-from sqlalchemy import select
 
-from opengov.site.agencies.models import Agency
-from opengov.site.catalog.models import Attachment
-from opengov.site.db import get_session
-from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
-from opengov.site.fiscal.rules.disclosures import (
-    SangongFigures,
-    SangongItem,
-    Stage,
-    days_after_approval,
-    timeliness,
-)
-from opengov.site.fiscal.service import export as fiscal_export
-from opengov.site.fiscal.service.chart import Bar, sangong_parts, stacked_bars
-from opengov.site.fiscal.service.disclosures import (
-    disclosure_years,
-    overview,
-    public_disclosure,
-    public_disclosures,
-    sangong_references,
-)
-from opengov.site.fiscal.service.tables import (
-    TableData,
-    comparison_table,
-    disclosure_table,
-    disclosure_tables,
-    reference_table,
-)
+from opengov.site.fiscal.rules.disclosures import Stage
+from opengov.site.fiscal.service import public as fiscal
+from opengov.site.fiscal.service.export import FileDownload
+from opengov.site.fiscal.views.refusals import refusals_as_errors
 from opengov.site.web.public import bp
 
 
@@ -70,31 +45,20 @@ def is_fiscal_number(value: object) -> bool:
     return isinstance(value, Decimal)
 
 
-def _today() -> dt.date:
-    return dt.date.today()
-
-
-def _stage(slug: str) -> Stage:
+def stage_from_slug(slug: str) -> Stage:
+    """The stage named in a URL (``budget`` or ``final``); 404 for anything else."""
     try:
         return Stage.from_slug(slug)
     except ValueError:
         abort(404)
 
 
-def download(table: TableData, fmt: str) -> Response:
-    """The table as a file; the Chinese file name goes in ``filename*`` (RFC 6266)."""
-    if fmt not in fiscal_export.FORMATS:
-        abort(404)
-    if fmt == "json":
-        body = current_app.json.dumps(fiscal_export.to_json(table)).encode("utf-8")
-    elif fmt == "csv":
-        body = fiscal_export.to_csv(table)
-    else:
-        body = fiscal_export.to_xlsx(table)
-    response = Response(body, mimetype=fiscal_export.FORMATS[fmt])
-    name = f"{table.title}.{fmt}"
+def send_download(download: FileDownload) -> Response:
+    """A table file; the Chinese file name goes in ``filename*`` (RFC 6266)."""
+    response = Response(download.content, mimetype=download.mimetype)
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{table.filename}.{fmt}\"; filename*=UTF-8''{quote(name)}")
+        f"attachment; filename=\"{download.fallback_filename}\"; "
+        f"filename*=UTF-8''{quote(download.filename)}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -104,96 +68,48 @@ def download(table: TableData, fmt: str) -> Response:
 
 @bp.get("/fiscal/")
 def fiscal_index() -> str:
-    session = get_session()
-    years = disclosure_years(session, _today())
-    year = request.args.get("year", type=int) or (years[0] if years else _today().year)
-    entries = overview(session, year, _today())
-    has_example = any(status.disclosure is not None and status.disclosure.is_example
-                      for entry in entries for status in entry.stages)
-    return render_template("public/fiscal/index.html", year=year, years=years, entries=entries,
-                           has_example=has_example,
-                           references=len(sangong_references(session)))
+    page = fiscal.overview_page(request.args.get("year", type=int))
+    return render_template("public/fiscal/index.html", year=page.year, years=page.years,
+                           entries=page.entries, has_example=page.has_example,
+                           references=page.reference_count)
 
 
 @bp.get("/fiscal/<agency>/")
+@refusals_as_errors
 def fiscal_agency(agency: str) -> str:
     """One department's 预决算 over the years, with its 三公经费 side by side."""
-    owner = get_session().scalars(select(Agency).where(Agency.code == agency)).one_or_none()
-    if owner is None:
-        abort(404)
-    disclosures = public_disclosures(get_session(), _today(), agency_codes=[agency])
-    return render_template("public/fiscal/agency.html", agency=owner, disclosures=disclosures,
-                           comparison=comparison_table(
-                               disclosures, example=any(d.is_example for d in disclosures)))
-
-
-def _disclosure_or_404(agency: str, year: int, stage: str) -> FiscalDisclosure:
-    disclosure = public_disclosure(get_session(), agency, year, _stage(stage), _today())
-    if disclosure is None:
-        abort(404)
-    return disclosure
+    page = fiscal.agency_page(agency)
+    return render_template("public/fiscal/agency.html", agency=page.agency,
+                           disclosures=page.disclosures, comparison=page.comparison)
 
 
 @bp.get("/fiscal/<agency>/<int:year>/<stage>/")
+@refusals_as_errors
 def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
-    disclosure = _disclosure_or_404(agency, year, stage)
-    other = public_disclosure(get_session(), agency, year,
-                              Stage.FINAL if disclosure.stage is Stage.BUDGET else Stage.BUDGET,
-                              _today())
+    page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
     # stacked_bars escapes every text it writes, so its SVG is safe to mark up.
-    chart = Markup(_disclosure_chart(disclosure))  # noqa: S704
-    status = timeliness(disclosure.approved_on, disclosure.published_on, _today())
-    days = (days_after_approval(disclosure.approved_on, disclosure.published_on)
-            if disclosure.approved_on and disclosure.published_on else None)
-    return render_template("public/fiscal/disclosure.html", disclosure=disclosure,
-                           tables=disclosure_tables(disclosure), other=other, chart=chart,
-                           download_url=table_download_url, timeliness=status, days=days)
-
-
-def _disclosure_chart(disclosure: FiscalDisclosure) -> str:
-    lines = {line.item: line for line in disclosure.sangong_lines}
-    if not lines:
-        return ""
-    bars = []
-    for label, prior in ((f"{disclosure.year - 1}年", True), (f"{disclosure.year}年", False)):
-        figures = SangongFigures({item: (line.prior_amount if prior else line.amount)
-                                  for item, line in lines.items()})
-        bars.append(Bar(label, sangong_parts(
-            figures.get(SangongItem.OUTBOUND), figures.get(SangongItem.VEHICLE_PURCHASE),
-            figures.get(SangongItem.VEHICLE_OPERATION), None,
-            figures.get(SangongItem.RECEPTION))))
-    return stacked_bars(bars, title=f"{disclosure.title}“三公”经费与上年对比",
-                        description="按因公出国（境）费、公务用车购置费、公务用车运行（维护）费、"
-                                    "公务接待费分段的横向条形图；数字见下方“三公”经费表。",
-                        ident="sangong-chart")
+    chart = Markup(page.chart_svg)  # noqa: S704
+    return render_template("public/fiscal/disclosure.html", disclosure=page.disclosure,
+                           tables=page.tables, other=page.other, chart=chart,
+                           download_url=table_download_url, timeliness=page.timeliness,
+                           days=page.days)
 
 
 @bp.get("/fiscal/<agency>/<int:year>/<stage>/table-<int:number>.<fmt>")
+@refusals_as_errors
 def fiscal_table_download(agency: str, year: int, stage: str, number: int,
                           fmt: str) -> Response:
-    table = disclosure_table(_disclosure_or_404(agency, year, stage), number)
-    if table is None:
-        abort(404)
-    return download(table, fmt)
+    return send_download(fiscal.table_download(agency, year, stage_from_slug(stage), number,
+                                               fmt))
 
 
 @bp.get("/fiscal/files/<int:attachment_id>")
+@refusals_as_errors
 def fiscal_file(attachment_id: int) -> Response:
     """An original file of a published disclosure (rules.md §5.7)."""
-    session = get_session()
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
-    disclosure = session.scalars(select(FiscalDisclosure).where(
-        FiscalDisclosure.document_id == attachment.document_id)).one_or_none()
-    if (disclosure is None or disclosure.published_on is None
-            or disclosure.published_on > _today()):
-        abort(404)
-    path = Path(current_app.config["UPLOAD_DIR"]) / attachment.stored_name
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name)
+    original = fiscal.original_file(attachment_id)
+    return send_file(original.path, mimetype=original.content_type, as_attachment=True,
+                     download_name=original.name)
 
 
 # --- the 三公经费 comparison ------------------------------------------------------------------
@@ -205,76 +121,29 @@ def _selection() -> tuple[list[int], list[str]]:
     return years, agencies
 
 
-def _department_table(years: list[int],
-                      agencies: list[str]) -> tuple[TableData, list[FiscalDisclosure]]:
-    disclosures = public_disclosures(get_session(), _today(), years=years,
-                                     agency_codes=agencies)
-    example = any(disclosure.is_example for disclosure in disclosures)
-    return comparison_table(disclosures, example=example), disclosures
-
-
-def _department_bar(disclosure: FiscalDisclosure) -> Bar:
-    figures = SangongFigures({line.item: line.amount for line in disclosure.sangong_lines})
-    return Bar(f"{disclosure.agency.short_name or disclosure.agency.name} "
-               f"{disclosure.year}{disclosure.stage}",
-               sangong_parts(figures.get(SangongItem.OUTBOUND),
-                             figures.get(SangongItem.VEHICLE_PURCHASE),
-                             figures.get(SangongItem.VEHICLE_OPERATION), None,
-                             figures.get(SangongItem.RECEPTION)))
-
-
-def _reference_bar(ref: SangongReference) -> Bar:
-    total = "—" if ref.total is None else f"{ref.total:f}"
-    # Without a published total the shares are unknown: the bar is left out.
-    parts = [] if ref.total is None else sangong_parts(
-        ref.outbound, ref.vehicle_purchase, ref.vehicle_operation, ref.vehicle, ref.reception,
-        total=ref.total)
-    return Bar(f"{ref.entity} {ref.year}", parts, caption=f"合计{total}{ref.unit}",
-               unit=str(ref.unit))
-
-
 @bp.get("/fiscal/sangong")
 def sangong() -> str:
     years, agencies = _selection()
-    session = get_session()
-    departments, disclosures = _department_table(years, agencies)
-    references = sangong_references(session, years=years)
-    all_years = sorted({*disclosure_years(session, _today()),
-                        *(ref.year for ref in sangong_references(session))}, reverse=True)
-    all_agencies = list(session.scalars(
-        select(Agency).where(Agency.id.in_(select(FiscalDisclosure.agency_id)))
-        .order_by(Agency.sort_order, Agency.code)))
+    page = fiscal.sangong_page(years, agencies)
     # stacked_bars escapes every text it writes, so its SVG is safe to mark up.
-    department_chart = Markup(stacked_bars(  # noqa: S704
-        [_department_bar(d) for d in disclosures if d.sangong_lines],
-        title="各部门“三公”经费（万元）",
-        description="每个部门每年一条横条，长度与金额成正比，按分项分段；数字见下表。",
-        ident="departments-chart"))
-    reference_chart = Markup(stacked_bars(  # noqa: S704
-        [_reference_bar(ref) for ref in references], share=True,
-        title="公开发布的“三公”经费构成（各分项占合计的比例）",
-        description="每个单位每年一条横条，按分项占合计的比例分段；各行计量单位不同，只比较构成，"
-                    "金额见下表。来源没有给出合计的行不绘制；合计中来源未列明分项的部分以灰色表示。",
-        ident="references-chart"))
+    department_chart = Markup(page.departments_chart_svg)  # noqa: S704
+    reference_chart = Markup(page.references_chart_svg)  # noqa: S704
     return render_template(
-        "public/fiscal/sangong.html", departments=departments,
-        example=any(d.is_example for d in disclosures), references=reference_table(references),
-        years=years, agencies=agencies, all_years=all_years, all_agencies=all_agencies,
-        department_chart=department_chart, reference_chart=reference_chart)
+        "public/fiscal/sangong.html", departments=page.tables.departments,
+        example=page.tables.example, references=page.tables.references,
+        years=years, agencies=agencies, all_years=page.all_years,
+        all_agencies=page.all_agencies, department_chart=department_chart,
+        reference_chart=reference_chart)
 
 
 @bp.get("/fiscal/sangong/<dataset>.<fmt>")
+@refusals_as_errors
 def sangong_download(dataset: str, fmt: str) -> Response:
     years, agencies = _selection()
-    if dataset == "departments":
-        table, _ = _department_table(years, agencies)
-    elif dataset == "sources":
-        table = reference_table(sangong_references(get_session(), years=years))
-    else:
-        abort(404)
-    return download(table, fmt)
+    return send_download(fiscal.sangong_download(dataset, years, agencies, fmt))
 
 
-def table_download_url(disclosure: FiscalDisclosure, number: int, fmt: str) -> str:
+def table_download_url(disclosure: Any, number: int, fmt: str) -> str:
+    """The download of table ``number`` of a disclosure (used by the page's template)."""
     return url_for("public.fiscal_table_download", agency=disclosure.agency.code,
                    year=disclosure.year, stage=disclosure.stage.slug, number=number, fmt=fmt)
