@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import ParamSpec, TypeVar
 from urllib.parse import quote
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from opengov.site import clock
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.accounts.service.auth import request_origin
-from opengov.site.exceptions import ServiceError
 from opengov.site.reports import service as reports
 from opengov.site.reports.forms import ReportForm, ReviewCaseForm
 from opengov.site.reports.rules import ReviewGroup, ReviewResult
@@ -23,24 +19,6 @@ from opengov.site.web.staff import staff_route
 
 ADMIN = [Role.ADMIN]
 REGISTER = [Role.ADMIN, Role.HANDLER]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def refusals_as_errors(view: Callable[P, R]) -> Callable[P, R]:
-    """TRANSITIONAL, goes when the accounts branch (``web/errors.py`` answers every
-    :class:`ServiceError` with its status) is merged: a refusal as 404, 403, 400 or 409."""
-
-    @wraps(view)
-    def answer(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except ServiceError as exc:
-            abort(exc.status)
-
-    return answer
-
 
 @staff_route("/reports", roles=ADMIN)
 def reports_index() -> str:
@@ -51,7 +29,6 @@ def reports_index() -> str:
 
 
 @staff_route("/reports/<code>/<int:year>", roles=ADMIN, methods=["GET", "POST"])
-@refusals_as_errors
 def report_edit(code: str, year: int) -> ResponseReturnValue:
     form = ReportForm()
     if form.validate_on_submit():
@@ -73,7 +50,6 @@ def report_edit(code: str, year: int) -> ResponseReturnValue:
 
 
 @staff_route("/reports/<code>/<int:year>/publish", roles=ADMIN, methods=["POST"])
-@refusals_as_errors
 def report_publish(code: str, year: int) -> ResponseReturnValue:
     try:
         document = reports.publish_report(code, year, actor=current_user.user,
@@ -94,19 +70,16 @@ def _download(code: str, year: int, fmt: str) -> ResponseReturnValue:
 
 
 @staff_route("/reports/<code>/<int:year>.xlsx", roles=ADMIN)
-@refusals_as_errors
 def report_xlsx(code: str, year: int) -> ResponseReturnValue:
     return _download(code, year, "xlsx")
 
 
 @staff_route("/reports/<code>/<int:year>.pdf", roles=ADMIN)
-@refusals_as_errors
 def report_pdf(code: str, year: int) -> ResponseReturnValue:
     return _download(code, year, "pdf")
 
 
 @staff_route("/review-cases", roles=REGISTER, methods=["GET", "POST"])
-@refusals_as_errors
 def review_cases() -> ResponseReturnValue:
     register = reports.review_register(actor=current_user.user)
     form = ReviewCaseForm()
@@ -132,7 +105,6 @@ def review_cases() -> ResponseReturnValue:
 
 
 @staff_route("/review-cases/<int:case_id>/result", roles=REGISTER, methods=["POST"])
-@refusals_as_errors
 def review_case_result(case_id: int) -> ResponseReturnValue:
     """Record the outcome of a case that was 尚未审结."""
     try:

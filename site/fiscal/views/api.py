@@ -12,7 +12,6 @@ from opengov.site.fiscal.rules.disclosures import days_after_approval, format_am
 from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import to_json
 from opengov.site.fiscal.views.public import stage_from_slug
-from opengov.site.fiscal.views.refusals import refusals_as_errors
 from opengov.site.web.api import bp
 
 
@@ -45,7 +44,6 @@ def fiscal_disclosure_list() -> ResponseReturnValue:
 
 
 @bp.get("/fiscal/disclosures/<agency>/<int:year>/<stage>")
-@refusals_as_errors
 def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseReturnValue:
     page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
     disclosure = page.disclosure

@@ -13,7 +13,6 @@ from markupsafe import Markup
 from opengov.site.fiscal.rules.disclosures import Stage
 from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import FileDownload
-from opengov.site.fiscal.views.refusals import refusals_as_errors
 from opengov.site.web.public import bp
 
 
@@ -75,7 +74,6 @@ def fiscal_index() -> str:
 
 
 @bp.get("/fiscal/<agency>/")
-@refusals_as_errors
 def fiscal_agency(agency: str) -> str:
     """One department's 预决算 over the years, with its 三公经费 side by side."""
     page = fiscal.agency_page(agency)
@@ -84,7 +82,6 @@ def fiscal_agency(agency: str) -> str:
 
 
 @bp.get("/fiscal/<agency>/<int:year>/<stage>/")
-@refusals_as_errors
 def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
     page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
     # stacked_bars escapes every text it writes, so its SVG is safe to mark up.
@@ -96,7 +93,6 @@ def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
 
 
 @bp.get("/fiscal/<agency>/<int:year>/<stage>/table-<int:number>.<fmt>")
-@refusals_as_errors
 def fiscal_table_download(agency: str, year: int, stage: str, number: int,
                           fmt: str) -> Response:
     return send_download(fiscal.table_download(agency, year, stage_from_slug(stage), number,
@@ -104,7 +100,6 @@ def fiscal_table_download(agency: str, year: int, stage: str, number: int,
 
 
 @bp.get("/fiscal/files/<int:attachment_id>")
-@refusals_as_errors
 def fiscal_file(attachment_id: int) -> Response:
     """An original file of a published disclosure (rules.md §5.7)."""
     original = fiscal.original_file(attachment_id)
@@ -137,7 +132,6 @@ def sangong() -> str:
 
 
 @bp.get("/fiscal/sangong/<dataset>.<fmt>")
-@refusals_as_errors
 def sangong_download(dataset: str, fmt: str) -> Response:
     years, agencies = _selection()
     return send_download(fiscal.sangong_download(dataset, years, agencies, fmt))

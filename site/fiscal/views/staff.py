@@ -13,7 +13,6 @@ from opengov.site.accounts.rules.roles import Role
 from opengov.site.fiscal.forms import FiscalUploadForm
 from opengov.site.fiscal.rules.disclosures import Stage
 from opengov.site.fiscal.service import uploads
-from opengov.site.fiscal.views.refusals import refusals_as_errors
 from opengov.site.web.staff import staff_route
 
 
@@ -24,7 +23,6 @@ def fiscal_list() -> str:
 
 
 @staff_route("/fiscal/import", roles=[Role.EDITOR], methods=["GET", "POST"])
-@refusals_as_errors
 def fiscal_upload() -> ResponseReturnValue:
     form = FiscalUploadForm()
     form.agency_id.choices = [SelectChoice(str(agency.id), agency.name)
@@ -45,7 +43,6 @@ def fiscal_upload() -> ResponseReturnValue:
 
 
 @staff_route("/fiscal/import/<token>", roles=[Role.EDITOR], methods=["GET", "POST"])
-@refusals_as_errors
 def fiscal_preview(token: str) -> ResponseReturnValue:
     if FlaskForm().validate_on_submit():
         preview = uploads.confirm_upload(token, actor=current_user.user)
