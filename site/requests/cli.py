@@ -8,17 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from opengov.site import clock
+from opengov.site.commandline import DATE
 from opengov.site.requests.service import upkeep
-from opengov.site.workdays.rules import parse_day
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
 
 
 @click.group("requests", cls=AppGroup)
@@ -27,7 +18,7 @@ def requests_group() -> None:
 
 
 @requests_group.command("remind")
-@click.option("--today", callback=_day, default=None)
+@click.option("--today", type=DATE, default=None)
 def requests_remind(today: dt.date | None) -> None:
     """Record lapsed 补正/fee windows, then e-mail handlers about deadlines 5, 3 and 1
     working days away (and overdue ones)."""
@@ -39,7 +30,7 @@ def requests_remind(today: dt.date | None) -> None:
 
 
 @requests_group.command("anonymise")
-@click.option("--today", callback=_day, default=None)
+@click.option("--today", type=DATE, default=None)
 def requests_anonymise(today: dt.date | None) -> None:
     """Erase personal data of requests closed longer ago than REQUEST_RETENTION_YEARS."""
     done = upkeep.anonymise(today or clock.today())

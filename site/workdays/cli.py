@@ -9,22 +9,13 @@ import click
 from flask.cli import AppGroup, ScriptInfo
 
 from opengov.site import clock
+from opengov.site.commandline import DATE
 from opengov.site.config import ConfigError
 from opengov.site.workdays import service as work_calendar
-from opengov.site.workdays.rules import WorkingCalendar, check_freshness, parse_day
+from opengov.site.workdays.rules import WorkingCalendar, check_freshness
 
 NOT_INITIALISED = "提示：数据库尚未初始化，仅使用 chinesecalendar 数据。"
 
-
-def day_argument(_ctx: click.Context, _param: click.Parameter,
-                 value: str | None) -> dt.date | None:
-    """Click callback: a YYYY-MM-DD argument or option as a date."""
-    if value is None:
-        return None
-    try:
-        return parse_day(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
 
 
 def _site_calendar() -> WorkingCalendar:
@@ -37,7 +28,7 @@ def _site_calendar() -> WorkingCalendar:
 
 
 @click.command("deadline")
-@click.argument("start", callback=day_argument)
+@click.argument("start", type=DATE)
 @click.option("--days", default=20, show_default=True, type=click.IntRange(min=0),
               help="Working days after START.")
 @click.pass_context
@@ -61,7 +52,7 @@ def calendar_group() -> None:
 
 
 @calendar_group.command("set")
-@click.argument("day", callback=day_argument)
+@click.argument("day", type=DATE)
 @click.argument("status", type=click.Choice(["workday", "holiday"]))
 @click.option("--note", default="", help="e.g. 国办发明电〔2026〕N号 元旦")
 def calendar_set(day: dt.date, status: str, note: str) -> None:
@@ -71,7 +62,7 @@ def calendar_set(day: dt.date, status: str, note: str) -> None:
 
 
 @calendar_group.command("unset")
-@click.argument("day", callback=day_argument)
+@click.argument("day", type=DATE)
 def calendar_unset(day: dt.date) -> None:
     """Remove the override of DAY."""
     if not work_calendar.remove_override(day):
@@ -96,7 +87,7 @@ def calendar_list(year: int) -> None:
 
 
 @calendar_group.command("check")
-@click.option("--today", callback=day_argument, default=None, help="Check as of this date.")
+@click.option("--today", type=DATE, default=None, help="Check as of this date.")
 def calendar_check(today: dt.date | None) -> None:
     """Exit non-zero when this year, or from 1 November next year, is not covered."""
     result = check_freshness(today or clock.today(), _site_calendar())
