@@ -68,7 +68,7 @@ def run_backend(app: Flask, name: str, settings: dict[str, Any], texts: list[str
     characters = sum(map(len, texts))
     with app.app_context():
         started = time.perf_counter()
-        count = search_index.rebuild_index(get_session(), search_index.get_backend())
+        count = search_index.rebuild_index()
         elapsed = time.perf_counter() - started
     rate = characters / elapsed
     judged = load_judged()

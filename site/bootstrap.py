@@ -9,6 +9,7 @@ from flask import current_app
 from opengov.site import migrate
 from opengov.site.catalog.service.columns import sync_categories
 from opengov.site.db import get_database, unit_of_work
+from opengov.site.search.service.setup import set_up_search
 
 
 def initialise() -> list[str]:
@@ -19,7 +20,7 @@ def initialise() -> list[str]:
     with unit_of_work() as session:
         created = sync_categories(session)
     lines = [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
-    lines += _search_set_up()
+    lines += set_up_search()
     return lines
 
 
@@ -34,20 +35,3 @@ def _ensure_personal_data_key() -> None:
     ensure_key_file(instance)
     current_app.config["PERSONAL_DATA_KEY"] = (instance / KEY_FILE).read_text(
         encoding="ascii").strip()
-
-
-def _search_set_up() -> list[str]:
-    """Seed synonyms and create the search index; an engine that is down is reported, not
-    fatal: the site serves pages and search says it is degraded until it is back."""
-    from opengov.indexer.backend import SearchUnavailableError
-    from opengov.site.search.service.index import ensure_index
-    from opengov.site.search.service.search import seed_synonyms
-
-    with unit_of_work() as session:
-        added = seed_synonyms(session)
-    lines = [f"搜索同义词已就绪（新增 {added} 条）。"]
-    try:
-        lines.append(ensure_index())
-    except SearchUnavailableError as exc:
-        lines.append(f"警告：搜索索引未能建立（{exc}），请在搜索引擎可用后运行 opengov index rebuild。")
-    return lines

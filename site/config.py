@@ -82,8 +82,6 @@ SETTINGS: tuple[Setting, ...] = (
             "First delay before a failed search-index update is retried; doubles each time."),
     Setting("SEARCH_RETRY_MAX_SECONDS", 3600, int,
             "Longest delay between retries of a failed search-index update."),
-    Setting("SEARCH_INLINE_OUTBOX", 20, int,
-            "Queued index updates applied before each search (0: only `opengov index process`)."),
     Setting("JIEBA_CACHE_DIR", "{instance}", str,
             "Where jieba keeps its dictionary cache, so it loads once per process fast."),
     Setting("SITE_NAME", "示例市人民政府", str,

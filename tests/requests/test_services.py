@@ -18,7 +18,7 @@ from opengov.site.requests.models import InfoRequest
 from opengov.site.requests.rules.clock import Channel, EventKind, Stage, TransitionError
 from opengov.site.requests.service import handling as request_service
 from opengov.site.search.service import search
-from opengov.site.search.service.index import get_backend
+from opengov.site.search.service.index import get_backend, process_outbox
 from opengov.site.workdays import service as work_calendar
 from tests.factories import make_agency, make_document
 from tests.requests.conftest import VALID_ID, application, record
@@ -161,6 +161,7 @@ def test_the_handler_searches_the_sites_documents(db_session: Session,
     with unit_of_work() as session:
         make_document(session, title="示例市城市绿化管理办法", doc_number="示政发〔2024〕8号")
         make_document(session, title="无关文件", doc_number="示政发〔2024〕9号")
+    process_outbox()  # what the index worker does beside the site
     filed, _ = file_request(doc_number="示政发[2024]8号")  # brackets as people type them
     assert request_service.document_query(filed) == "示政发[2024]8号"
     found = search.search(db_session, request_service.document_query(filed), log_query=False)

@@ -13,7 +13,7 @@ from opengov.site import create_app
 from opengov.site.bootstrap import initialise
 from opengov.site.catalog.models import Document
 from opengov.site.content.service.corpus import import_corpus
-from opengov.site.db import get_session
+from opengov.site.db import get_session, unit_of_work
 from opengov.site.search.service import search as search_service
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -22,13 +22,13 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 def corpus_app(instance: Path, **settings: Any) -> Flask:
     """A fresh SQLite site in ``instance`` with the corpus imported (not yet indexed)."""
     config = {"INSTANCE_PATH": instance, "SECRET_KEY": "corpus", "TESTING": True,
-              "DATABASE_URL": f"sqlite:///{instance}/opengov.sqlite3",
-              "SEARCH_INLINE_OUTBOX": 0, **settings}
+              "DATABASE_URL": f"sqlite:///{instance}/opengov.sqlite3", **settings}
     instance.mkdir(parents=True, exist_ok=True)
     app = create_app(config)
     with app.app_context():
         initialise()
-        import_corpus(get_session(), CORPUS)
+        with unit_of_work() as session:
+            import_corpus(session, CORPUS)
     return app
 
 

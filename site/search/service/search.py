@@ -3,39 +3,36 @@
 AND first; when nothing matches, a correction of a typo or of pinyin input is tried
 (“您是不是要找”), then OR. When the engine is down the search says so and falls back to a
 plain title match in the database, so the page still helps.
+
+A search only reads: the index is brought up to date by the index worker, and the search is
+counted for 热门搜索 in a spool file, not in the database (:mod:`.statistics`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import time
 from dataclasses import dataclass, field, replace
 from html import escape
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app, url_for
-from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from opengov.indexer.backend import SearchBackend, SearchUnavailableError
-from opengov.indexer.model import FACETS, Hit, SearchRequest, SearchResult
-from opengov.indexer.normalize import normalize_query
+from opengov.indexer.backend import SearchUnavailableError
+from opengov.indexer.highlight import mark_title
+from opengov.indexer.model import FACETS as FACETS
+from opengov.indexer.model import Hit, SearchRequest, SearchResult
 from opengov.indexer.query import QueryError, parse_query
 from opengov.indexer.suggest import Suggester
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.service.public import public_clause
-from opengov.site.search.models import QueryStat, Synonym
-from opengov.site.search.service.index import (
-    app_tokenizer,
-    failing_entries,
-    get_backend,
-    process_outbox,
-)
+from opengov.site.db import get_session
+from opengov.site.search.service.index import app_tokenizer, failing_entries, get_backend
+from opengov.site.search.service.statistics import popular_queries, record_query
+from opengov.site.search.service.synonyms import synonym_map
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +41,6 @@ FACET_LABELS = {"category": "栏目", "type": "体裁", "agency": "发布机构"
                 "validity": "有效性"}
 DEGRADED_DOWN = "搜索服务暂时不可用，以下是按标题查找的结果，请稍后再试完整检索。"
 DEGRADED_BEHIND = "部分最新发布或修改的信息可能尚未出现在搜索结果中。"
-
-#: Synonyms every site starts with; staff add more with `opengov synonyms add`.
-SEED_SYNONYMS: tuple[tuple[str, str], ...] = (
-    ("公车", "公务用车"), ("公务车", "公务用车"), ("三公", "三公经费"),
-    ("信息公开", "政府信息公开"), ("依申请", "依申请公开"), ("年报", "年度报告"),
-    ("预决算", "预算"), ("预决算", "决算"), ("低保", "最低生活保障"), ("社保", "社会保障"),
-    ("医保", "医疗保险"), ("公积金", "住房公积金"), ("拆迁", "征收"), ("征地", "土地征收"),
-    ("户口", "户籍"), ("营业执照", "登记"), ("网约车", "网络预约出租汽车"),
-)
 
 
 @dataclass
@@ -87,45 +75,6 @@ class SearchOutcome:
         return max(1, -(-self.total // self.size))
 
 
-def synonym_map(session: Session) -> dict[str, list[str]]:
-    mapping: dict[str, list[str]] = {}
-    for term, synonym in session.execute(select(Synonym.term, Synonym.synonym)
-                                         .order_by(Synonym.id)):
-        mapping.setdefault(term, []).append(synonym)
-    return mapping
-
-
-def add_synonym(session: Session, term: str, synonym: str) -> bool:
-    """Record ``term`` → ``synonym`` (normalised); False when it exists already."""
-    term, synonym = normalize_query(term).strip(), normalize_query(synonym).strip()
-    if not term or not synonym or term == synonym:
-        raise ValueError("同义词的两边都要填写，且不能相同。")
-    exists = session.scalar(select(Synonym.id).where(Synonym.term == term,
-                                                     Synonym.synonym == synonym))
-    if exists is not None:
-        return False
-    session.add(Synonym(term=term, synonym=synonym))
-    session.flush()
-    return True
-
-
-def list_synonyms(session: Session) -> list[Synonym]:
-    return list(session.scalars(select(Synonym).order_by(Synonym.term, Synonym.id)))
-
-
-def remove_synonym(session: Session, synonym_id: int) -> bool:
-    synonym = session.get(Synonym, synonym_id)
-    if synonym is None:
-        return False
-    session.delete(synonym)
-    session.flush()
-    return True
-
-
-def seed_synonyms(session: Session) -> int:
-    return sum(add_synonym(session, term, synonym) for term, synonym in SEED_SYNONYMS)
-
-
 def get_suggester(session: Session) -> Suggester:
     """Title vocabulary of the public documents, rebuilt when they change."""
     key = tuple(session.execute(select(func.count(Document.id), func.max(Document.updated_at))
@@ -150,7 +99,9 @@ def document_url(document_id: int) -> str:
 def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
            sort: str = "relevance", page: int = 1, size: int | None = None,
            log_query: bool = True) -> SearchOutcome:
-    """Everything the search page and the API show for one query."""
+    """Everything the search page and the API show for one query, read through ``session``
+    (composable; the entry functions below call it). Writes nothing to the database: with
+    ``log_query`` a first, unfiltered page is counted in the statistics spool."""
     started = time.perf_counter()
     size = size or current_app.config["PAGE_SIZE"]
     outcome = SearchOutcome(query=(raw or "").strip(), page=max(page, 1), size=size, sort=sort,
@@ -166,7 +117,6 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
     outcome.page, outcome.size, outcome.sort = request.page, request.size, request.sort
     outcome.filters = dict(request.filters)
     backend = get_backend()
-    _drain_inline(session, backend)
     try:
         result = backend.search(request)
         suggestion = get_suggester(session).suggest(raw)
@@ -198,20 +148,9 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
         outcome.hits, outcome.total = _title_fallback(session, request)
         outcome.terms = request.highlight_terms
     if log_query and request.page == 1 and not request.filters:
-        record_query(session, request.text, found=outcome.total > 0)
+        record_query(request.text, found=outcome.total > 0)
     outcome.took_ms = round((time.perf_counter() - started) * 1000)
     return outcome
-
-
-def _drain_inline(session: Session, backend: SearchBackend) -> None:
-    limit = current_app.config["SEARCH_INLINE_OUTBOX"]
-    if limit <= 0:
-        return
-    try:
-        process_outbox(session, backend, limit=limit, batch=limit)
-    except Exception:  # never let index upkeep break a search
-        log.exception("inline outbox processing failed")
-        session.rollback()
 
 
 def _facet_options(session: Session, result: SearchResult,
@@ -250,38 +189,47 @@ def _title_fallback(session: Session, request: SearchRequest) -> tuple[list[Hit]
     return hits, total
 
 
-#: Queries that may carry personal data (ID, phone or account numbers, e-mail addresses)
-#: are never counted, so popular searches cannot leak them.
-_PERSONAL = re.compile(r"\d{6,}|[0-9xX]{15,18}|@|\d{3,4}-\d{7,8}")
+def marked_title(title: str, terms: list[str]) -> str:
+    """``title`` as HTML (escaped) with the searched words in ``<mark>``."""
+    return mark_title(title, terms)
 
 
-def record_query(session: Session, text: str, *, found: bool,
-                 today: dt.date | None = None) -> None:
-    """Count a search of ``text`` for today; nothing about who searched is kept."""
-    text = text.strip()[:200]
-    if not text or _PERSONAL.search(text):
-        return
-    day = today or dt.date.today()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = cast(Table, QueryStat.__table__)
-    statement = insert(table).values(query=text, day=day, count=1, found=int(found))
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[table.c.query, table.c.day],
-        set_={"count": table.c.count + 1, "found": table.c.found + int(found)}))
-    session.commit()
+# --- entry functions: what the pages, the API and other features call ----------------------
+
+def search_documents(raw: str, *, filters: dict[str, str] | None = None,
+                     sort: str = "relevance", page: int = 1,
+                     size: int | None = None) -> SearchOutcome:
+    """One search of the public (the API), counted for 热门搜索."""
+    return search(get_session(), raw, filters=filters, sort=sort, page=page, size=size)
 
 
-def popular_queries(session: Session, *, days: int = 30, limit: int = 10,
-                    today: dt.date | None = None) -> list[str]:
-    """The most searched queries of the last ``days`` that found something."""
-    since = (today or dt.date.today()) - dt.timedelta(days=days)
-    total = func.sum(QueryStat.count)
-    rows = session.execute(
-        select(QueryStat.query, total).where(QueryStat.day > since)
-        .group_by(QueryStat.query).having(func.sum(QueryStat.found) > 0)
-        .order_by(total.desc(), QueryStat.query).limit(limit)).all()
-    return [query for query, _count in rows]
+@dataclass
+class SearchPage:
+    """What the search page shows: the outcome of the query, if one was asked, and the
+    popular searches."""
+
+    outcome: SearchOutcome | None
+    popular: list[str]
 
 
-def autocomplete(session: Session, prefix: str, limit: int = 8) -> list[str]:
-    return get_suggester(session).complete(prefix, limit)
+def search_page(raw: str, *, asked: bool, filters: dict[str, str] | None = None,
+                sort: str = "relevance", page: int = 1) -> SearchPage:
+    """The search page: the search when ``asked`` (a query was sent, even an empty one, which
+    earns a message), and always the popular searches."""
+    session = get_session()
+    outcome = (search(session, raw, filters=filters, sort=sort, page=page) if asked
+               else None)
+    return SearchPage(outcome=outcome, popular=popular_queries())
+
+
+def related_documents(query: str, *, size: int = 10) -> SearchOutcome:
+    """The site's own documents matching ``query``, for staff handling a request for
+    information (依申请公开); not counted as a public search."""
+    return search(get_session(), query, size=size, log_query=False)
+
+
+def suggest_titles(prefix: str, limit: int = 8) -> list[str]:
+    """Titles of public documents that start like ``prefix``, for autocompletion; none for
+    an empty prefix."""
+    prefix = prefix.strip()
+    return get_suggester(get_session()).complete(prefix, limit) if prefix else []

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from opengov.indexer.model import FACETS
-from opengov.site.db import get_session
 from opengov.site.search.service import search as search_service
+from opengov.site.search.service import statistics
 from opengov.site.web.api import bp
 
 
@@ -26,10 +25,10 @@ def _error(status: int, message: str) -> ResponseReturnValue:
 @bp.get("/search")
 def search() -> ResponseReturnValue:
     """``?q=&page=&size=&category=&type=&agency=&year=&validity=&sort=``"""
-    filters = {name: request.args.get(name, "").strip() for name in FACETS
+    filters = {name: request.args.get(name, "").strip() for name in search_service.FACETS
                if request.args.get(name, "").strip()}
-    outcome = search_service.search(
-        get_session(), request.args.get("q", ""), filters=filters,
+    outcome = search_service.search_documents(
+        request.args.get("q", ""), filters=filters,
         sort=request.args.get("sort", "relevance"),
         page=_int_arg("page", 1, 1, 500),
         size=_int_arg("size", current_app.config["PAGE_SIZE"], 1, 100))
@@ -65,12 +64,11 @@ def search() -> ResponseReturnValue:
 def suggest() -> ResponseReturnValue:
     """Titles for autocompletion: ``?q=`` (at least one character) and ``limit``."""
     prefix = request.args.get("q", "").strip()[:50]
-    titles = search_service.autocomplete(get_session(), prefix,
-                                         _int_arg("limit", 8, 1, 20)) if prefix else []
+    titles = search_service.suggest_titles(prefix, _int_arg("limit", 8, 1, 20))
     return jsonify({"query": prefix, "titles": titles})
 
 
 @bp.get("/search/popular")
 def popular() -> ResponseReturnValue:
     """The most searched queries of the last 30 days that found something."""
-    return jsonify({"queries": search_service.popular_queries(get_session())})
+    return jsonify({"queries": statistics.popular_queries()})

@@ -7,9 +7,6 @@ from typing import Any
 from flask import render_template, request, url_for
 from markupsafe import Markup
 
-from opengov.indexer.highlight import mark_title
-from opengov.indexer.model import FACETS
-from opengov.site.db import get_session
 from opengov.site.search.service import search as search_service
 from opengov.site.web.public import bp
 
@@ -23,26 +20,15 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
-def search_args() -> dict[str, Any]:
-    """The query, filters, sort and page of the request, as the service takes them."""
-    return {
-        "raw": request.args.get("q", ""),
-        "filters": {name: request.args.get(name, "").strip() for name in FACETS
-                    if request.args.get(name, "").strip()},
-        "sort": request.args.get("sort", "relevance"),
-        "page": _int_arg("page", 1),
-    }
-
-
 @bp.get("/search")
 def search() -> str:
-    session = get_session()
-    args = search_args()
-    outcome = None
-    if args["raw"].strip() or "q" in request.args:
-        outcome = search_service.search(session, args["raw"], filters=args["filters"],
-                                        sort=args["sort"], page=args["page"])
-    popular = search_service.popular_queries(session)
+    raw = request.args.get("q", "")
+    shown = search_service.search_page(
+        raw, asked=bool(raw.strip()) or "q" in request.args,
+        filters={name: request.args.get(name, "").strip() for name in search_service.FACETS
+                 if request.args.get(name, "").strip()},
+        sort=request.args.get("sort", "relevance"), page=_int_arg("page", 1))
+    outcome = shown.outcome
 
     def link(**changes: Any) -> str:
         """This search with some parameters changed (None removes one); back to page 1
@@ -58,10 +44,11 @@ def search() -> str:
         return url_for("public.search", **params)
 
     def title_html(title: str) -> Markup:
-        return Markup(mark_title(title, outcome.terms if outcome else []))  # noqa: S704
+        # marked_title escapes the title and adds only <mark> around the searched words.
+        return Markup(search_service.marked_title(title, outcome.terms if outcome else []))  # noqa: S704
 
-    return render_template("public/search.html", outcome=outcome, query=args["raw"],
-                           popular=popular, link=link, title_html=title_html,
-                           facet_labels=search_service.FACET_LABELS, facets=FACETS,
+    return render_template("public/search.html", outcome=outcome, query=raw,
+                           popular=shown.popular, link=link, title_html=title_html,
+                           facet_labels=search_service.FACET_LABELS, facets=search_service.FACETS,
                            sort_labels=SORT_LABELS,
                            document_url=search_service.document_url)
