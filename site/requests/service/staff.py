@@ -162,8 +162,7 @@ def case(actor: User, number: str) -> Case:
     found = _visible_request(session, actor, number)
     state = handling.state_of(session, found)
     personal = handling.personal_data(found) if found.anonymised_at is None else None
-    documents = search.search(session, handling.document_query(found),
-                              size=RELATED_DOCUMENTS, log_query=False)
+    documents = search.related_documents(handling.document_query(found), size=RELATED_DOCUMENTS)
     return Case(found, state, allowed_kinds(state), personal, documents,
                 handling.items_in_month(session, found),
                 handling.handlers_of(session, found.agency),
