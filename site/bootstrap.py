@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from opengov.site import migrate
-from opengov.site.catalog.service.columns import sync_categories
-from opengov.site.db import get_database, get_session
+from opengov.site.catalog.service.columns import ensure_standard_categories
+from opengov.site.db import get_database, unit_of_work
 
 
 def initialise() -> list[str]:
@@ -17,11 +16,9 @@ def initialise() -> list[str]:
     Path(current_app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     migrate.upgrade(get_database().engine)
     _ensure_personal_data_key()
-    session = get_session()
-    created = sync_categories(session)
-    session.commit()
+    created = ensure_standard_categories()
     lines = [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
-    lines += _search_set_up(session)
+    lines += _search_set_up()
     return lines
 
 
@@ -38,15 +35,15 @@ def _ensure_personal_data_key() -> None:
         encoding="ascii").strip()
 
 
-def _search_set_up(session: Session) -> list[str]:
+def _search_set_up() -> list[str]:
     """Seed synonyms and create the search index; an engine that is down is reported, not
     fatal: the site serves pages and search says it is degraded until it is back."""
     from opengov.indexer.backend import SearchUnavailableError
     from opengov.site.search.service.index import ensure_index
     from opengov.site.search.service.search import seed_synonyms
 
-    added = seed_synonyms(session)
-    session.commit()
+    with unit_of_work() as session:
+        added = seed_synonyms(session)
     lines = [f"搜索同义词已就绪（新增 {added} 条）。"]
     try:
         lines.append(ensure_index())
