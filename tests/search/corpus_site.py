@@ -28,7 +28,7 @@ def corpus_app(instance: Path, **settings: Any) -> Flask:
     app = create_app(config)
     with app.app_context():
         initialise()
-        import_corpus(get_session(), CORPUS)
+        import_corpus(CORPUS)
     return app
 
 
