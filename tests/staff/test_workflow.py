@@ -83,7 +83,12 @@ def test_write_review_publish_correct_repeal_withdraw(
         assert state.reviewed_at is not None
         assert state.reviewer is not None
         assert state.reviewer.username == "checker"
+        reviewed_at = state.reviewed_at
     assert len(_outbox(app, document_id)) == 1  # created
+    # Staff read stored timestamps (naive UTC) in 北京时间.
+    page = reviewer.get(f"/staff/documents/{document_id}").get_data(as_text=True)
+    assert f"checker，{clock.to_beijing(reviewed_at):%Y-%m-%d %H:%M}：经保密审查" in page
+    assert "UTC" not in page
 
     # Illegal: correcting what is not published.
     assert "状态的文件不能" in _act(reviewer, document_id, "withdraw", opinion="x")
