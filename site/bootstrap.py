@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from opengov.site import migrate
 from opengov.site.catalog.service.columns import ensure_standard_categories
-from opengov.site.db import get_database, unit_of_work
+from opengov.site.db import get_database, get_session, write_intent
 
 
 def initialise() -> list[str]:
@@ -18,7 +19,10 @@ def initialise() -> list[str]:
     _ensure_personal_data_key()
     created = ensure_standard_categories()
     lines = [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
-    lines += _search_set_up()
+    # TRANSITIONAL: set-up may write (db.write_intent) until the search feature seeds its
+    # synonyms in a unit of work of its own.
+    with write_intent():
+        lines += _search_set_up(get_session())
     return lines
 
 
@@ -35,15 +39,15 @@ def _ensure_personal_data_key() -> None:
         encoding="ascii").strip()
 
 
-def _search_set_up() -> list[str]:
+def _search_set_up(session: Session) -> list[str]:
     """Seed synonyms and create the search index; an engine that is down is reported, not
     fatal: the site serves pages and search says it is degraded until it is back."""
     from opengov.indexer.backend import SearchUnavailableError
     from opengov.site.search.service.index import ensure_index
     from opengov.site.search.service.search import seed_synonyms
 
-    with unit_of_work() as session:
-        added = seed_synonyms(session)
+    added = seed_synonyms(session)
+    session.commit()
     lines = [f"搜索同义词已就绪（新增 {added} 条）。"]
     try:
         lines.append(ensure_index())
