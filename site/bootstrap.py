@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import current_app
 
 from opengov.site import migrate
-from opengov.site.catalog.service.columns import sync_categories
-from opengov.site.db import get_database, unit_of_work
+from opengov.site.catalog.service.columns import ensure_standard_categories
+from opengov.site.db import get_database
 from opengov.site.search.service.setup import set_up_search
 
 
@@ -17,8 +17,7 @@ def initialise() -> list[str]:
     Path(current_app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     migrate.upgrade(get_database().engine)
     _ensure_personal_data_key()
-    with unit_of_work() as session:
-        created = sync_categories(session)
+    created = ensure_standard_categories()
     lines = [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
     lines += set_up_search()
     return lines

@@ -73,12 +73,11 @@ def settings_command() -> None:
 
 
 # Command modules of each area, registered here once.
-from opengov.site.content.cli import import_content_command  # noqa: E402
+from opengov.site.content import cli as content_commands  # noqa: E402
 
-main.add_command(import_content_command)
-from opengov.site.content.cli import export_content_command  # noqa: E402
-
-main.add_command(export_content_command)
+main.add_command(content_commands.import_content_command)
+main.add_command(content_commands.export_content_command)
+main.add_command(content_commands.import_corpus_command)
 from opengov.site.accounts import cli as _accounts  # noqa: E402
 
 main.add_command(_accounts.create_admin)
@@ -93,9 +92,7 @@ main.add_command(calendar_commands.calendar_group)
 from opengov.site.requests import cli as request_commands  # noqa: E402
 
 main.add_command(request_commands.requests_group)
-from opengov.site.content.cli_corpus import import_corpus_command  # noqa: E402
 from opengov.site.search.cli import index_group, synonyms_group  # noqa: E402
 
 main.add_command(index_group)
 main.add_command(synonyms_group)
-main.add_command(import_corpus_command)

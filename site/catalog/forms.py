@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from wtforms import (
     DateField,
     HiddenField,
@@ -17,25 +14,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from opengov.site.accounts.models import User
-from opengov.site.accounts.rules.roles import Role
-from opengov.site.agencies.models import Agency
-from opengov.site.catalog.models import Category, Document
+from opengov.site import clock
 from opengov.site.catalog.rules.metadata import (
     GENRES,
     Disclosure,
-    PublicationStatus,
     is_valid_doc_number,
     is_valid_topic,
     topic_choices,
 )
-from opengov.site.catalog.service.editorial import DocumentData
-from opengov.site.db import get_session
+from opengov.site.catalog.service.editorial import DocumentData, EditorChoices
 from opengov.site.web.forms import ChineseForm, options
-
-#: Columns and genres whose documents interpret a policy (政策解读).
-INTERPRETATION_CATEGORY = "interpretations"
-INTERPRETATION_GENRE = "政策解读"
 
 
 class DocumentForm(ChineseForm):
@@ -62,26 +50,20 @@ class DocumentForm(ChineseForm):
                                  validators=[Optional(), Length(max=300)])
     lock_version = HiddenField()
 
-    def prepare(self, user: User) -> None:
+    #: Set by :meth:`prepare`.
+    editor_choices: EditorChoices
+
+    def prepare(self, choices: EditorChoices) -> None:
         """Fill the choices: the agencies the person may write for, columns, topics, policies."""
-        session = get_session()
-        query = select(Agency).order_by(Agency.sort_order, Agency.id)
-        if user.agency_id is not None and Role.ADMIN not in user.roles:
-            query = query.where(Agency.id == user.agency_id)
-        self.agency.choices = options((str(a.id), a.name) for a in session.scalars(query))
-        self.category.choices = options(_category_options(session.scalars(
-            select(Category).where(Category.parent_id.is_(None))
-            .order_by(Category.sort_order)).all()))
+        self.editor_choices = choices
+        self.agency.choices = options((str(agency_id), name)
+                                      for agency_id, name in choices.agencies)
+        self.category.choices = options((str(column_id), "　" * depth + name)
+                                        for column_id, name, depth in choices.columns)
         self.topic.choices = options([("", "请选择")] + [
             (topic, topic.replace("\\", " › ")) for topic in topic_choices()])
-        policies = session.scalars(
-            select(Document).join(Category)
-            .where(Document.status == PublicationStatus.PUBLISHED,
-                   Document.genre != INTERPRETATION_GENRE,
-                   Category.slug != INTERPRETATION_CATEGORY)
-            .order_by(Document.published_on.desc()).limit(500))
-        self.policies.choices = options(
-            (str(d.id), f"{d.title}（{d.doc_number or d.index_no}）") for d in policies)
+        self.policies.choices = options((str(policy_id), label)
+                                        for policy_id, label in choices.policies)
 
     # --- field rules -------------------------------------------------------------------
 
@@ -95,7 +77,7 @@ class DocumentForm(ChineseForm):
             raise ValidationError("请从主题分类表中选择。")
 
     def validate_date_written(self, field: Any) -> None:
-        if field.data and field.data > dt.date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError("成文日期不能晚于今天。")
 
     def validate_changed_on(self, field: Any) -> None:
@@ -129,11 +111,9 @@ class DocumentForm(ChineseForm):
             raise ValidationError("您不能为该机构撰稿。")
 
     def is_interpretation(self) -> bool:
-        if self.genre.data == INTERPRETATION_GENRE:
-            return True
-        category = get_session().get(Category, int(self.category.data)) \
-            if (self.category.data or "").isdigit() else None
-        return category is not None and category.slug == INTERPRETATION_CATEGORY
+        column = self.category.data or ""
+        return self.editor_choices.is_interpretation(
+            self.genre.data, int(column) if column.isdigit() and column.isascii() else None)
 
     # --- conversion --------------------------------------------------------------------
 
@@ -167,12 +147,3 @@ class DocumentForm(ChineseForm):
 
 class CorrectionForm(DocumentForm):
     correction_note = TextAreaField("更正说明", validators=[DataRequired("请填写更正说明")])
-
-
-def _category_options(roots: Sequence[Category], depth: int = 0) -> list[tuple[str, str]]:
-    result: list[tuple[str, str]] = []
-    for category in roots:
-        if category.slug != "guide":  # the 指南 is edited on the agency page
-            result.append((str(category.id), "　" * depth + category.name))
-        result.extend(_category_options(list(category.children), depth + 1))
-    return result

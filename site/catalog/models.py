@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from opengov.site import clock
 from opengov.site.accounts.models import User
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.rules.metadata import (
@@ -137,7 +138,7 @@ class Document(Base):
         return (self.status == PublicationStatus.PUBLISHED
                 and self.disclosure == Disclosure.PROACTIVE
                 and self.published_on is not None
-                and self.published_on <= dt.date.today())
+                and self.published_on <= clock.today())
 
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.title[:20]}>"

@@ -1,18 +1,18 @@
 """``opengov import-content DIR`` / ``export-content DIR``: the site's own content
-(``content/``) into the database and back."""
+(``content/``) into the database and back; ``opengov import-corpus DIR``: the shared corpus of
+real texts as demo/benchmark content."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from opengov.site.content.rules import NEAR_DUPLICATE_THRESHOLD
-from opengov.site.content.service.exporter import ContentExportError, export_content
-from opengov.site.content.service.importer import ContentImportError, import_content
-from opengov.site.db import get_session
+from opengov.site.content.service.corpus import CorpusError, import_corpus, read_manifest
+from opengov.site.content.service.exporter import ContentExportError, export_directory
+from opengov.site.content.service.importer import ContentImportError, import_directory
 
 
 @click.command("import-content")
@@ -22,17 +22,13 @@ from opengov.site.db import get_session
 @with_appcontext
 def import_content_command(directory: Path, threshold: float) -> None:
     """导入 DIRECTORY/agencies.yaml 和 DIRECTORY/documents/*.md（可重复运行）。"""
-    session = get_session()
     try:
-        report = import_content(session, directory, threshold,
-                                upload_dir=Path(current_app.config["UPLOAD_DIR"]))
+        report = import_directory(directory, threshold)
     except ContentImportError as error:
-        session.rollback()
         for problem in error.problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"导入失败：{len(error.problems)} 个问题，未写入任何内容。") \
             from None
-    session.commit()
     for line in report.lines():
         click.echo(line)
 
@@ -42,15 +38,29 @@ def import_content_command(directory: Path, threshold: float) -> None:
 @with_appcontext
 def export_content_command(directory: Path) -> None:
     """把数据库中已发布的文档、机关和附件导出到 DIRECTORY（content/ 格式，可重复运行）。"""
-    session = get_session()
     try:
-        report = export_content(session, directory, Path(current_app.config["UPLOAD_DIR"]))
+        report = export_directory(directory)
     except ContentExportError as error:
-        session.rollback()
         for problem in error.problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"导出失败：{len(error.problems)} 个问题，未写入任何文件。") \
             from None
-    session.commit()  # the content keys given to editor-made documents
     for line in report.lines():
         click.echo(line)
+
+
+@click.command("import-corpus")
+@click.argument("corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def import_corpus_command(corpus_dir: Path) -> None:
+    """Import CORPUS_DIR/MANIFEST.tsv (idempotent); run `opengov index process` or
+    `opengov index rebuild` afterwards to make it searchable."""
+    try:
+        total = len(read_manifest(corpus_dir))
+        with click.progressbar(length=total, label="导入语料") as bar:
+            report = import_corpus(corpus_dir, progress=bar.update)
+    except CorpusError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"新增 {report.created} 篇，更新 {report.updated} 篇，未变 {report.unchanged} 篇。")
+    for missing in report.missing:
+        click.echo(f"找不到文件：{missing}", err=True)

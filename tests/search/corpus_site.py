@@ -13,7 +13,7 @@ from opengov.site import create_app
 from opengov.site.bootstrap import initialise
 from opengov.site.catalog.models import Document
 from opengov.site.content.service.corpus import import_corpus
-from opengov.site.db import get_session, unit_of_work
+from opengov.site.db import get_session
 from opengov.site.search.service import search as search_service
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -27,8 +27,7 @@ def corpus_app(instance: Path, **settings: Any) -> Flask:
     app = create_app(config)
     with app.app_context():
         initialise()
-        with unit_of_work() as session:
-            import_corpus(session, CORPUS)
+        import_corpus(CORPUS)
     return app
 
 

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit.models import AuditEntry
 from opengov.site.catalog.models import Category
 from opengov.site.db import get_session
 
@@ -25,3 +27,10 @@ def test_column_description(app: Flask, make_user: Callable[..., object],
         category = get_session().get(Category, catalog_ids["policies"])
         assert category is not None
         assert category.description == "本市规章和行政规范性文件。"
+        audited = get_session().scalars(select(AuditEntry).where(
+            AuditEntry.object_type == "category")).one()
+        assert audited.detail == "修改栏目说明：政策文件"
+    assert admin.post("/staff/categories", data={
+        "category_id": "999999", "description": "x"}).status_code == 404
+    make_user("writer", Role.EDITOR)
+    assert client_for("writer").get("/staff/categories").status_code == 403

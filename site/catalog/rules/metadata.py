@@ -72,6 +72,11 @@ GENRES: tuple[str, ...] = (
     "其他",
 )
 
+#: Documents that may name the policies they interpret (政策解读): those of this column, or
+#: of this genre in any column (e.g. a department's 工作动态).
+INTERPRETATION_CATEGORY = "interpretations"
+INTERPRETATION_GENRE = "政策解读"
+
 
 @dataclass(frozen=True)
 class Column:

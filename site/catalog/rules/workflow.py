@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.catalog.rules.metadata import PublicationStatus, Validity
+from opengov.site.exceptions import ConflictError
 
 S = PublicationStatus
 
@@ -81,8 +82,9 @@ TRANSITIONS: dict[Action, Transition] = {t.action: t for t in (
 EDITABLE = frozenset({S.DRAFT})
 
 
-class WorkflowError(ValueError):
-    """A transition that is not allowed; the message says why, in Chinese."""
+class WorkflowError(ConflictError, ValueError):
+    """A transition that is not allowed; the message says why, in Chinese. A step that does
+    not fit the document's state, as most refusals here are, is a conflict (409)."""
 
 
 def _holds(roles: Iterable[Role], needed: frozenset[Role]) -> bool:

@@ -15,16 +15,22 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
 from opengov.site.audit import service as audit
 from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.catalog.models import Attachment, Document
+from opengov.site.catalog.rules.workflow import EDITABLE
 from opengov.site.catalog.service import outbox as search_outbox
+from opengov.site.catalog.service.editorial import scoped_document
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.exceptions import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 
 
-class UploadError(ValueError):
+class UploadError(InvalidInputError, ValueError):
     """An upload that is refused; the message is for the person."""
 
 
@@ -164,9 +170,15 @@ def save(session: Session, document: Document, data: bytes, filename: str, *,
     return attachment
 
 
-def stored_path(upload_dir: Path, attachment: Attachment) -> Path:
-    path = (upload_dir / attachment.stored_name).resolve()
-    if path.parent != upload_dir.resolve():
+def upload_dir() -> Path:
+    """The folder of the site's stored attachments (setting ``UPLOAD_DIR``)."""
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def stored_path(folder: Path, attachment: Attachment) -> Path:
+    """Where the bytes of ``attachment`` are in ``folder``; never outside it."""
+    path = (folder / attachment.stored_name).resolve()
+    if path.parent != folder.resolve():
         raise UploadError("附件路径无效")
     return path
 
@@ -189,3 +201,68 @@ def markdown_reference(attachment: Attachment, url: str) -> str:
     if attachment.content_type.startswith("image/"):
         return f"![{attachment.original_name}]({url})"
     return f"[{attachment.original_name}]({url})"
+
+
+# --- entry functions: a draft's attachments in the back office --------------------------
+
+class NotADraftError(ConflictError):
+    """Attachments change with the text they belong to: only while the document is a draft."""
+
+    def __init__(self, document_id: int) -> None:
+        super().__init__("只有草稿可以增删附件。")
+        self.document_id = document_id
+
+
+@dataclass(frozen=True)
+class AttachmentsPage:
+    """A document's attachments as its editor sees them."""
+
+    document: Document
+    attachments: list[Attachment]
+    editable: bool
+    max_mb: int
+
+
+def _max_mb() -> int:
+    value: int = current_app.config["MAX_UPLOAD_MB"]
+    return value
+
+
+def _editor_document(session: Session, actor: User, document_id: int) -> Document:
+    """The document, if ``actor`` may edit for its agency (else :class:`NotFoundError`)."""
+    if not actor.has_role(Role.EDITOR):
+        raise ForbiddenError("您没有撰稿的权限。")
+    return scoped_document(session, actor, document_id)
+
+
+def attachments_page(actor: User, document_id: int) -> AttachmentsPage:
+    """The attachments of a document of ``actor``'s agency."""
+    document = _editor_document(get_session(), actor, document_id)
+    return AttachmentsPage(document, list(document.attachments),
+                           document.status in EDITABLE, _max_mb())
+
+
+def upload_attachment(actor: User, document_id: int, data: bytes, filename: str, *,
+                      origin: Origin) -> Attachment:
+    """Check and attach an upload to a draft; :class:`UploadError` when the file is refused,
+    :class:`NotADraftError` when the document is no longer a draft."""
+    with unit_of_work() as session:
+        document = _editor_document(session, actor, document_id)
+        if document.status not in EDITABLE:
+            raise NotADraftError(document.id)
+        return save(session, document, data, filename, upload_dir=upload_dir(),
+                    max_bytes=_max_mb() * 1024 * 1024, actor=actor, origin=origin)
+
+
+def remove_attachment(actor: User, attachment_id: int, *, origin: Origin) -> int:
+    """Delete an attachment of a draft and its file; returns its document's id."""
+    with unit_of_work() as session:
+        attachment = session.get(Attachment, attachment_id) if 0 < attachment_id < 2**31 \
+            else None
+        if attachment is None:
+            raise NotFoundError("没有这个附件。")
+        document = _editor_document(session, actor, attachment.document_id)
+        if document.status not in EDITABLE:
+            raise NotADraftError(document.id)
+        remove(session, attachment, upload_dir=upload_dir(), actor=actor, origin=origin)
+        return document.id

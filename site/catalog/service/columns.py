@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Category, IndexSerial
 from opengov.site.catalog.rules.metadata import COLUMNS, Column, format_index_no, parse_index_no
+from opengov.site.db import unit_of_work
 
 
 def sync_categories(session: Session) -> int:
@@ -74,8 +75,18 @@ def register_index_no(session: Session, agency: Agency, index_no: str) -> None:
 
 
 def agency_by_code(session: Session, code: str) -> Agency | None:
+    """The agency with this code in the caller's session, or None. Composable, for the
+    fiscal importer; elsewhere agencies are found through the agencies service
+    (:func:`opengov.site.agencies.service.find_agency`)."""
     return session.scalars(select(Agency).where(Agency.code == code)).one_or_none()
 
 
 def category_by_slug(session: Session, slug: str) -> Category | None:
     return session.scalars(select(Category).where(Category.slug == slug)).one_or_none()
+
+
+def ensure_standard_categories() -> int:
+    """Entry point of ``opengov init``: create the missing standard columns in a unit of
+    work. Returns how many were created."""
+    with unit_of_work() as session:
+        return sync_categories(session)

@@ -1,40 +1,23 @@
-"""The agency's 指南 and contact details and the column descriptions, edited by staff."""
+"""The column descriptions (栏目说明) that administrators edit; the 指南 and the agencies'
+contact details are the agencies feature's (:mod:`opengov.site.agencies.service`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opengov.site.accounts.models import User
-from opengov.site.agencies.models import Agency
+from opengov.site.accounts.rules.roles import Role
 from opengov.site.audit import service as audit
 from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.catalog.models import Category
-
-#: Agency fields an administrator edits (条例 Art. 12: 指南 and the office's contact details).
-AGENCY_FIELDS = ("name", "office_name", "address", "postcode", "office_hours", "phone", "fax",
-                 "email", "website", "guide_markdown")
-
-
-def update_agency(session: Session, agency: Agency, values: dict[str, str], *, actor: User,
-                  origin: Origin) -> list[str]:
-    """Apply changed fields; the 指南's 最后更新 date moves whenever it or the contact
-    details change (Art. 12 requires both to be kept up to date). Returns changed fields."""
-    changed = [name for name in AGENCY_FIELDS
-               if name in values and getattr(agency, name) != values[name]]
-    for name in changed:
-        setattr(agency, name, values[name])
-    if changed:
-        agency.guide_updated_on = dt.date.today()  # the server's local date, as elsewhere
-        audit.record(session, AuditAction.SETTINGS, actor=actor, origin=origin,
-                     object_type="agency", object_id=agency.id,
-                     detail=f"修改{agency.name}：" + "、".join(changed))
-    return changed
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.exceptions import ForbiddenError, NotFoundError
 
 
 def update_category(session: Session, category: Category, description: str, *, actor: User,
                     origin: Origin) -> bool:
+    """Set a column's description; audited when it changed. Returns whether it did."""
     description = description.strip()
     if category.description == description:
         return False
@@ -43,3 +26,37 @@ def update_category(session: Session, category: Category, description: str, *, a
                  object_type="category", object_id=category.id,
                  detail=f"修改栏目说明：{category.name}")
     return True
+
+
+def _require_admin(actor: User) -> None:
+    if Role.ADMIN not in actor.roles:
+        raise ForbiddenError("只有管理员可以修改栏目说明。")
+
+
+def column_outline(actor: User) -> list[tuple[int, Category]]:
+    """(depth, column) of every column in display order, for editing their descriptions."""
+    _require_admin(actor)
+    items = get_session().scalars(select(Category).order_by(Category.parent_id.is_not(None),
+                                                            Category.sort_order)).all()
+    result: list[tuple[int, Category]] = []
+
+    def visit(category: Category, depth: int) -> None:
+        result.append((depth, category))
+        for child in category.children:
+            visit(child, depth + 1)
+
+    for root in (category for category in items if category.parent_id is None):
+        visit(root, 0)
+    return result
+
+
+def describe_column(actor: User, category_id: int, description: str, *,
+                    origin: Origin) -> Category:
+    """Set the description of column ``category_id``; returns the column."""
+    _require_admin(actor)
+    with unit_of_work() as session:
+        category = session.get(Category, category_id) if 0 < category_id < 2**31 else None
+        if category is None:
+            raise NotFoundError("没有这个栏目。")
+        update_category(session, category, description, actor=actor, origin=origin)
+        return category

@@ -1,5 +1,7 @@
 """Pages of the catalog: public lists and documents, feeds, the editor, the API."""
 
+from __future__ import annotations
+
 from opengov.site.catalog.views import (
     api,
     attachment_files,
@@ -13,3 +15,4 @@ from opengov.site.catalog.views import (
 
 __all__ = ["api", "attachment_files", "documents", "editor", "feeds", "guides", "pages",
            "staff_attachments"]
+

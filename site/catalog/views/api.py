@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from opengov.site.agencies.models import Agency
-from opengov.site.catalog.models import Attachment, Document
 from opengov.site.catalog.rules.listing import MAX_PAGE_SIZE, parse_listing
 from opengov.site.catalog.service import public as catalog
-from opengov.site.db import get_session
 from opengov.site.rendering import render_markdown
 from opengov.site.web.api import bp
 from opengov.site.web.public import DOCUMENT_ID
@@ -25,7 +22,7 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def document_summary(document: Document) -> dict[str, Any]:
+def document_summary(document: Any) -> dict[str, Any]:
     """The catalog metadata of a document (rules.md §3.5 identifiers) and its URLs."""
     return {
         "id": document.id,
@@ -50,7 +47,7 @@ def document_summary(document: Document) -> dict[str, Any]:
     }
 
 
-def _attachment(document: Document, attachment: Attachment) -> dict[str, Any]:
+def _attachment(document: Any, attachment: Any) -> dict[str, Any]:
     return {
         "name": attachment.original_name,
         "content_type": attachment.content_type,
@@ -61,7 +58,7 @@ def _attachment(document: Document, attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _link(document: Document) -> dict[str, Any]:
+def _link(document: Any) -> dict[str, Any]:
     return {"id": document.id, "title": document.title, "doc_number": document.doc_number,
             "url": url_for("public.document", document_id=document.id, _external=True),
             "api_url": url_for("api.document", document_id=document.id, _external=True)}
@@ -80,7 +77,7 @@ def documents() -> ResponseReturnValue:
     if query.errors:
         return _bad_request(query.errors)
     try:
-        result = catalog.list_documents(get_session(), query.filters, query.page, query.size)
+        result = catalog.document_listing(query)
     except catalog.UnknownFilterError as exc:
         return _bad_request({exc.name: exc.message})
     return jsonify({
@@ -96,22 +93,20 @@ def documents() -> ResponseReturnValue:
 
 @bp.get(f"/documents/{DOCUMENT_ID}")
 def document(document_id: int) -> ResponseReturnValue:
-    session = get_session()
-    found = catalog.get_public_document(session, document_id)
-    if found is None:
-        abort(404)
+    view = catalog.document_view(document_id)
+    found = view.document
     data = document_summary(found)
     data.update({
         "body_markdown": found.body,
         "body_html": str(render_markdown(found.body)),
         "attachments": [_attachment(found, attachment) for attachment in found.attachments],
-        "interpretations": [_link(d) for d in catalog.public_interpretations(session, found)],
-        "policies": [_link(d) for d in catalog.public_policies(session, found)],
+        "interpretations": [_link(d) for d in view.interpretations],
+        "policies": [_link(d) for d in view.policies],
     })
     return jsonify(data)
 
 
-def _node(node: catalog.ColumnNode, agency: Agency | None) -> dict[str, Any]:
+def _node(node: catalog.ColumnNode, agency: Any) -> dict[str, Any]:
     return {
         "slug": node.category.slug,
         "name": node.category.name,
@@ -127,14 +122,11 @@ def _node(node: catalog.ColumnNode, agency: Agency | None) -> dict[str, Any]:
 @bp.get("/categories")
 def categories() -> ResponseReturnValue:
     """The column tree with counts of public documents, of all agencies or ``?agency=``."""
-    session = get_session()
-    agency = None
     code = (request.args.get("agency") or "").strip()
-    if code:
-        agency = catalog.agency_by_code(session, code)
-        if agency is None:
-            return _bad_request({"agency": f"发布机构“{code[:20]}”不存在。"})
-    tree = catalog.column_tree(session, agency)
+    try:
+        agency, tree = catalog.column_tree_of(code or None)
+    except catalog.UnknownFilterError as exc:
+        return _bad_request({exc.name: exc.message})
     return jsonify({
         "agency": {"code": agency.code, "name": agency.name} if agency else None,
         "categories": [_node(node, agency) for node in tree],

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from flask import Response, render_template, url_for
 
-from flask import Response, abort, render_template, url_for
-
-from opengov.site.catalog.models import Category
-from opengov.site.catalog.rules.listing import DocumentFilters
 from opengov.site.catalog.service import public as catalog
-from opengov.site.db import get_session
 from opengov.site.web.public import bp
 
 FEED_ITEMS = 50
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
 
-def _feed(category: Category | None) -> Response:
-    session = get_session()
-    filters = DocumentFilters(column=category.slug if category else None)
-    items = catalog.list_documents(session, filters, size=FEED_ITEMS).items
-    updated = max((d.updated_at for d in items), default=dt.datetime(2000, 1, 1))
-    self_url = (url_for(".column_feed", slug=category.slug, _external=True) if category
+def _feed(slug: str | None) -> Response:
+    feed = catalog.feed(slug, FEED_ITEMS)
+    self_url = (url_for(".column_feed", slug=slug, _external=True) if slug is not None
                 else url_for(".feed", _external=True))
-    body = render_template("public/feed.atom.xml", category=category, items=items,
-                           updated=updated, self_url=self_url)
+    body = render_template("public/feed.atom.xml", category=feed.category, items=feed.items,
+                           updated=feed.updated, self_url=self_url)
     return Response(body, content_type=ATOM_TYPE)
 
 
@@ -36,20 +28,15 @@ def feed() -> Response:
 
 @bp.get("/columns/<slug>/feed.atom")
 def column_feed(slug: str) -> Response:
-    category = catalog.category_by_slug(get_session(), slug)
-    if category is None:
-        abort(404)
-    return _feed(category)
+    return _feed(slug)
 
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Public documents, columns, guides and agency pages (sitemaps.org protocol)."""
-    session = get_session()
-    body = render_template("public/sitemap.xml",
-                           documents=catalog.sitemap_documents(session),
-                           categories=catalog.all_categories(session),
-                           agencies=catalog.public_agencies(session))
+    sitemap = catalog.sitemap()
+    body = render_template("public/sitemap.xml", documents=sitemap.documents,
+                           categories=sitemap.categories, agencies=sitemap.agencies)
     return Response(body, content_type="application/xml; charset=utf-8")
 
 

@@ -2,68 +2,46 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 
-from opengov.site.agencies.models import Agency
-from opengov.site.catalog.rules.listing import DocumentFilters
+from opengov.site.agencies import service as agency_service
 from opengov.site.catalog.service import public as catalog
-from opengov.site.db import get_session
 from opengov.site.web.public import bp
 
-#: Top-level columns shown with their newest items on the home page, in this order.
-HOME_COLUMNS = ("statutory", "interpretations", "news", "rules", "annual-reports")
+#: Columns shown with their newest items on the home page, in this order: the 政策文件
+#: first, then the top-level columns.
+HOME_COLUMNS = ("policies", "statutory", "interpretations", "news", "rules", "annual-reports")
 HOME_ITEMS = 6
-
-
-def _agency_or_404(code: str) -> Agency:
-    agency = catalog.agency_by_code(get_session(), code)
-    if agency is None:
-        abort(404)
-    return agency
 
 
 @bp.get("/")
 def home() -> str:
-    session = get_session()
-    sections = []
-    for slug in HOME_COLUMNS:
-        category = catalog.category_by_slug(session, slug)
-        if category is not None:
-            sections.append((category, catalog.latest_in_column(session, category, HOME_ITEMS)))
-    policies = catalog.category_by_slug(session, "policies")
-    if policies is not None:
-        sections.insert(0, (policies, catalog.latest_in_column(session, policies, HOME_ITEMS)))
-    return render_template("public/home.html", sections=sections,
-                           agencies=catalog.public_agencies(session))
+    page = catalog.home_page(HOME_COLUMNS, HOME_ITEMS)
+    return render_template("public/home.html", sections=page.sections, agencies=page.agencies)
 
 
-def _render_guide(agency: Agency) -> str:
-    session = get_session()
-    documents = catalog.guide_documents(session, agency)
-    others = [a for a in catalog.public_agencies(session) if a.id != agency.id]
-    return render_template("public/guide.html", agency=agency, documents=documents,
-                           last_updated=catalog.guide_last_updated(agency, documents),
-                           other_agencies=others,
-                           is_root=agency.code == current_app.config["ROOT_AGENCY"])
+def _render_guide(code: str) -> str:
+    page = catalog.guide_page(code)
+    return render_template("public/guide.html", agency=page.agency, documents=page.documents,
+                           last_updated=page.last_updated, other_agencies=page.other_agencies,
+                           is_root=code == current_app.config["ROOT_AGENCY"])
 
 
 @bp.get("/guide")
 def guide() -> str:
     """The 政府信息公开指南 of the government that runs the site."""
-    return _render_guide(_agency_or_404(current_app.config["ROOT_AGENCY"]))
+    return _render_guide(current_app.config["ROOT_AGENCY"])
 
 
 @bp.get("/agencies/<code>/guide")
 def agency_guide(code: str) -> str:
-    return _render_guide(_agency_or_404(code))
+    return _render_guide(code)
 
 
-def _render_catalog(agency: Agency | None) -> str:
-    session = get_session()
-    return render_template("public/catalog.html", agency=agency,
-                           tree=catalog.column_tree(session, agency),
-                           last_updated=catalog.catalog_last_updated(session, agency),
-                           agencies=catalog.public_agencies(session))
+def _render_catalog(code: str | None) -> str:
+    page = catalog.catalog_page(code)
+    return render_template("public/catalog.html", agency=page.agency, tree=page.tree,
+                           last_updated=page.last_updated, agencies=page.agencies)
 
 
 @bp.get("/catalog")
@@ -74,21 +52,17 @@ def directory() -> str:
 
 @bp.get("/agencies/<code>/catalog")
 def agency_directory(code: str) -> str:
-    return _render_catalog(_agency_or_404(code))
+    return _render_catalog(code)
 
 
 @bp.get("/agencies")
 def agencies() -> str:
-    return render_template("public/agencies.html",
-                           agencies=catalog.public_agencies(get_session()))
+    return render_template("public/agencies.html", agencies=agency_service.all_agencies())
 
 
 @bp.get("/agencies/<code>")
 def agency(code: str) -> str:
     """One agency's own 政府信息公开 home: contact, 目录 with counts, newest items."""
-    session = get_session()
-    owner = _agency_or_404(code)
-    tree = catalog.column_tree(session, owner)
-    latest = catalog.list_documents(session, DocumentFilters(agency=owner.code),
-                                    size=10).items
-    return render_template("public/agency.html", agency=owner, tree=tree, latest=latest)
+    page = catalog.agency_page(code)
+    return render_template("public/agency.html", agency=page.agency, tree=page.tree,
+                           latest=page.latest)

@@ -18,11 +18,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opengov.site import clock
+from opengov.site.agencies import service as agencies
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
-from opengov.site.catalog.service.columns import agency_by_code, category_by_slug, issue_index_no
+from opengov.site.catalog.service.columns import category_by_slug, issue_index_no
 from opengov.site.catalog.service.outbox import enqueue
+from opengov.site.db import unit_of_work
 
 ROOT_AGENCY = ("gov", "示例市人民政府", "007000001")
 KEY_PREFIX = "corpus/"
@@ -141,7 +144,7 @@ def _validity(row: CorpusRow, current_titles: set[str]) -> Validity:
 def root_agency(session: Session) -> Agency:
     """The government itself, created minimally when the site has no agencies yet."""
     code, name, org_code = ROOT_AGENCY
-    agency = agency_by_code(session, code)
+    agency = agencies.find_agency(code)
     if agency is None:
         agency = Agency(code=code, name=name, org_code=org_code, kind="government")
         session.add(agency)
@@ -149,35 +152,40 @@ def root_agency(session: Session) -> Agency:
     return agency
 
 
-def import_corpus(session: Session, corpus_dir: Path, *,
-                  progress: Callable[[int], None] | None = None,
+def import_corpus(corpus_dir: Path, *, progress: Callable[[int], None] | None = None,
                   today: dt.date | None = None, batch: int = 100) -> CorpusReport:
-    """Create or update one published document per manifest row; commits per batch."""
-    today = today or dt.date.today()
+    """``opengov import-corpus``: create or update one published document per manifest row.
+
+    Commits in batches of ``batch`` rows, each in its own unit of work: a corpus of
+    thousands of texts never holds the write lock for long, and an interrupted import keeps
+    what it did (a second run, being idempotent, finishes the rest)."""
+    today = today or clock.today()
     rows = read_manifest(corpus_dir)
-    agency = root_agency(session)
-    categories: dict[str, Category] = {}
-    for slug in set(CATEGORY_OF_TYPE.values()):
-        category = category_by_slug(session, slug)
-        if category is None:
-            raise CorpusError("栏目尚未建立：请先运行 opengov init")
-        categories[slug] = category
+    with unit_of_work() as session:
+        agency = root_agency(session)
+        categories: dict[str, Category] = {}
+        for slug in set(CATEGORY_OF_TYPE.values()):
+            category = category_by_slug(session, slug)
+            if category is None:
+                raise CorpusError("栏目尚未建立：请先运行 opengov init")
+            categories[slug] = category
+        existing = {document.content_key: document for document in session.scalars(
+            select(Document).where(Document.content_key.startswith(KEY_PREFIX)))}
     current_titles = {row.title for row in rows if not row.status.startswith("已失效")}
-    existing = {document.content_key: document for document in session.scalars(
-        select(Document).where(Document.content_key.startswith(KEY_PREFIX)))}
     report = CorpusReport()
-    for position, row in enumerate(rows, start=1):
-        path = corpus_dir / row.path
-        if not path.is_file():
-            report.missing.append(row.path)
-        else:
-            _import_row(session, row, path, agency, categories, current_titles, existing,
-                        report, today)
-        if position % batch == 0:
-            session.commit()
-        if progress is not None:
-            progress(1)
-    session.commit()
+    for start in range(0, len(rows), batch):
+        # The rows read above stay in the session between units of work (nothing expires
+        # on commit), so each batch updates them without reading them again.
+        with unit_of_work() as session:
+            for row in rows[start:start + batch]:
+                path = corpus_dir / row.path
+                if not path.is_file():
+                    report.missing.append(row.path)
+                else:
+                    _import_row(session, row, path, agency, categories, current_titles,
+                                existing, report, today)
+                if progress is not None:
+                    progress(1)
     return report
 
 

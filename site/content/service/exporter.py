@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.rules.metadata import PublicationStatus
-from opengov.site.catalog.service.attachments import stored_path
+from opengov.site.catalog.service.attachments import stored_path, upload_dir
 from opengov.site.content.service.files import (
     ATTACHMENTS_DIR,
     DEFAULT_DESCRIPTIONS,
@@ -57,6 +57,7 @@ from opengov.site.content.service.importer import (
     _check_lengths,
     to_content_document,
 )
+from opengov.site.db import unit_of_work
 from opengov.site.fiscal.models import FiscalDisclosure
 
 
@@ -223,6 +224,15 @@ def export_content(session: Session, directory: Path, upload_dir: Path) -> Expor
     _write(directory, files, report)
     _remove_stale(session, directory, exported, files, report)
     return report
+
+
+def export_directory(directory: Path) -> ExportReport:
+    """``opengov export-content``: write the content set into ``directory``. One unit of
+    work: the keys given to editor-made documents are saved only when the export
+    succeeded; :class:`ContentExportError` lists every problem, and then nothing was
+    written."""
+    with unit_of_work() as session:
+        return export_content(session, directory, upload_dir())
 
 
 def _attachment_files(row: Document, key: str, directory: Path, upload_dir: Path,

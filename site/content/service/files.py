@@ -21,6 +21,8 @@ import yaml
 
 from opengov.site.catalog.rules.metadata import (
     GENRES,
+    INTERPRETATION_CATEGORY,
+    INTERPRETATION_GENRE,
     Disclosure,
     Validity,
     is_valid_doc_number,
@@ -71,10 +73,6 @@ ATTACHMENTS_DIR = "attachments"
 ATTACHMENT_FIELDS = ("file", "name", "content_type")
 _ATTACHMENT_FILE = re.compile(r"^attachments/[a-z0-9]+(?:-[a-z0-9]+)*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CONTENT_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
-#: Documents that may name the policies they interpret: the column, or the genre (the
-#: editor allows a 政策解读 in another column, e.g. a department's 工作动态).
-INTERPRETATION_CATEGORY = "interpretations"
-INTERPRETATION_GENRE = "政策解读"
 DATE_FIELDS = ("date_written", "published_on", "effective_on", "repealed_on", "changed_on")
 
 

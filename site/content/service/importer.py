@@ -38,14 +38,19 @@ from typing import Any
 from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
+from opengov.site import clock
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Attachment, Category, Document
-from opengov.site.catalog.rules.metadata import PublicationStatus
+from opengov.site.catalog.rules.metadata import (
+    INTERPRETATION_CATEGORY,
+    INTERPRETATION_GENRE,
+    PublicationStatus,
+)
 from opengov.site.catalog.service import outbox as search_outbox
-from opengov.site.catalog.service.attachments import sniff
+from opengov.site.catalog.service.attachments import sniff, upload_dir
 from opengov.site.catalog.service.attachments import store as store_attachment
 from opengov.site.catalog.service.columns import issue_index_no, register_index_no
-from opengov.site.catalog.service.editorial import publication_instant, today
+from opengov.site.catalog.service.editorial import publication_instant
 from opengov.site.content.rules import (
     NEAR_DUPLICATE_THRESHOLD,
     Fingerprint,
@@ -53,8 +58,6 @@ from opengov.site.content.rules import (
     similarity,
 )
 from opengov.site.content.service.files import (
-    INTERPRETATION_CATEGORY,
-    INTERPRETATION_GENRE,
     KEYWORD_SEPARATOR,
     ContentAgency,
     ContentAttachment,
@@ -65,6 +68,7 @@ from opengov.site.content.service.files import (
     read_agencies,
     read_document,
 )
+from opengov.site.db import unit_of_work
 
 AGENCIES_FILE = "agencies.yaml"
 COLUMNS_FILE = "columns.yaml"
@@ -435,7 +439,7 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
         # A document dated ahead (exported while scheduled) waits for its day, as a
         # publication in the back office does.
         day = row.published_on
-        not_before = publication_instant(day) if day is not None and day > today() else None
+        not_before = publication_instant(day) if day is not None and day > clock.today() else None
         search_outbox.enqueue(session, row.id, not_before=not_before)
     return imported
 
@@ -503,6 +507,15 @@ def import_content(session: Session, directory: Path,
                                            Document.content_key.not_in(batch_keys))
         .order_by(Document.content_key)))
     return report
+
+
+def import_directory(directory: Path, threshold: float = NEAR_DUPLICATE_THRESHOLD
+                     ) -> ImportReport:
+    """``opengov import-content``: import ``directory`` in one unit of work, all or nothing
+    (see the module's docstring); attachments are stored in the site's upload folder.
+    :class:`ContentImportError` lists every problem, and then nothing was written."""
+    with unit_of_work() as session:
+        return import_content(session, directory, threshold, upload_dir=upload_dir())
 
 
 def to_content_document(row: Document, previous: ContentDocument | None = None,
