@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date, str]):
     """A date typed as YYYY-MM-DD, refused with a Chinese message otherwise."""
 
     name = "YYYY-MM-DD"

@@ -15,7 +15,6 @@ write by accident.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,9 +51,6 @@ def str_enum(enum_class: type[Any], name: str) -> Enum:
 
 #: Whether transactions begun now may write (set by :func:`write_intent`).
 _WRITING: ContextVar[bool] = ContextVar("opengov_db_writing", default=False)
-# TRANSITIONAL (removed when every feature writes through unit_of_work): with
-# OPENGOV_DB_LENIENT=1 read transactions are not made read-only.
-_LENIENT = os.environ.get("OPENGOV_DB_LENIENT") == "1"
 
 
 @contextmanager
@@ -85,14 +81,14 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("PRAGMA query_only=OFF")
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            connection.exec_driver_sql("PRAGMA query_only=" + ("OFF" if _LENIENT else "ON"))
+            connection.exec_driver_sql("PRAGMA query_only=ON")
             connection.exec_driver_sql("BEGIN")
 
 
 def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        if not _WRITING.get() and not _LENIENT:
+        if not _WRITING.get():
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 

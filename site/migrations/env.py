@@ -1,6 +1,6 @@
 """Alembic environment: the connection is handed in by opengov.site.migrate."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.types import TypeDecorator
@@ -14,7 +14,7 @@ if connection is None:
 
 
 
-def render_item(kind: str, obj: Any, _context: Any) -> str | bool:
+def render_item(kind: str, obj: Any, _context: Any) -> str | Literal[False]:
     """Columns of the site's own types (e.g. cents as integers) are written as the type they are
     stored as, so that a migration never imports the models it was made from."""
     if kind == "type" and isinstance(obj, TypeDecorator):
