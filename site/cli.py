@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from pathlib import Path
 
@@ -72,27 +73,16 @@ def settings_command() -> None:
     click.echo(settings_table())
 
 
-# Command modules of each area, registered here once.
-from opengov.site.content import cli as content_commands  # noqa: E402
+#: Features whose ``cli`` module adds commands (its ``COMMANDS``) to ``opengov``.
+FEATURES_WITH_COMMANDS = (
+    "accounts",
+    "content",
+    "fiscal",
+    "requests",
+    "search",
+    "workdays",
+)
 
-main.add_command(content_commands.import_content_command)
-main.add_command(content_commands.export_content_command)
-main.add_command(content_commands.import_corpus_command)
-from opengov.site.accounts import cli as _accounts  # noqa: E402
-
-main.add_command(_accounts.create_admin)
-main.add_command(_accounts.audit_group)
-from opengov.site.fiscal.cli import import_fiscal_command  # noqa: E402
-
-main.add_command(import_fiscal_command)
-from opengov.site.workdays import cli as calendar_commands  # noqa: E402
-
-main.add_command(calendar_commands.deadline_command)
-main.add_command(calendar_commands.calendar_group)
-from opengov.site.requests import cli as request_commands  # noqa: E402
-
-main.add_command(request_commands.requests_group)
-from opengov.site.search.cli import index_group, synonyms_group  # noqa: E402
-
-main.add_command(index_group)
-main.add_command(synonyms_group)
+for _feature in FEATURES_WITH_COMMANDS:
+    for _command in importlib.import_module(f"opengov.site.{_feature}.cli").COMMANDS:
+        main.add_command(_command)

@@ -42,3 +42,7 @@ def purge(days: int | None) -> None:
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"已删除 {done.deleted} 条超过 {done.retention_days} 天的审计日志。")
+
+
+#: The commands this feature adds to ``opengov``.
+COMMANDS: tuple[click.Command, ...] = (create_admin, audit_group)

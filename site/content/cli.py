@@ -64,3 +64,7 @@ def import_corpus_command(corpus_dir: Path) -> None:
     click.echo(f"新增 {report.created} 篇，更新 {report.updated} 篇，未变 {report.unchanged} 篇。")
     for missing in report.missing:
         click.echo(f"找不到文件：{missing}", err=True)
+
+
+#: The commands this feature adds to ``opengov``.
+COMMANDS: tuple[click.Command, ...] = (import_content_command, export_content_command, import_corpus_command)

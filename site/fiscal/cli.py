@@ -33,3 +33,7 @@ def import_fiscal_command(folder: Path | None) -> None:
                    f"删除 {report.deleted}")
         for warning in report.warnings:
             click.echo(f"  注意：{warning}")
+
+
+#: The commands this feature adds to ``opengov``.
+COMMANDS: tuple[click.Command, ...] = (import_fiscal_command,)

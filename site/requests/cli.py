@@ -41,3 +41,7 @@ def requests_anonymise(today: dt.date | None) -> None:
 def requests_recompute() -> None:
     """Recompute every open request's dates (after upgrading chinesecalendar)."""
     click.echo(f"已重新计算 {upkeep.recompute()} 件申请的期限")
+
+
+#: The commands this feature adds to ``opengov``.
+COMMANDS: tuple[click.Command, ...] = (requests_group,)

@@ -152,3 +152,7 @@ def synonyms_list() -> None:
 
 
 __all__ = ["index_group", "synonyms_group"]
+
+
+#: The commands this feature adds to ``opengov``.
+COMMANDS: tuple[click.Command, ...] = (index_group, synonyms_group)

@@ -96,3 +96,7 @@ def calendar_check(today: dt.date | None) -> None:
     if not result.ok:
         sys.exit(1)
     click.echo("工作日历覆盖今年和明年所需日期。")
+
+
+#: The commands this feature adds to ``opengov``.
+COMMANDS: tuple[click.Command, ...] = (deadline_command, calendar_group)

@@ -18,6 +18,7 @@ from opengov.site.db import unit_of_work
 from opengov.site.requests.models import InfoRequest
 from opengov.site.workdays import service as work_calendar
 from opengov.site.workdays.models import CalendarOverride
+from opengov.site.workdays.rules import package_data
 from tests.factories import make_agency
 
 D = dt.date
@@ -106,17 +107,19 @@ def test_calendar_page_sets_overrides_and_confirms(
 
 def test_dashboard_warns_when_next_year_is_missing(
         client: FlaskClient, make_user: Callable[..., User], login: Callable[[str], None],
-        db_session: Session) -> None:
-    # Today the pinned chinesecalendar covers only up to 2026: from 1 November 2026 on the
-    # dashboard must say that 2027 is missing; confirming 2027 removes the warning.
+        db_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From 1 November of the last year the package data covers, the dashboard says that the
+    next year is missing; before, it does not; confirming the year removes the warning."""
+    last = max(year for year in range(2004, 2100) if package_data().covers(year))
     with unit_of_work() as session:
         make_agency(session, "gov")
     make_user("handler1", Role.HANDLER)
     login("handler1")
-    today = clock.today()
+    monkeypatch.setattr(clock, "today", lambda: dt.date(last, 10, 31))
+    assert 'id="calendar-warning"' not in client.get("/staff/").get_data(as_text=True)
+    monkeypatch.setattr(clock, "today", lambda: dt.date(last, 11, 1))
     page = client.get("/staff/").get_data(as_text=True)
-    stale = not work_calendar.freshness(today).ok
-    assert ('id="calendar-warning"' in page) == stale
-    work_calendar.confirm_year(today.year, "test")
-    work_calendar.confirm_year(today.year + 1, "test")
+    assert 'id="calendar-warning"' in page
+    assert f"{last + 1}年的放假安排尚未录入" in page
+    work_calendar.confirm_year(last + 1, "test")
     assert 'id="calendar-warning"' not in client.get("/staff/").get_data(as_text=True)
