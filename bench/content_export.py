@@ -10,9 +10,7 @@ database and the export of that one, and checks the two exports are byte-identic
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -22,10 +20,10 @@ from flask import Flask
 from bench.content_import import ROOT, sentences
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
-from opengov.site.db import get_session
-from opengov.site.models import Attachment
-from opengov.site.services.content_export import export_content
-from opengov.site.services.content_import import import_content
+from opengov.site.catalog.service.attachments import store
+from opengov.site.content.service.exporter import export_directory
+from opengov.site.content.service.importer import import_content, import_directory
+from opengov.site.db import unit_of_work
 from tests.factories import make_document
 
 PDF = b"%PDF-1.4\n" + b"0" * 50_000 + b"\n%%EOF\n"
@@ -41,16 +39,13 @@ def instance_app(instance: Path) -> Flask:
 
 def timed(label: str, app: Flask, action: str, directory: Path) -> None:
     with app.app_context():
-        session = get_session()
-        uploads = Path(app.config["UPLOAD_DIR"])
         started = time.perf_counter()
         if action == "export":
-            report = export_content(session, directory, uploads)
+            report = export_directory(directory)
             summary = f"{len(report.written)} written, {report.unchanged} unchanged"
         else:
-            imported = import_content(session, directory, upload_dir=uploads)
+            imported = import_directory(directory)
             summary = f"{len(imported.created)} created, {len(imported.duplicates)} duplicates"
-        session.commit()
         print(f"{label}: {time.perf_counter() - started:.2f} s ({summary})")
 
 
@@ -65,22 +60,15 @@ def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         base = Path(directory)
         app = instance_app(base / "one")
-        with app.app_context():
-            session = get_session()
+        with app.app_context(), unit_of_work() as session:
             import_content(session, ROOT / "content")
             uploads = Path(app.config["UPLOAD_DIR"])
-            uploads.mkdir(parents=True, exist_ok=True)
             for number in range(count):
                 document = make_document(session, title=f"合成文档{number}", doc_number="",
                                          body="".join(rng.sample(pool, 30)))
                 if number % 10 == 0:
-                    stored = secrets.token_hex(16) + ".pdf"
-                    (uploads / stored).write_bytes(PDF)
-                    document.attachments.append(Attachment(
-                        original_name=f"附件{number}.pdf", stored_name=stored,
-                        content_type="application/pdf", size=len(PDF),
-                        sha256=hashlib.sha256(PDF).hexdigest()))
-            session.commit()
+                    document.attachments.append(store(uploads, PDF, f"附件{number}.pdf",
+                                                      "application/pdf", suffix=".pdf"))
         first, second = base / "first", base / "second"
         timed("first export", app, "export", first)
         timed("second export (unchanged)", app, "export", first)

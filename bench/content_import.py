@@ -20,8 +20,8 @@ from pathlib import Path
 
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
-from opengov.site.db import get_session
-from opengov.site.services.content_import import import_content
+from opengov.site.content.service.importer import import_directory
+from opengov.site.db import unit_of_work
 from tests.factories import make_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,17 +43,15 @@ def main(count: int) -> None:
                           "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}"})
         with app.app_context():
             initialise()
-            session = get_session()
-            for number in range(count):
-                body = "".join(rng.sample(pool, 30))  # about 1,500 characters
-                make_document(session, title=f"合成文档{number}", body=body, doc_number="")
-            session.commit()
+            with unit_of_work() as session:
+                for number in range(count):
+                    body = "".join(rng.sample(pool, 30))  # about 1,500 characters
+                    make_document(session, title=f"合成文档{number}", body=body, doc_number="")
             content = instance / "content"
             shutil.copytree(ROOT / "content", content)
             for label in ("first import", "second import (unchanged)"):
                 started = time.perf_counter()
-                report = import_content(session, content)
-                session.commit()
+                report = import_directory(content)
                 print(f"{label}: {time.perf_counter() - started:.2f} s "
                       f"({len(report.created)} created, {len(report.changed)} changed)")
                 for duplicate in report.duplicates:
@@ -62,8 +60,7 @@ def main(count: int) -> None:
             policy.write_text(policy.read_text(encoding="utf-8") + "\n新增一段。\n",
                               encoding="utf-8")
             started = time.perf_counter()
-            report = import_content(session, content)
-            session.commit()
+            report = import_directory(content)
             print(f"import after one edit: {time.perf_counter() - started:.2f} s "
                   f"({len(report.changed)} changed)")
         print(f"database documents besides content/: {count}")

@@ -9,7 +9,6 @@ Also reads an upload of the 示例 workbook through the importer. Prints the fig
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 import sys
 import tempfile
@@ -19,13 +18,10 @@ from pathlib import Path
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
 from opengov.site.config import PROJECT_ROOT
-from opengov.site.db import get_session
-from opengov.site.domain.fiscal import DisclosureData, Stage
-from opengov.site.services.fiscal import public_disclosure
-from opengov.site.services.fiscal_content import import_fiscal_content
-from opengov.site.services.fiscal_export import to_xlsx
-from opengov.site.services.fiscal_import import read_disclosure
-from opengov.site.services.fiscal_tables import disclosure_table
+from opengov.site.fiscal.rules.disclosures import DisclosureData, Stage
+from opengov.site.fiscal.service.content import import_content
+from opengov.site.fiscal.service.importing import read_disclosure
+from opengov.site.fiscal.service.public import table_download
 
 URLS = (
     "/fiscal/?year=2025",
@@ -44,18 +40,11 @@ def main(repeats: int) -> None:
                           "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3"})
         with app.app_context():
             initialise()
-            session = get_session()
             for label in ("first import", "unchanged re-import"):
                 start = time.perf_counter()
-                import_fiscal_content(session, PROJECT_ROOT / "content" / "fiscal")
-                session.commit()
+                import_content(PROJECT_ROOT / "content" / "fiscal")
                 print(f"{label:<28} {1000 * (time.perf_counter() - start):8.1f} ms")
-            disclosure = public_disclosure(session, "czj", 2025, Stage.BUDGET,
-                                           dt.date.today())
-            assert disclosure is not None
-            table = disclosure_table(disclosure, 5)
-            assert table is not None
-            workbook = to_xlsx(table)
+            workbook = table_download("czj", 2025, Stage.BUDGET, 5, "xlsx").content
             start = time.perf_counter()
             for _ in range(repeats):
                 read_disclosure("t.xlsx", workbook, DisclosureData(2025, Stage.BUDGET))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
-from opengov.site.db import get_session
-from opengov.site.domain.catalog import COLUMNS, iter_columns, topic_choices
+from opengov.site.catalog.rules.metadata import COLUMNS, iter_columns, topic_choices
+from opengov.site.db import unit_of_work
 from tests.factories import make_agency, make_document
 
 AGENCIES = ("gov", "czj", "zjj", "qsz")
@@ -26,20 +26,20 @@ URLS = ("/", "/catalog", "/agencies/czj", "/columns/statutory", "/columns/statut
 
 
 def populate(count: int) -> None:
-    session = get_session()
-    for code in AGENCIES:
-        make_agency(session, code)
+    """``count`` public documents, committed 500 at a time."""
+    with unit_of_work() as session:
+        for code in AGENCIES:
+            make_agency(session, code)
     slugs = [column.slug for column, _ in iter_columns(COLUMNS)]
     topics = topic_choices()
     start = dt.date(2010, 1, 1)
-    for number in range(count):
-        make_document(session, agency=AGENCIES[number % len(AGENCIES)],
-                      category=slugs[number % len(slugs)], title=f"测试文件第{number}号",
-                      topic=topics[number % len(topics)],
-                      published_on=start + dt.timedelta(days=number * 3 % 5000))
-        if number % 500 == 499:
-            session.commit()
-    session.commit()
+    for first in range(0, count, 500):
+        with unit_of_work() as session:
+            for number in range(first, min(first + 500, count)):
+                make_document(session, agency=AGENCIES[number % len(AGENCIES)],
+                              category=slugs[number % len(slugs)], title=f"测试文件第{number}号",
+                              topic=topics[number % len(topics)],
+                              published_on=start + dt.timedelta(days=number * 3 % 5000))
 
 
 def main() -> None:

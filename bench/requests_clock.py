@@ -15,13 +15,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from opengov.site import create_app
+from opengov.site.agencies.models import Agency
 from opengov.site.bootstrap import initialise
-from opengov.site.db import get_session
-from opengov.site.domain.request_clock import Channel, Event, EventKind, derive
-from opengov.site.domain.workdays import WorkingCalendar
-from opengov.site.models import Agency
-from opengov.site.services import requests as request_service
-from opengov.site.services.personal_data import key_from_secret
+from opengov.site.db import unit_of_work
+from opengov.site.personal_data import key_from_secret
+from opengov.site.requests.rules.clock import Channel, Event, EventKind, derive
+from opengov.site.requests.service import handling as request_service
+from opengov.site.workdays.rules import WorkingCalendar
 from tests.factories import make_agency
 from tests.requests.conftest import application
 
@@ -52,21 +52,19 @@ def bench_filing(threads: int = 8, each: int = 10) -> None:
                       "PERSONAL_DATA_KEY": key_from_secret("bench")})
     with app.app_context():
         initialise()
-        session = get_session()
-        agency_id = make_agency(session, "gov").id
-        session.commit()
+        with unit_of_work() as session:
+            agency_id = make_agency(session, "gov").id
 
     def work(index: int) -> None:
         with app.app_context():
-            session = get_session()
             for round_ in range(each):
-                agency = session.get(Agency, agency_id)
-                assert agency is not None
-                request_service.file_request(session, agency,
-                                             application(description=f"{index}-{round_}"),
-                                             Channel.ONLINE, dt.date(2026, 11, 23),
-                                             confirmed_on=dt.date(2026, 11, 23))
-                session.commit()
+                with unit_of_work() as session:
+                    agency = session.get(Agency, agency_id)
+                    assert agency is not None
+                    request_service.file_request(session, agency,
+                                                 application(description=f"{index}-{round_}"),
+                                                 Channel.ONLINE, dt.date(2026, 11, 23),
+                                                 confirmed_on=dt.date(2026, 11, 23))
 
     workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
     start = time.perf_counter()

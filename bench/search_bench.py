@@ -27,9 +27,9 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from opengov.site.catalog.models import Document  # noqa: E402
 from opengov.site.db import get_session  # noqa: E402
-from opengov.site.models import Document  # noqa: E402
-from opengov.site.services import search_index  # noqa: E402
+from opengov.site.search.service import index as search_index  # noqa: E402
 from tests.search.corpus_site import corpus_app, ranked_keys  # noqa: E402
 from tests.search.judged import (  # noqa: E402
     load_judged,
@@ -68,7 +68,7 @@ def run_backend(app: Flask, name: str, settings: dict[str, Any], texts: list[str
     characters = sum(map(len, texts))
     with app.app_context():
         started = time.perf_counter()
-        count = search_index.rebuild_index(get_session(), search_index.get_backend())
+        count = search_index.rebuild_index()
         elapsed = time.perf_counter() - started
     rate = characters / elapsed
     judged = load_judged()

@@ -5,6 +5,7 @@ It opens no connection, migrates nothing and calls no network; `opengov init` do
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Mapping
@@ -12,12 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf import CSRFProtect
 
-from opengov.site import auth, db, errors, templating
-from opengov.site.config import PROJECT_ROOT, ConfigError, default_instance_path, load_settings
+from opengov.site import db
+from opengov.site.accounts.service import auth
+from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
+from opengov.site.web import errors, templating
+from opengov.site.web.csrf import csrf
 
-csrf = CSRFProtect()
+#: Features whose ``views`` register routes on the public, staff and API blueprints.
+FEATURES_WITH_VIEWS = (
+    "accounts",
+    "agencies",
+    "audit",
+    "catalog",
+    "dashboard",
+    "fiscal",
+    "reports",
+    "requests",
+    "search",
+    "workdays",
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -28,8 +43,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         "opengov.site",
         instance_path=str(instance_path),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(data_folder("templates")),
+        static_folder=str(data_folder("static")),
     )
     app.config.update(load_settings(instance_path, os.environ, overrides))
     if not app.config["SECRET_KEY"]:
@@ -47,17 +62,29 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     _register_blueprints(app)
+    _connect_features()
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from opengov.site.views import api, public
+def _connect_features() -> None:
+    # A feature that must follow another's changes subscribes to its signal here, so that the
+    # lower feature need not import the higher one (and nothing depends on import order).
+    from opengov.site.requests.service.handling import follow_calendar_changes
 
+    follow_calendar_changes()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from opengov.site.operations import views as operations_views
+    from opengov.site.web import api, display, public, staff
+
+    del display  # registers the 长辈版 switch on the public blueprint
+    for feature in FEATURES_WITH_VIEWS:
+        # Importing a feature's views registers its routes on the audience blueprints.
+        importlib.import_module(f"opengov.site.{feature}.views")
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(api.health_bp)
+    app.register_blueprint(operations_views.health_bp)
     csrf.exempt(api.bp)
     if app.config["ENABLE_STAFF"]:
-        from opengov.site.views import staff
-
         app.register_blueprint(staff.bp)

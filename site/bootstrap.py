@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from opengov.site import migrate
-from opengov.site.db import get_database, get_session
-from opengov.site.services.catalog import sync_categories
+from opengov.site.catalog.service.columns import ensure_standard_categories
+from opengov.site.db import get_database
+from opengov.site.search.service.setup import set_up_search
 
 
 def initialise() -> list[str]:
@@ -17,18 +17,16 @@ def initialise() -> list[str]:
     Path(current_app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     migrate.upgrade(get_database().engine)
     _ensure_personal_data_key()
-    session = get_session()
-    created = sync_categories(session)
-    session.commit()
+    created = ensure_standard_categories()
     lines = [f"数据库已就绪（迁移版本 {migrate.head_revision()}），新建栏目 {created} 个。"]
-    lines += _search_set_up(session)
+    lines += set_up_search()
     return lines
 
 
 def _ensure_personal_data_key() -> None:
     """Applicants' personal data is encrypted with a key kept in the instance folder unless
     the PERSONAL_DATA_KEY setting gives one (issue 4)."""
-    from opengov.site.services.personal_data import KEY_FILE, ensure_key_file
+    from opengov.site.personal_data import KEY_FILE, ensure_key_file
 
     if current_app.config.get("PERSONAL_DATA_KEY"):
         return
@@ -36,20 +34,3 @@ def _ensure_personal_data_key() -> None:
     ensure_key_file(instance)
     current_app.config["PERSONAL_DATA_KEY"] = (instance / KEY_FILE).read_text(
         encoding="ascii").strip()
-
-
-def _search_set_up(session: Session) -> list[str]:
-    """Seed synonyms and create the search index; an engine that is down is reported, not
-    fatal: the site serves pages and search says it is degraded until it is back."""
-    from opengov.indexer.backend import SearchUnavailableError
-    from opengov.site.services.search import seed_synonyms
-    from opengov.site.services.search_index import ensure_index
-
-    added = seed_synonyms(session)
-    session.commit()
-    lines = [f"搜索同义词已就绪（新增 {added} 条）。"]
-    try:
-        lines.append(ensure_index())
-    except SearchUnavailableError as exc:
-        lines.append(f"警告：搜索索引未能建立（{exc}），请在搜索引擎可用后运行 opengov index rebuild。")
-    return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from pathlib import Path
 
@@ -72,28 +73,16 @@ def settings_command() -> None:
     click.echo(settings_table())
 
 
-# Command modules of each area, registered here once.
-from opengov.site.commands.content import import_content_command  # noqa: E402
+#: Features whose ``cli`` module adds commands (its ``COMMANDS``) to ``opengov``.
+FEATURES_WITH_COMMANDS = (
+    "accounts",
+    "content",
+    "fiscal",
+    "requests",
+    "search",
+    "workdays",
+)
 
-main.add_command(import_content_command)
-from opengov.site.commands.content import export_content_command  # noqa: E402
-
-main.add_command(export_content_command)
-from opengov.site.commands import accounts as _accounts  # noqa: E402
-
-main.add_command(_accounts.create_admin)
-main.add_command(_accounts.audit_group)
-from opengov.site.commands.fiscal import import_fiscal_command  # noqa: E402
-
-main.add_command(import_fiscal_command)
-from opengov.site.commands import requests as request_commands  # noqa: E402
-
-main.add_command(request_commands.deadline_command)
-main.add_command(request_commands.calendar_group)
-main.add_command(request_commands.requests_group)
-from opengov.site.commands.corpus import import_corpus_command  # noqa: E402
-from opengov.site.commands.search import index_group, synonyms_group  # noqa: E402
-
-main.add_command(index_group)
-main.add_command(synonyms_group)
-main.add_command(import_corpus_command)
+for _feature in FEATURES_WITH_COMMANDS:
+    for _command in importlib.import_module(f"opengov.site.{_feature}.cli").COMMANDS:
+        main.add_command(_command)

@@ -17,8 +17,20 @@ from typing import Any
 
 ENV_PREFIX = "OPENGOV_"
 INSTANCE_FILE = "opengov.toml"
-#: The checkout: templates/, static/ and content/ live beside the packages.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The folder of this package: ``site/`` in a checkout, ``…/site-packages/opengov/site`` installed.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout (templates/, static/ and content/ beside the packages) when run from one;
+#: installed from a wheel, the folder holding the package.
+PROJECT_ROOT = PACKAGE_DIR.parent
+#: Whether the site runs from a checkout (editable install) rather than from a wheel.
+IN_CHECKOUT = (PROJECT_ROOT / "setup.cfg").is_file()
+
+
+def data_folder(name: str) -> Path:
+    """``templates`` or ``static``: package data inside an installed wheel, the top-level
+    folder of the checkout otherwise (where the design keeps them)."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
 
 
 class ConfigError(ValueError):
@@ -70,8 +82,6 @@ SETTINGS: tuple[Setting, ...] = (
             "First delay before a failed search-index update is retried; doubles each time."),
     Setting("SEARCH_RETRY_MAX_SECONDS", 3600, int,
             "Longest delay between retries of a failed search-index update."),
-    Setting("SEARCH_INLINE_OUTBOX", 20, int,
-            "Queued index updates applied before each search (0: only `opengov index process`)."),
     Setting("JIEBA_CACHE_DIR", "{instance}", str,
             "Where jieba keeps its dictionary cache, so it loads once per process fast."),
     Setting("SITE_NAME", "示例市人民政府", str,
@@ -82,7 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
             "10-character 政府网站标识码 (meta tag SiteIDCode)."),
     Setting("ROOT_AGENCY", "gov", str,
             "Code of the agency that runs the site (the government itself)."),
-    Setting("CONTENT_DIR", str(PROJECT_ROOT / "content"), str,
+    Setting("CONTENT_DIR", str((PROJECT_ROOT if IN_CHECKOUT else Path.cwd()) / "content"), str,
             "Folder of the site's own content in Markdown with a metadata header."),
     Setting("UPLOAD_DIR", "{instance}/uploads", str,
             "Folder where attachments are stored under random names."),
@@ -155,9 +165,12 @@ SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def default_instance_path() -> Path:
-    """``OPENGOV_INSTANCE_PATH`` or ``instance/`` in the checkout."""
+    """``OPENGOV_INSTANCE_PATH``, or ``instance/`` in the checkout (in the working directory
+    when installed from a wheel)."""
     raw = os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
-    return Path(raw).resolve() if raw else PROJECT_ROOT / "instance"
+    if raw:
+        return Path(raw).resolve()
+    return (PROJECT_ROOT if IN_CHECKOUT else Path.cwd()) / "instance"
 
 
 def load_settings(

@@ -1,17 +1,28 @@
-"""Database engine and the per-request session.
+"""Database engine, the per-request session and the unit of work.
 
-SQLite is tuned for a web server with several writer processes: WAL, a busy timeout and
-``BEGIN IMMEDIATE`` for every transaction, so concurrent writers queue instead of failing
-with "database is locked" halfway through a transaction.
+Reading and writing are told apart. A transaction is read-only unless it was opened by
+:func:`unit_of_work` (services) or inside :func:`write_intent` (migrations, set-up):
+
+- on SQLite (WAL, busy timeout), a read transaction is a plain deferred ``BEGIN`` with
+  ``PRAGMA query_only`` on, so readers in every worker run side by side and never take the
+  write lock; a writing transaction starts with ``BEGIN IMMEDIATE``, so concurrent writers
+  queue for the lock instead of failing with "database is locked" halfway through;
+- on PostgreSQL, a read transaction is ``SET TRANSACTION READ ONLY``.
+
+A write outside a unit of work therefore fails at once on both databases: a GET cannot
+write by accident.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 EXTENSION_KEY = "opengov.db"
@@ -31,6 +42,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def str_enum(enum_class: type[Any], name: str) -> Enum:
+    """A column of ``enum_class``, stored as the enum's values."""
+    # Stored as the enum's value (Chinese labels), as VARCHAR with a CHECK; readable in SQL.
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda members: [member.value for member in members])
+
+
+#: Whether transactions begun now may write (set by :func:`write_intent`).
+_WRITING: ContextVar[bool] = ContextVar("opengov_db_writing", default=False)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside this block may write (SQLite: ``BEGIN IMMEDIATE``)."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -45,7 +77,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if _WRITING.get():
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.exec_driver_sql("BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        if not _WRITING.get():
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -53,6 +97,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
     return engine
 
 
@@ -88,3 +134,33 @@ def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """The session of the current request or command, in a transaction that may write.
+
+    Commits when the block ends, rolls back when it raises. A unit of work opened inside
+    another joins it (the outer one commits). A read transaction still open on the session is
+    ended first, so the write transaction sees the latest committed data.
+    """
+    session = get_session()
+    if session.info.get("writing"):
+        yield session
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("changes made outside a unit of work")
+    if session.in_transaction():
+        session.commit()  # ends the read transaction; expire_on_commit is off
+    session.info["writing"] = True
+    token = _WRITING.set(True)
+    try:
+        session.connection()  # begins now, while the write intent is set
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _WRITING.reset(token)
+        session.info["writing"] = False

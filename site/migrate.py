@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from opengov.site.db import write_intent
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -22,7 +25,7 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; a no-op when it is there already."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with write_intent(), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -36,9 +39,19 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def next_revision_id(message: str) -> str:
+    """``NNNN_slug``: revisions are numbered in chain order (0001, 0002 …), so the file list
+    reads as the history; a test checks that the numbers follow the chain."""
+    script = ScriptDirectory.from_config(alembic_config())
+    number = sum(1 for _ in script.walk_revisions()) + 1
+    slug = re.sub(r"[^0-9a-z]+", "_", message.lower()).strip("_")[:40] or "change"
+    return f"{number:04d}_{slug}"
+
+
 def autogenerate(engine: Engine, message: str) -> None:
     """Write a new revision from the difference between the models and the database."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with write_intent(), engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.revision(config, message=message, autogenerate=True)
+        command.revision(config, message=message, autogenerate=True,
+                         rev_id=next_revision_id(message))

@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from opengov.site import create_app
-from opengov.site.auth import hash_password
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.accounts.service import users as accounts
 from opengov.site.bootstrap import initialise
-from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import User
+from opengov.site.db import get_session, unit_of_work
 from tests.support.liveserver import LiveServer
 from tests.support.postgres import PostgresServer
 
@@ -130,17 +130,14 @@ def db_session(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    """Create a staff account: ``make_user("editor1", Role.EDITOR, Role.REVIEWER)``."""
+    """Create a staff account with :data:`TEST_PASSWORD` through the accounts service:
+    ``make_user("editor1", Role.EDITOR, Role.REVIEWER)``."""
 
     def make(username: str, *roles: Role, agency_id: int | None = None) -> User:
-        with app.app_context():
-            session = get_session()
-            user = User(username=username, display_name=username,
-                        password_hash=hash_password(TEST_PASSWORD), agency_id=agency_id)
-            user.roles = frozenset(roles)
-            session.add(user)
-            session.commit()
-            return user
+        with app.app_context(), unit_of_work() as session:
+            return accounts.create_user(session, username=username, display_name=username,
+                                        password=TEST_PASSWORD, roles=frozenset(roles),
+                                        policy=accounts.password_policy(), agency_id=agency_id)
 
     return make
 

@@ -1,4 +1,9 @@
-"""Test data made through the models the way the services make it."""
+"""Test data made the way the services make it.
+
+:func:`make_agency` and :func:`make_document` are composable: they take the caller's session
+and never commit, so a test calls them inside ``unit_of_work()`` (reads outside a unit of work
+are read-only).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
-from opengov.site.models import Agency, Document
-from opengov.site.services.catalog import agency_by_code, category_by_slug, issue_index_no
-from opengov.site.services.requests import Application
-from opengov.site.services.search_outbox import enqueue
+from opengov.site.agencies.models import Agency
+from opengov.site.agencies.service import find_agency
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
+from opengov.site.catalog.service.columns import category_by_slug, issue_index_no
+from opengov.site.catalog.service.outbox import enqueue
+from opengov.site.requests.service.handling import Application
 
 AGENCIES = {
     "gov": ("示例市人民政府", "007000001", "government"),
@@ -23,7 +30,7 @@ AGENCIES = {
 
 def make_agency(session: Session, code: str = "gov", **fields: Any) -> Agency:
     """The agency ``code`` (one of :data:`AGENCIES` unless ``name``/``org_code`` given)."""
-    existing = agency_by_code(session, code)
+    existing = find_agency(code)
     if existing is not None:
         return existing
     name, org_code, kind = AGENCIES.get(code, (f"测试机关{code}", f"T{code}", "department"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opengov.site.domain.catalog import (
+from opengov.site.catalog.rules.metadata import (
     TOPIC_TREE,
     format_index_no,
     is_valid_doc_number,

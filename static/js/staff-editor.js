@@ -53,7 +53,7 @@
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
     }).then(function (result) {
-      var text = "已自动保存 " + result.saved_at + " UTC";
+      var text = "已自动保存 " + result.saved_at;
       if (result.others && result.others.length) {
         text += "；注意：" + result.others.join("、") + " 也在编辑此文件";
       }

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.annual_report import APPLICANT_COLUMNS
-from opengov.site.domain.outcomes import Outcome
-from opengov.site.domain.request_clock import Channel, EventKind
-from opengov.site.models import InfoRequest
-from opengov.site.services import requests as request_service
-from opengov.site.services.personal_data import key_from_secret
+from opengov.site.db import unit_of_work
+from opengov.site.personal_data import key_from_secret
+from opengov.site.reports.rules import APPLICANT_COLUMNS
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import Channel, EventKind
+from opengov.site.requests.rules.outcomes import Outcome
+from opengov.site.requests.service import handling as request_service
 from tests.factories import VALID_USCC, make_agency, make_application
 
 D = dt.date
@@ -62,9 +63,15 @@ def close(session: Session, filed: InfoRequest, outcome: Outcome, on: dt.date) -
     record(session, filed, EventKind.REPLIED, on, {"delivery": "邮寄"})
 
 
-def build_year(session: Session) -> dict[str, InfoRequest]:
+def build_year() -> dict[str, InfoRequest]:
     """2025 for 示例市人民政府: every outcome once (applicant columns in turn), one
-    carried in from 2024, two carried out to 2026, one fee of 300元 paid in 2025."""
+    carried in from 2024, two carried out to 2026, one fee of 300元 paid in 2025.
+    Filed and answered in one unit of work (needs an app context)."""
+    with unit_of_work() as session:
+        return _build_year(session)
+
+
+def _build_year(session: Session) -> dict[str, InfoRequest]:
     columns = itertools.cycle(APPLICANT_COLUMNS)
     made: dict[str, InfoRequest] = {}
     for position, outcome in enumerate(Outcome):
@@ -86,5 +93,4 @@ def build_year(session: Session) -> dict[str, InfoRequest]:
     close(session, file(session, D(2024, 3, 1), "自然人", number=104), Outcome.DISCLOSED,
           D(2024, 3, 20))
     file(session, D(2025, 5, 5), "自然人", agency="czj", number=105)
-    session.commit()
     return made

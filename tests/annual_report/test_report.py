@@ -5,15 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
-from flask import Flask
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.annual_report import (
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.agencies.service import agency_by_code
+from opengov.site.audit.service import Origin
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.db import unit_of_work
+from opengov.site.exceptions import ConflictError, NotFoundError
+from opengov.site.reports import service as reports
+from opengov.site.reports.models import ReviewCase
+from opengov.site.reports.rules import (
     APPLICANT_COLUMNS,
     ROW_CARRIED_IN,
     ROW_CARRIED_OUT,
@@ -24,31 +33,31 @@ from opengov.site.domain.annual_report import (
     ReviewResult,
     row_label,
 )
-from opengov.site.domain.catalog import Validity
-from opengov.site.domain.outcomes import Outcome
-from opengov.site.domain.roles import Role
-from opengov.site.models import ReviewCase, User
-from opengov.site.services import annual_report as reports
-from opengov.site.services.audit import Origin
+from opengov.site.requests.rules.outcomes import Outcome
 from tests.annual_report.conftest import D, build_year
 from tests.factories import make_agency, make_document
 
 ORIGIN = Origin(ip="127.0.0.1", user_agent="pytest")
 
 
-def admin(session: Session) -> User:
-    user = session.scalars(select(User).where(User.username == "admin")).one_or_none()
-    if user is None:
-        user = User(username="admin", display_name="管理员", password_hash="x")
-        user.roles = frozenset({Role.ADMIN})
-        session.add(user)
-        session.flush()
-    return user
+@pytest.fixture
+def admin(make_user: Callable[..., User]) -> User:
+    """A site-wide administrator: keeps every agency's report and register."""
+    return make_user("admin", Role.ADMIN)
+
+
+def entries(**figures: int | Decimal) -> reports.ReportEntries:
+    """What staff enter in a report: nothing written, these figures, the rest 0."""
+    values: dict[str, int | Decimal] = {"licensing_decisions": 0, "penalty_decisions": 0,
+                                        "coercion_decisions": 0, "fees_collected": Decimal("0")}
+    values.update(figures)
+    return reports.ReportEntries(overview="", problems="", other_matters="",
+                                 **values)  # type: ignore[arg-type]
 
 
 def test_every_cell_of_table3_from_a_year_of_requests(db_session: Session) -> None:
-    build_year(db_session)
-    data = reports.build_report(db_session, make_agency(db_session, "gov"), 2025)
+    build_year()
+    data = reports.build_report(db_session, agency_by_code("gov"), 2025)
     cells = reports.table3_cells(data.table3)
     columns = list(itertools.islice(itertools.cycle(APPLICANT_COLUMNS), len(Outcome)))
     for outcome, column in zip(Outcome, columns, strict=True):
@@ -69,12 +78,12 @@ def test_every_cell_of_table3_from_a_year_of_requests(db_session: Session) -> No
 
 
 def test_publication_freezes_the_tables_and_next_year_carries_over(
-        app: Flask, db_session: Session) -> None:
-    build_year(db_session)
-    gov = make_agency(db_session, "gov")
-    document = reports.publish(db_session, gov, 2025, on=D(2026, 1, 20),
-                               actor=admin(db_session), origin=ORIGIN)
-    db_session.commit()
+        db_session: Session, admin: User) -> None:
+    build_year()
+    gov = agency_by_code("gov")
+    with unit_of_work() as session:
+        document = reports.publish(session, gov, 2025, on=D(2026, 1, 20), actor=admin,
+                                   origin=ORIGIN)
     assert document.category.slug == "annual-reports"
     assert document.title == "示例市人民政府2025年政府信息公开工作年度报告"
     assert document.is_public
@@ -86,35 +95,34 @@ def test_publication_freezes_the_tables_and_next_year_carries_over(
     assert report.published_table3 is not None
     assert report.published_table3[ROW_CARRIED_OUT][TOTAL_COLUMN] == 2
 
-    with pytest.raises(reports.ReportCheckError, match="已于2026-01-20发布"):
-        reports.publish(db_session, gov, 2025, on=D(2026, 1, 21), actor=admin(db_session),
-                        origin=ORIGIN)
-    db_session.rollback()
+    with pytest.raises(reports.ReportCheckError, match="已于2026-01-20发布"), \
+            unit_of_work() as session:
+        reports.publish(session, gov, 2025, on=D(2026, 1, 21), actor=admin, origin=ORIGIN)
 
     # 2026: what was carried out of 2025 is carried in.
     data_2026 = reports.build_report(db_session, gov, 2026)
     assert data_2026.table3.carried_in[TOTAL_COLUMN] == 2
     assert data_2026.problems == []
     # A 2025 report whose frozen 四 disagrees (data changed after publication) blocks 2026.
-    report.published_table3 = {**report.published_table3,
-                               ROW_CARRIED_OUT: {**report.published_table3[ROW_CARRIED_OUT],
-                                                 TOTAL_COLUMN: 3}}
-    db_session.flush()
+    with unit_of_work():
+        report.published_table3 = {**report.published_table3,
+                                   ROW_CARRIED_OUT: {**report.published_table3[ROW_CARRIED_OUT],
+                                                     TOTAL_COLUMN: 3}}
     problems = reports.build_report(db_session, gov, 2026).problems
     assert any("2025年已发布年报" in problem for problem in problems)
-    with pytest.raises(reports.ReportCheckError):
-        reports.publish(db_session, gov, 2026, on=D(2027, 1, 5), actor=admin(db_session),
-                        origin=ORIGIN)
+    with pytest.raises(reports.ReportCheckError), unit_of_work() as session:
+        reports.publish(session, gov, 2026, on=D(2027, 1, 5), actor=admin, origin=ORIGIN)
 
 
-def test_published_files_are_real_xlsx_and_pdf(app: Flask, db_session: Session) -> None:
-    build_year(db_session)
-    document = reports.publish(db_session, make_agency(db_session, "gov"), 2025,
-                               on=D(2026, 1, 20), actor=admin(db_session), origin=ORIGIN)
+def test_published_files_are_real_xlsx_and_pdf(db_session: Session, admin: User) -> None:
+    build_year()
+    with unit_of_work() as session:
+        document = reports.publish(session, agency_by_code("gov"), 2025, on=D(2026, 1, 20),
+                                   actor=admin, origin=ORIGIN)
     names = sorted(a.original_name for a in document.attachments)
     assert names == ["示例市人民政府2025年政府信息公开工作年度报告.pdf",
                      "示例市人民政府2025年政府信息公开工作年度报告.xlsx"]
-    data = reports.build_report(db_session, make_agency(db_session, "gov"), 2025)
+    data = reports.build_report(db_session, agency_by_code("gov"), 2025)
     workbook = load_workbook(io.BytesIO(reports.render_xlsx(data)))
     sheet = workbook["三、依申请公开"]
     rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=4, values_only=True)}
@@ -126,29 +134,29 @@ def test_published_files_are_real_xlsx_and_pdf(app: Flask, db_session: Session) 
     assert "本年新收政府信息公开申请数量" in text
 
 
-def test_table2_and_table4_and_staff_figures(app: Flask, db_session: Session) -> None:
-    gov = make_agency(db_session, "gov")
-    make_document(db_session, genre="行政规范性文件", date_written=D(2025, 3, 1),
-                  published_on=D(2025, 3, 5))
-    make_document(db_session, genre="行政规范性文件", date_written=D(2021, 3, 1),
-                  published_on=D(2021, 3, 5), validity=Validity.REPEALED,
-                  repealed_on=D(2025, 9, 1))
-    make_document(db_session, genre="规章", date_written=D(2024, 3, 1),
-                  published_on=D(2024, 3, 5))
-    make_document(db_session, genre="行政规范性文件", date_written=D(2025, 5, 1),
-                  published=False)  # a draft is not 制发
-    make_document(db_session, agency="czj", genre="规章", date_written=D(2025, 3, 1),
-                  published_on=D(2025, 3, 5))
-    db_session.add_all([
-        ReviewCase(agency=gov, year=2025, group=ReviewGroup.RECONSIDERATION,
-                   result=ReviewResult.UPHELD),
-        ReviewCase(agency=gov, year=2025, group=ReviewGroup.LITIGATION_DIRECT,
-                   result=ReviewResult.PENDING),
-        ReviewCase(agency=gov, year=2024, group=ReviewGroup.RECONSIDERATION,
-                   result=ReviewResult.CORRECTED),
-    ])
-    report = reports.get_or_create_report(db_session, gov, 2025)
-    report.licensing_decisions, report.fees_collected = 1234, 56.78  # type: ignore[assignment]
+def test_table2_and_table4_and_staff_figures(db_session: Session, admin: User) -> None:
+    with unit_of_work() as session:
+        gov = make_agency(session, "gov")
+        make_document(session, genre="行政规范性文件", date_written=D(2025, 3, 1),
+                      published_on=D(2025, 3, 5))
+        make_document(session, genre="行政规范性文件", date_written=D(2021, 3, 1),
+                      published_on=D(2021, 3, 5), validity=Validity.REPEALED,
+                      repealed_on=D(2025, 9, 1))
+        make_document(session, genre="规章", date_written=D(2024, 3, 1),
+                      published_on=D(2024, 3, 5))
+        make_document(session, genre="行政规范性文件", date_written=D(2025, 5, 1),
+                      published=False)  # a draft is not 制发
+        make_document(session, agency="czj", genre="规章", date_written=D(2025, 3, 1),
+                      published_on=D(2025, 3, 5))
+    for year, group, result in ((2025, ReviewGroup.RECONSIDERATION, ReviewResult.UPHELD),
+                                (2025, ReviewGroup.LITIGATION_DIRECT, ReviewResult.PENDING),
+                                (2024, ReviewGroup.RECONSIDERATION, ReviewResult.CORRECTED)):
+        reports.register_review_case(actor=admin, origin=ORIGIN, agency_id=gov.id, year=year,
+                                     group=group, result=result, case_number="",
+                                     request_number="", filed_on=None, note="")
+    reports.save_report("gov", 2025, entries(licensing_decisions=1234,
+                                             fees_collected=Decimal("56.78")),
+                        actor=admin, origin=ORIGIN)
     data = reports.build_report(db_session, gov, 2025)
     counts = data.regulations
     assert (counts["行政规范性文件"].made, counts["行政规范性文件"].repealed,
@@ -164,11 +172,12 @@ def test_table2_and_table4_and_staff_figures(app: Flask, db_session: Session) ->
 
 
 def test_deadlines_and_the_government_summary(db_session: Session) -> None:
-    gov = make_agency(db_session, "gov")
-    czj = make_agency(db_session, "czj")
+    with unit_of_work() as session:
+        gov = make_agency(session, "gov")
+        czj = make_agency(session, "czj")
     assert reports.report_deadline(gov, 2025) == dt.date(2026, 3, 31)
     assert reports.report_deadline(czj, 2025) == dt.date(2026, 1, 31)
-    build_year(db_session)
+    build_year()
     data = reports.build_report(db_session, gov, 2025)
     [line] = [line for line in data.departments if line.agency.code == "czj"]
     assert (line.new, line.closed, line.carried_out, line.published) == (1, 0, 1, False)
@@ -176,16 +185,55 @@ def test_deadlines_and_the_government_summary(db_session: Session) -> None:
     assert reports.build_report(db_session, czj, 2025).departments == []
 
 
-def test_a_report_is_published_after_its_year(app: Flask, db_session: Session) -> None:
-    gov = make_agency(db_session, "gov")
-    with pytest.raises(reports.ReportCheckError, match="结束后发布"):
-        reports.publish(db_session, gov, 2025, on=D(2025, 12, 31), actor=admin(db_session),
-                        origin=ORIGIN)
+def test_a_report_is_published_after_its_year(db_session: Session, admin: User) -> None:
+    with pytest.raises(reports.ReportCheckError, match="结束后发布"), \
+            unit_of_work() as session:
+        reports.publish(session, make_agency(session, "gov"), 2025, on=D(2025, 12, 31),
+                        actor=admin, origin=ORIGIN)
 
 
 def test_one_report_per_agency_and_year(db_session: Session) -> None:
-    gov = make_agency(db_session, "gov")
-    first = reports.get_or_create_report(db_session, gov, 2025)
-    assert reports.get_or_create_report(db_session, gov, 2025) is first
-    assert reports.get_or_create_report(db_session, gov, 2024) is not first
+    with unit_of_work() as session:
+        gov = make_agency(session, "gov")
+        first = reports.get_or_create_report(session, gov, 2025)
+        assert reports.get_or_create_report(session, gov, 2025) is first
+        assert reports.get_or_create_report(session, gov, 2024) is not first
     assert reports.find_report(db_session, gov, 2023) is None
+
+
+def test_a_person_keeps_the_report_and_register_of_their_agency_only(
+        db_session: Session, admin: User, make_user: Callable[..., User]) -> None:
+    with unit_of_work() as session:
+        gov, czj = make_agency(session, "gov"), make_agency(session, "czj")
+    department = make_user("czj-handler", Role.ADMIN, agency_id=czj.id)
+    assert [agency.code for agency in reports.agencies_kept_by(department)] == ["czj"]
+
+    def register(actor: User) -> ReviewCase:
+        return reports.register_review_case(
+            actor=actor, origin=ORIGIN, agency_id=gov.id, year=2025,
+            group=ReviewGroup.RECONSIDERATION, result=ReviewResult.PENDING, case_number="",
+            request_number="", filed_on=None, note="")
+
+    with pytest.raises(NotFoundError):
+        register(department)
+    registered = register(admin)
+    with pytest.raises(NotFoundError):
+        reports.record_review_result(registered.id, ReviewResult.UPHELD, actor=department,
+                                     origin=ORIGIN)
+    assert reports.review_register(actor=department).cases == []
+    with pytest.raises(NotFoundError):
+        reports.report_for_editing("gov", 2025, actor=department)
+    assert reports.report_for_editing("czj", 2025, actor=department).agency.code == "czj"
+
+
+def test_a_published_report_is_not_edited(db_session: Session, admin: User) -> None:
+    build_year()
+    with unit_of_work() as session:
+        reports.publish(session, agency_by_code("gov"), 2025, on=D(2026, 1, 20), actor=admin,
+                        origin=ORIGIN)
+    with pytest.raises(ConflictError, match="已发布"):
+        reports.save_report("gov", 2025, entries(licensing_decisions=1), actor=admin,
+                            origin=ORIGIN)
+    report = reports.find_report(db_session, agency_by_code("gov"), 2025)
+    assert report is not None
+    assert report.licensing_decisions == 0

@@ -8,8 +8,8 @@ from fractions import Fraction
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.outcomes import Bucket, Outcome
-from opengov.site.domain.request_statistics import RequestFacts, yearly_figures
+from opengov.site.requests.rules.outcomes import Bucket, Outcome
+from opengov.site.requests.rules.statistics import RequestFacts, yearly_figures
 from tests.annual_report.conftest import build_year
 
 D = dt.date
@@ -46,7 +46,7 @@ def test_years_by_receipt_and_by_closing() -> None:
 
 
 def test_statistics_page(client: FlaskClient, db_session: Session) -> None:
-    build_year(db_session)
+    build_year()
     page = client.get("/statistics").get_data(as_text=True)
     assert "各年度依申请公开办理情况" in page
     assert "不计算比例" in page

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import AnnualReport, AuditEntry, ReviewCase
-from tests.annual_report.conftest import build_year
+from opengov.site import clock
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.agencies.service import agency_by_code
+from opengov.site.audit.models import AuditEntry
+from opengov.site.audit.service import Origin
+from opengov.site.db import unit_of_work
+from opengov.site.reports import service as reports
+from opengov.site.reports.models import AnnualReport, ReviewCase
+from tests.annual_report.conftest import build_year, file
 from tests.factories import make_agency
 
 
 def test_admin_writes_checks_and_downloads_the_report(
-        app: Flask, client: FlaskClient, db_session: Session,
-        make_user: Callable[..., object], login: Callable[[str], None]) -> None:
-    build_year(db_session)
+        client: FlaskClient, db_session: Session, make_user: Callable[..., object],
+        login: Callable[[str], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report on 2025 is written and published in January 2026 (北京时间).
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 1, 20))
+    build_year()
     make_user("admin", Role.ADMIN)
     login("admin")
     index = client.get("/staff/reports?year=2025").get_data(as_text=True)
@@ -68,14 +79,16 @@ def test_admin_writes_checks_and_downloads_the_report(
 
 
 def test_a_broken_table_cannot_be_published(
-        app: Flask, client: FlaskClient, db_session: Session,
-        make_user: Callable[..., object], login: Callable[[str], None]) -> None:
-    build_year(db_session)
-    gov = make_agency(db_session, "gov")
-    db_session.add(AnnualReport(agency=gov, year=2024, published_table3={
-        "四、结转下年度继续办理": {"总计": 5}}))
-    db_session.commit()
-    make_user("admin", Role.ADMIN)
+        client: FlaskClient, db_session: Session, make_user: Callable[..., User],
+        login: Callable[[str], None]) -> None:
+    build_year()
+    admin = make_user("admin", Role.ADMIN)
+    with unit_of_work() as session:
+        reports.publish(session, agency_by_code("gov"), 2024, on=dt.date(2025, 1, 20),
+                        actor=admin, origin=Origin(ip="127.0.0.1", user_agent="pytest"))
+    # A 2024 request entered after the 2024 report froze its “结转下年度”.
+    with unit_of_work() as session:
+        file(session, dt.date(2024, 12, 31), "自然人", number=200)
     login("admin")
     response = client.post("/staff/reports/gov/2025/publish", follow_redirects=True)
     text = response.get_data(as_text=True)
@@ -88,8 +101,8 @@ def test_a_broken_table_cannot_be_published(
 def test_department_staff_see_only_their_agency(
         client: FlaskClient, db_session: Session, make_user: Callable[..., object],
         login: Callable[[str], None]) -> None:
-    czj = make_agency(db_session, "czj")
-    db_session.commit()
+    with unit_of_work() as session:
+        czj = make_agency(session, "czj")
     make_user("czj-admin", Role.ADMIN, agency_id=czj.id)
     login("czj-admin")
     assert client.get("/staff/reports/gov/2025").status_code == 404
@@ -99,13 +112,12 @@ def test_department_staff_see_only_their_agency(
 def test_handler_registers_review_cases(
         app: Flask, client: FlaskClient, db_session: Session,
         make_user: Callable[..., object], login: Callable[[str], None]) -> None:
-    made = build_year(db_session)
-    gov = make_agency(db_session, "gov")
-    db_session.commit()
+    made = build_year()
+    gov_id = made["3.4"].agency_id  # the requests of build_year are 示例市人民政府's
     make_user("handler", Role.HANDLER)
     make_user("editor", Role.EDITOR)
     login("handler")
-    form = {"agency": str(gov.id), "year": "2025", "group": "行政复议", "result": "尚未审结",
+    form = {"agency": str(gov_id), "year": "2025", "group": "行政复议", "result": "尚未审结",
             "case_number": "示复〔2025〕7号", "request_number": "YSQ-2099-000001"}
     response = client.post("/staff/review-cases", data=form)
     assert response.status_code == 422

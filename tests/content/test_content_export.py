@@ -16,17 +16,25 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from opengov.site import create_app
+from opengov.site import clock, create_app
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.agencies.models import Agency
+from opengov.site.audit.service import Origin
+from opengov.site.catalog.models import Category, Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
+from opengov.site.catalog.service import attachments, editorial
+from opengov.site.catalog.service import guides as site_content
 from opengov.site.cli import main
-from opengov.site.db import get_session
-from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
-from opengov.site.domain.roles import Role
-from opengov.site.models import Agency, Category, Document, SearchOutbox, User
-from opengov.site.services import attachments, editorial, site_content
-from opengov.site.services.audit import Origin
-from opengov.site.services.content_export import export_content
-from opengov.site.services.content_files import ContentFileError, parse_document
-from opengov.site.services.content_import import ContentImportError, import_content
+from opengov.site.content.service.exporter import export_directory
+from opengov.site.content.service.files import ContentFileError, parse_document
+from opengov.site.content.service.importer import (
+    ContentImportError,
+    ImportReport,
+    import_content,
+    import_directory,
+)
+from opengov.site.db import get_session, unit_of_work
 from tests.conftest import base_config
 from tests.content.conftest import CONTENT, INTERPRETATION, POLICY, document_file
 
@@ -115,8 +123,7 @@ def _write(session: Session, app: Flask, editor: User, reviewer: User, *, title:
 def populate(app: Flask) -> dict[str, int]:
     """The real content/ plus editor-made documents: a policy with a PDF and an embedded
     image (Chinese names), its interpretation (repealed later), a draft and a withdrawn one."""
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         import_content(session, CONTENT, upload_dir=upload_dir(app))
         editor = _user(session, "editor", Role.EDITOR)
         reviewer = _user(session, "reviewer", Role.REVIEWER)
@@ -137,14 +144,13 @@ def populate(app: Flask) -> dict[str, int]:
                              origin=ORIGIN, opinion="已被新解读替代")
         scheduled = _write(session, app, editor, reviewer, title="定时发布的通知",
                            category="news", files=[],
-                           publish_on=editorial.today() + dt.timedelta(days=30))
+                           publish_on=clock.today() + dt.timedelta(days=30))
         draft = _write(session, app, editor, reviewer, title="草稿", category="news",
                        files=[], publish=False)
         withdrawn = _write(session, app, editor, reviewer, title="已撤下的通知",
                            category="news", files=[(PDF, "撤下.pdf")])
         editorial.transition(session, withdrawn, "withdraw", actor=reviewer, origin=ORIGIN,
                              opinion="内容有误")
-        session.commit()
         return {"policy": policy.id, "interpretation": interpretation.id, "draft": draft.id,
                 "scheduled": scheduled.id,
                 "withdrawn": withdrawn.id}
@@ -152,9 +158,7 @@ def populate(app: Flask) -> dict[str, int]:
 
 def export(app: Flask, directory: Path) -> None:
     with app.app_context():
-        session = get_session()
-        export_content(session, directory, upload_dir(app))
-        session.commit()
+        export_directory(directory)
 
 
 def tree(directory: Path) -> dict[str, bytes]:
@@ -216,9 +220,7 @@ def test_round_trip_through_a_fresh_database_loses_nothing(
     export(app, first)
 
     with fresh_app.app_context():
-        session = get_session()
-        report = import_content(session, first, upload_dir=upload_dir(fresh_app))
-        session.commit()
+        report = import_directory(first)
         assert not report.duplicates
         assert not report.issued_index_nos
     export(fresh_app, second)
@@ -266,11 +268,8 @@ def test_export_over_the_repository_content_leaves_it_unchanged(
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
     with app.app_context():
-        session = get_session()
-        import_content(session, CONTENT)
-        session.commit()
-        report = export_content(session, copy, upload_dir(app))
-        session.commit()
+        import_directory(CONTENT)
+        report = export_directory(copy)
     assert report.written == []
     assert report.removed == []
     assert report.keyed == {}
@@ -285,13 +284,12 @@ def test_export_is_idempotent_and_reimport_matches_editor_documents(
     export(app, target)
     first = tree(target)
     with app.app_context():
-        session = get_session()
-        again = export_content(session, target, upload_dir(app))
+        again = export_directory(target)
         assert again.written == []
         assert again.keyed == {}
+        session = get_session()
         before = {row.id for row in session.scalars(select(Document))}
-        report = import_content(session, target, upload_dir=upload_dir(app))
-        session.commit()
+        report = import_directory(target)
         assert report.created == []
         assert report.duplicates == []
         assert {row.id for row in session.scalars(select(Document))} == before
@@ -311,16 +309,15 @@ def test_withdrawing_a_document_removes_its_file_and_attachments(
     target = tmp_path / "content"
     export(app, target)
     with app.app_context():
-        session = get_session()
-        policy = session.get(Document, ids["policy"])
-        reviewer = session.scalars(select(User).where(User.username == "reviewer")).one()
-        assert policy is not None
-        assert policy.content_key is not None
-        key = policy.content_key
-        editorial.transition(session, policy, "withdraw", actor=reviewer, origin=ORIGIN,
-                             opinion="撤下")
-        session.commit()
-        report = export_content(session, target, upload_dir(app))
+        with unit_of_work() as session:
+            policy = session.get(Document, ids["policy"])
+            reviewer = session.scalars(select(User).where(User.username == "reviewer")).one()
+            assert policy is not None
+            assert policy.content_key is not None
+            key = policy.content_key
+            editorial.transition(session, policy, "withdraw", actor=reviewer, origin=ORIGIN,
+                                 opinion="撤下")
+        report = export_directory(target)
     assert f"documents/{key}.md" in report.removed
     assert not document_file(target, key).exists()
     assert not (target / "attachments" / key).exists()
@@ -349,10 +346,10 @@ def test_missing_stored_file_refuses_the_export(app: Flask, tmp_path: Path) -> N
         policy = session.get(Document, ids["policy"])
         assert policy is not None
         (upload_dir(app) / policy.attachments[0].stored_name).unlink()
-        from opengov.site.services.content_export import ContentExportError
+        from opengov.site.content.service.exporter import ContentExportError
 
         with pytest.raises(ContentExportError, match="不存在"):
-            export_content(session, tmp_path / "out", upload_dir(app))
+            export_directory(tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -396,12 +393,14 @@ def test_attachment_bytes_must_be_of_the_stated_type(db_session: Session,
     path.write_text(text_.replace("\nnotes:", f"\n{entry}notes:", 1), encoding="utf-8")
     (copy / "attachments" / "x").mkdir(parents=True)
     (copy / "attachments" / "x" / "01.pdf").write_bytes(b"#!/bin/sh\necho pwned\n")
-    with pytest.raises(ContentImportError, match="与 content_type application/pdf"):
-        import_content(db_session, copy, upload_dir=tmp_path / "uploads")
+    with pytest.raises(ContentImportError, match="与 content_type application/pdf"), \
+            unit_of_work() as session:
+        import_content(session, copy, upload_dir=tmp_path / "uploads")
     (copy / "attachments" / "x" / "01.pdf").write_bytes(PDF)
-    with pytest.raises(ContentImportError, match="上传目录"):
-        import_content(db_session, copy)
-    report = import_content(db_session, copy, upload_dir=tmp_path / "uploads")
+    with pytest.raises(ContentImportError, match="上传目录"), unit_of_work() as session:
+        import_content(session, copy)
+    with unit_of_work() as session:
+        report = import_content(session, copy, upload_dir=tmp_path / "uploads")
     row = db_session.scalars(select(Document).where(Document.content_key == INTERPRETATION)).one()
     assert [(a.original_name, a.content_type) for a in row.attachments] == [
         ("全文.pdf", "application/pdf")]
@@ -414,7 +413,12 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
     uploads = tmp_path / "uploads"
-    import_content(db_session, copy, upload_dir=uploads)
+
+    def run_import() -> ImportReport:
+        with unit_of_work() as session:
+            return import_content(session, copy, upload_dir=uploads)
+
+    run_import()
     row = db_session.scalars(select(Document).where(Document.content_key == POLICY)).one()
     row.attachments  # noqa: B018 — loaded before the change
     path = document_file(copy, POLICY)
@@ -425,15 +429,15 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
     text_ = path.read_text(encoding="utf-8").replace("\nnotes:", f"\n{entry}notes:", 1)
     path.write_text(text_ + f"\n![示意图.png](../attachments/{POLICY}/01.png)\n",
                     encoding="utf-8")
-    report = import_content(db_session, copy, upload_dir=uploads)
+    report = run_import()
     assert report.changed == [POLICY]
     assert report.replaced_files == []
     attachment = row.attachments[0]
     assert row.body.endswith(f"![示意图.png](/attachments/{attachment.id})\n")
-    unchanged = import_content(db_session, copy, upload_dir=uploads)
+    unchanged = run_import()
     assert POLICY in unchanged.unchanged
     (copy / "attachments" / POLICY / "01.png").write_bytes(PNG + b"\x00")
-    replaced = import_content(db_session, copy, upload_dir=uploads)
+    replaced = run_import()
     assert replaced.changed == [POLICY]
     assert replaced.replaced_files == [attachment.stored_name]
     assert row.attachments[0].size == len(PNG) + 1
@@ -441,19 +445,18 @@ def test_a_changed_attachment_list_replaces_the_attachments(db_session: Session,
     assert row.disclosure is Disclosure.PROACTIVE
 
 
-
 def test_fiscal_disclosure_documents_stay_with_content_fiscal(app: Flask,
                                                               tmp_path: Path) -> None:
-    from opengov.site.services.fiscal_content import import_fiscal_content
+    from opengov.site.fiscal.service.content import import_fiscal_content
 
     with app.app_context():
-        session = get_session()
-        import_content(session, CONTENT)
-        import_fiscal_content(session, CONTENT / "fiscal")
-        session.commit()
-        fiscal = session.scalars(select(Document).where(Document.content_key.is_(None))).all()
+        with unit_of_work() as session:
+            import_content(session, CONTENT)
+            import_fiscal_content(session, CONTENT / "fiscal")
+        fiscal = get_session().scalars(
+            select(Document).where(Document.content_key.is_(None))).all()
         assert fiscal  # published catalog documents of the 示例 disclosures
-        report = export_content(session, tmp_path / "out", upload_dir(app))
+        report = export_directory(tmp_path / "out")
     assert report.keyed == {}
     assert len(list((tmp_path / "out" / "documents").glob("*.md"))) == 11
 
@@ -461,7 +464,7 @@ def test_fiscal_disclosure_documents_stay_with_content_fiscal(app: Flask,
 @pytest.mark.parametrize("text", ["columns: [news]\n", "columns:\n  nosuch: 说明\n",
                                   "columns:\n  news: [1]\n"])
 def test_bad_columns_files_are_refused(text: str) -> None:
-    from opengov.site.services.content_files import parse_columns
+    from opengov.site.content.service.files import parse_columns
 
     with pytest.raises(ContentFileError, match="columns（栏目说明）"):
         parse_columns(text, "columns.yaml")

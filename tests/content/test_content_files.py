@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from opengov.site.domain.catalog import Disclosure, Validity
-from opengov.site.services.content_files import (
+from opengov.site.catalog.rules.metadata import Disclosure, Validity
+from opengov.site.content.service.files import (
     ContentDocument,
     ContentFileError,
     agency_codes,

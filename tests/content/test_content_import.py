@@ -11,16 +11,18 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opengov.site.agencies.models import Agency
+from opengov.site.catalog.models import Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import PublicationStatus
 from opengov.site.cli import main
-from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.domain.duplicates import body_hash
-from opengov.site.models import Agency, Document, SearchOutbox
-from opengov.site.services.content_files import read_document, serialise_document
-from opengov.site.services.content_import import (
+from opengov.site.content.rules import body_hash
+from opengov.site.content.service.files import read_document, serialise_document
+from opengov.site.content.service.importer import (
     ContentImportError,
-    import_content,
+    import_directory,
     to_content_document,
 )
+from opengov.site.db import unit_of_work
 from tests.content.conftest import (
     CONTENT,
     DEGRADED_COPY,
@@ -50,8 +52,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_imports_every_file_and_reports_the_two_duplicates(db_session: Session) -> None:
-    report = import_content(db_session, CONTENT)
-    db_session.commit()
+    report = import_directory(CONTENT)
 
     assert len(report.created) == UNIQUE_FILES == 11
     assert sorted(report.agencies_created) == ["czj", "gov", "qsz", "zjj", "zwfw"]
@@ -83,20 +84,17 @@ def test_imports_every_file_and_reports_the_two_duplicates(db_session: Session) 
 
 
 def test_interpretations_are_linked_both_ways(db_session: Session) -> None:
-    import_content(db_session, CONTENT)
-    db_session.commit()
+    import_directory(CONTENT)
     policy, interpretation = by_key(db_session, POLICY), by_key(db_session, INTERPRETATION)
     assert policy.interpretations == [interpretation]
     assert interpretation.policies == [policy]
 
 
 def test_second_import_changes_nothing(db_session: Session) -> None:
-    import_content(db_session, CONTENT)
-    db_session.commit()
+    import_directory(CONTENT)
     queued = count(db_session, SearchOutbox)
 
-    again = import_content(db_session, CONTENT)
-    db_session.commit()
+    again = import_directory(CONTENT)
     assert (again.created, again.changed, again.agencies_created, again.agencies_changed) == \
         ([], [], [], [])
     assert len(again.unchanged) == 11
@@ -107,15 +105,13 @@ def test_second_import_changes_nothing(db_session: Session) -> None:
 
 
 def test_reimport_after_an_edit_updates_in_place(db_session: Session, content_copy: Path) -> None:
-    import_content(db_session, content_copy)
-    db_session.commit()
+    import_directory(content_copy)
     policy = by_key(db_session, POLICY)
     policy_id, index_no, queued = policy.id, policy.index_no, count(db_session, SearchOutbox)
 
     edit(document_file(content_copy, POLICY), "validity: 有效", "validity: 已修改")
     edit(document_file(content_copy, POLICY), "\n**1. 深化政务公开", "\n新增的一段。\n\n**1. 深化政务公开")
-    report = import_content(db_session, content_copy)
-    db_session.commit()
+    report = import_directory(content_copy)
 
     assert report.changed == [POLICY]
     assert report.created == []
@@ -130,15 +126,13 @@ def test_reimport_after_an_edit_updates_in_place(db_session: Session, content_co
 
 def test_a_changed_index_no_is_refused_and_nothing_is_written(
         db_session: Session, content_copy: Path) -> None:
-    import_content(db_session, content_copy)
-    db_session.commit()
+    import_directory(content_copy)
     path = document_file(content_copy, POLICY)
     edit(path, "index_no: 007000001/2011-00001", "index_no: 007000001/2011-00009")
     edit(path, "title: 关于深化政务公开加强政务服务的意见", "title: 改过的标题")
 
     with pytest.raises(ContentImportError) as caught:
-        import_content(db_session, content_copy)
-    db_session.rollback()
+        import_directory(content_copy)
     assert f"{path}：字段 index_no（索引号）不能变更：已编制为 007000001/2011-00001" in str(caught.value)
     assert by_key(db_session, POLICY).title == "关于深化政务公开加强政务服务的意见"
 
@@ -146,13 +140,12 @@ def test_a_changed_index_no_is_refused_and_nothing_is_written(
 def test_a_missing_index_no_is_issued_once(db_session: Session, content_copy: Path) -> None:
     path = document_file(content_copy, POLICY)
     edit(path, "index_no: 007000001/2011-00001\n", "")
-    report = import_content(db_session, content_copy)
-    db_session.commit()
+    report = import_directory(content_copy)
     # The interpretation's 2011-00002 is registered before any is issued: the next is 00003.
     assert report.issued_index_nos == {POLICY: "007000001/2011-00003"}
     assert by_key(db_session, POLICY).index_no == "007000001/2011-00003"
 
-    again = import_content(db_session, content_copy)
+    again = import_directory(content_copy)
     assert again.issued_index_nos == {}
     assert again.changed == []
     assert by_key(db_session, POLICY).index_no == "007000001/2011-00003"
@@ -160,10 +153,10 @@ def test_a_missing_index_no_is_issued_once(db_session: Session, content_copy: Pa
 
 def test_index_no_taken_by_another_document_is_refused(
         db_session: Session, content_copy: Path) -> None:
-    other = make_document(db_session, index_no="007000001/2011-00001")
-    db_session.commit()
+    with unit_of_work() as session:
+        other = make_document(session, index_no="007000001/2011-00001")
     with pytest.raises(ContentImportError) as caught:
-        import_content(db_session, content_copy)
+        import_directory(content_copy)
     assert caught.value.problems == [
         f"{document_file(content_copy, POLICY)}：字段 index_no（索引号）007000001/2011-00001 "
         f"已属于数据库文档 #{other.id}《{other.title}》"]
@@ -174,7 +167,7 @@ def test_index_no_used_twice_in_the_batch_is_refused(db_session: Session,
     edit(document_file(content_copy, INTERPRETATION), "index_no: 007000001/2011-00002",
          "index_no: 007000001/2011-00001")
     with pytest.raises(ContentImportError, match=r"index_no（索引号）007000001/2011-00001 与 .*重复"):
-        import_content(db_session, content_copy)
+        import_directory(content_copy)
 
 
 def test_bad_files_abort_the_whole_import_with_every_problem(
@@ -182,8 +175,7 @@ def test_bad_files_abort_the_whole_import_with_every_problem(
     edit(document_file(content_copy, POLICY), "category: policies", "category: speeches")
     edit(document_file(content_copy, SERVICE), "published_on: 2013-06-01", "published_on: 2013-02-30")
     with pytest.raises(ContentImportError) as caught:
-        import_content(db_session, content_copy)
-    db_session.rollback()
+        import_directory(content_copy)
     assert len(caught.value.problems) == 2
     assert f"{document_file(content_copy, POLICY)}：字段 category（栏目）" in caught.value.problems[0]
     assert "字段 published_on（发布日期）" in caught.value.problems[1]
@@ -194,16 +186,17 @@ def test_bad_files_abort_the_whole_import_with_every_problem(
 def test_interprets_must_name_an_existing_policy(db_session: Session, content_copy: Path) -> None:
     edit(document_file(content_copy, INTERPRETATION), f"- {POLICY}", "- no-such-policy")
     with pytest.raises(ContentImportError, match=r"interprets.*no-such-policy"):
-        import_content(db_session, content_copy)
+        import_directory(content_copy)
 
 
 def test_a_file_copying_a_document_already_in_the_database_is_not_imported(
         db_session: Session) -> None:
     original = read_document(document_file(CONTENT, "2011-zhengwu-gongkai-zongshu"))
-    existing = make_document(db_session, title="已有的综述", body=original.body.replace("。", "."))
-    db_session.commit()
+    with unit_of_work() as session:
+        existing = make_document(session, title="已有的综述",
+                                 body=original.body.replace("。", "."))
 
-    report = import_content(db_session, CONTENT)
+    report = import_directory(CONTENT)
     assert [(d.path, d.original, d.score) for d in report.duplicates if d.original.startswith("数据库")] \
         == [(str(document_file(CONTENT, "2011-zhengwu-gongkai-zongshu")),
              f"数据库文档 #{existing.id}《已有的综述》", 1.0)]
@@ -232,8 +225,7 @@ def test_cli_prints_the_summary_and_fails_cleanly(app: Flask, runner: FlaskCliRu
 def test_database_to_file_round_trip_is_exact(db_session: Session) -> None:
     """Everything but the file-only ``seed`` and ``notes`` survives the database unchanged,
     which is what an export needs."""
-    report = import_content(db_session, CONTENT)
-    db_session.commit()
+    report = import_directory(CONTENT)
     for key in report.created:
         path = document_file(CONTENT, key)
         original = read_document(path)
@@ -248,17 +240,16 @@ def test_too_long_values_are_refused_before_writing(db_session: Session,
     edit(document_file(content_copy, POLICY), "issuer: 中共中央办公厅、国务院办公厅",
          "issuer: " + "很长的机关名称" * 30)
     with pytest.raises(ContentImportError) as caught:
-        import_content(db_session, content_copy)
+        import_directory(content_copy)
     assert caught.value.problems == [f"{document_file(content_copy, POLICY)}：字段 issuer（发文机关）"
                                      "过长：210 个字符，最多 200 个"]
 
 
 def test_documents_whose_file_is_gone_are_reported_not_deleted(
         db_session: Session, content_copy: Path) -> None:
-    import_content(db_session, content_copy)
-    db_session.commit()
+    import_directory(content_copy)
     document_file(content_copy, "2011-zhengwu-gongkai-zongshu").unlink()
-    report = import_content(db_session, content_copy)
+    report = import_directory(content_copy)
     assert report.missing == ["2011-zhengwu-gongkai-zongshu"]
     assert "数据库中有 1 篇内容文档已无对应文件（未删除，请在后台处理）：2011-zhengwu-gongkai-zongshu" \
         in report.lines()
@@ -269,19 +260,16 @@ def test_index_nos_in_files_are_registered_before_new_ones_are_issued(
         db_session: Session, content_copy: Path) -> None:
     # The interpretation sorts before its policy, which holds 2011-00001 in its file.
     edit(document_file(content_copy, INTERPRETATION), "index_no: 007000001/2011-00002\n", "")
-    report = import_content(db_session, content_copy)
-    db_session.commit()
+    report = import_directory(content_copy)
     assert report.issued_index_nos == {INTERPRETATION: "007000001/2011-00002"}
     assert by_key(db_session, POLICY).index_no == "007000001/2011-00001"
 
 
 def test_removing_interprets_unlinks_both_ways(db_session: Session, content_copy: Path) -> None:
-    import_content(db_session, content_copy)
-    db_session.commit()
+    import_directory(content_copy)
     queued = count(db_session, SearchOutbox)
     edit(document_file(content_copy, INTERPRETATION), f"interprets:\n- {POLICY}\n", "")
-    report = import_content(db_session, content_copy)
-    db_session.commit()
+    report = import_directory(content_copy)
     assert report.changed == [INTERPRETATION]
     db_session.expire_all()
     assert by_key(db_session, POLICY).interpretations == []

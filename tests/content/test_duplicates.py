@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opengov.site.domain.duplicates import (
+from opengov.site.content.rules import (
     NEAR_DUPLICATE_THRESHOLD,
     Fingerprint,
     body_hash,

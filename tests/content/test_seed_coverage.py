@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from opengov.site.domain.duplicates import normalise, shingles
-from opengov.site.services.content_files import ContentDocument, read_document
+from opengov.site.content.rules import normalise, shingles
+from opengov.site.content.service.files import ContentDocument, read_document
 from tests.content.conftest import CONTENT, SEEDS
 
 

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from opengov.site.domain.annual_report import (
+from opengov.site.reports.rules import (
     APPLICANT_COLUMNS,
     TOTAL_COLUMN,
     DocumentRecord,
@@ -24,7 +24,7 @@ from opengov.site.domain.annual_report import (
     table3_layout,
     table3_violations,
 )
-from opengov.site.domain.outcomes import Bucket, Outcome
+from opengov.site.requests.rules.outcomes import Bucket, Outcome
 
 D = dt.date
 PERSON, BUSINESS, RESEARCH, _, LEGAL, _ = APPLICANT_COLUMNS

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from opengov.site.domain.fiscal import DisclosureData, Row, SangongEntry, SangongItem, Stage
+from opengov.site.fiscal.rules.disclosures import (
+    DisclosureData,
+    Row,
+    SangongEntry,
+    SangongItem,
+    Stage,
+)
 
 
 def amounts(*values: str | None) -> tuple[Decimal | None, ...]:

@@ -13,8 +13,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from opengov.site.config import PROJECT_ROOT
-from opengov.site.db import get_session
-from opengov.site.services.fiscal_content import import_fiscal_content
+from opengov.site.fiscal.service.content import import_content
 from tests.support.liveserver import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,9 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def fiscal_content(app: Flask) -> None:
     with app.app_context():
-        session = get_session()
-        import_fiscal_content(session, PROJECT_ROOT / "content" / "fiscal")
-        session.commit()
+        import_content(PROJECT_ROOT / "content" / "fiscal")
 
 
 @pytest.mark.usefixtures("fiscal_content")

@@ -10,15 +10,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from opengov.site.services.fiscal_chart import (
-    PLOT_WIDTH,
-    SERIES,
-    Bar,
-    sangong_parts,
-    stacked_bars,
-)
-from opengov.site.services.fiscal_export import escape_text, to_csv, to_json, to_xlsx
-from opengov.site.services.fiscal_tables import TableData
+from opengov.site.fiscal.service.chart import PLOT_WIDTH, SERIES, Bar, sangong_parts, stacked_bars
+from opengov.site.fiscal.service.export import escape_text, to_csv, to_json, to_xlsx
+from opengov.site.fiscal.service.tables import TableData
 
 D = Decimal
 

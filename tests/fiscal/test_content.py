@@ -10,11 +10,12 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from opengov.site.commands.fiscal import import_fiscal_command
+from opengov.site.catalog.models import Document, SearchOutbox
 from opengov.site.config import PROJECT_ROOT
 from opengov.site.db import get_session
-from opengov.site.domain.fiscal import Stage, Unit
-from opengov.site.models import Document, FiscalDisclosure, SangongReference, SearchOutbox
+from opengov.site.fiscal.cli import import_fiscal_command
+from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
+from opengov.site.fiscal.rules.disclosures import Stage, Unit
 
 FISCAL_CONTENT = PROJECT_ROOT / "content" / "fiscal"
 SHARED_TSV = PROJECT_ROOT.parent / "shared" / "corpus" / "sangong.tsv"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from opengov.site.domain.fiscal import (
+from opengov.site.fiscal.rules.disclosures import (
     ECONOMIC_SUBJECTS,
     FUNCTIONAL_SUBJECTS,
     SPECS_BY_NUMBER,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from opengov.site.domain.fiscal import DisclosureData, SangongItem, Stage
-from opengov.site.services.fiscal_export import to_xlsx
-from opengov.site.services.fiscal_import import ImportResult, read_disclosure
-from opengov.site.services.fiscal_tables import TableData
+from opengov.site.fiscal.rules.disclosures import DisclosureData, SangongItem, Stage
+from opengov.site.fiscal.service.export import to_xlsx
+from opengov.site.fiscal.service.importing import ImportResult, read_disclosure
+from opengov.site.fiscal.service.tables import TableData
 from tests.fiscal.spreadsheets import (
     basic_sheet,
     good_workbook,

@@ -17,11 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from opengov.site.db import get_session
-from opengov.site.domain.fiscal import Stage, Unit
-from opengov.site.domain.roles import Role
-from opengov.site.models import FiscalDisclosure, SangongReference, User
-from opengov.site.services.fiscal import save_disclosure
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.fiscal.models import FiscalDisclosure
+from opengov.site.fiscal.rules.disclosures import Stage, Unit
+from opengov.site.fiscal.service.content import sync_references
+from opengov.site.fiscal.service.disclosures import save_disclosure
 from tests.factories import make_agency
 from tests.fiscal.conftest import sample_data
 from tests.fiscal.spreadsheets import good_workbook, spending_sheet, xlsx
@@ -29,28 +31,31 @@ from tests.fiscal.spreadsheets import good_workbook, spending_sheet, xlsx
 BASE = "/fiscal/czj/2025/budget/"
 
 
+#: Two real published figures, in the shape of a row of content/fiscal/sangong_published.tsv.
+REFERENCES: list[dict[str, Any]] = [
+    {"entity": "寿县司法局", "scope": "县级部门", "year": 2022, "stage": Stage.BUDGET,
+     "stage_label": "预算(一般公共预算)", "unit": Unit.WAN, "total": Decimal("79"),
+     "outbound": Decimal("0"), "vehicle": Decimal("75"), "vehicle_purchase": Decimal("25"),
+     "vehicle_operation": Decimal("50"), "reception": Decimal("4"),
+     "source_url": "https://www.shouxian.gov.cn/public/118322806/1258999741.html",
+     "source_type": "gov site", "note": "比上年预算减少49万元"},
+    {"entity": "中央本级", "scope": "中央本级汇总", "year": 2013, "stage": Stage.BUDGET,
+     "stage_label": "预算(财政拨款)", "unit": Unit.YI, "total": Decimal("79.69"),
+     "outbound": Decimal("21.36"), "vehicle": Decimal("43.99"), "vehicle_purchase": None,
+     "vehicle_operation": None, "reception": Decimal("14.34"),
+     "source_url": "http://xmwb.xinmin.cn/x.htm", "source_type": "news(新民晚报)", "note": ""},
+]
+
+
 @pytest.fixture
 def published(app: Flask) -> None:
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         czj = make_agency(session, "czj")
         make_agency(session, "zjj")
         data = sample_data()
         data.tables[5][3].name = "=HYPERLINK(\"http://evil\")"  # formula injection probe
         save_disclosure(session, czj, data, is_example=True)
-        session.add(SangongReference(
-            entity="寿县司法局", scope="县级部门", year=2022, stage=Stage.BUDGET,
-            stage_label="预算(一般公共预算)", unit=Unit.WAN, total=Decimal("79"),
-            outbound=Decimal("0"), vehicle=Decimal("75"), vehicle_purchase=Decimal("25"),
-            vehicle_operation=Decimal("50"), reception=Decimal("4"),
-            source_url="https://www.shouxian.gov.cn/public/118322806/1258999741.html",
-            source_type="gov site", note="比上年预算减少49万元"))
-        session.add(SangongReference(
-            entity="中央本级", scope="中央本级汇总", year=2013, stage=Stage.BUDGET,
-            stage_label="预算(财政拨款)", unit=Unit.YI, total=Decimal("79.69"),
-            outbound=Decimal("21.36"), vehicle=Decimal("43.99"), reception=Decimal("14.34"),
-            source_url="http://xmwb.xinmin.cn/x.htm", source_type="news(新民晚报)"))
-        session.commit()
+        sync_references(session, REFERENCES)
 
 
 @pytest.mark.usefixtures("published")
@@ -173,9 +178,8 @@ def test_api(client: FlaskClient) -> None:
 
 @pytest.fixture
 def editor(app: Flask, make_user: Callable[..., User], login: Callable[[str], None]) -> int:
-    with app.app_context():
-        agency_id = make_agency(get_session(), "czj").id
-        get_session().commit()
+    with app.app_context(), unit_of_work() as session:
+        agency_id = make_agency(session, "czj").id
     make_user("fiscal-editor", Role.EDITOR)
     login("fiscal-editor")
     return agency_id
@@ -264,9 +268,8 @@ def test_another_persons_pending_upload_is_not_found(
 
 def test_published_document_is_in_the_fiscal_column(app: Flask) -> None:
     with app.app_context():
-        session = get_session()
-        disclosure = save_disclosure(session, make_agency(session, "czj"), sample_data())
-        session.commit()
+        with unit_of_work() as session:
+            disclosure = save_disclosure(session, make_agency(session, "czj"), sample_data())
         document = disclosure.document
         assert document is not None
         assert json.dumps(document.body, ensure_ascii=False).count("住房公积金") == 1
@@ -319,7 +322,7 @@ def test_pages_work_without_any_data(client: FlaskClient) -> None:
 def test_document_body_links_to_the_department_page(app: Flask, client: FlaskClient) -> None:
     from flask import url_for
 
-    from opengov.site.services.fiscal_tables import public_path
+    from opengov.site.fiscal.service.tables import public_path
 
     with app.test_request_context():
         disclosure = get_session().query(FiscalDisclosure).one()

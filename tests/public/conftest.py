@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from opengov.site.db import get_session
-from opengov.site.domain.catalog import Disclosure, PublicationStatus, Validity
-from opengov.site.models import Attachment
+from opengov.site import clock
+from opengov.site.catalog.rules.metadata import Disclosure, PublicationStatus, Validity
+from opengov.site.catalog.service import attachments
+from opengov.site.db import unit_of_work
 from tests.factories import make_agency, make_document
 
 ATTACHMENT_NAME = "2024年示例市财政预算公开表（草案）.pdf"
@@ -35,6 +35,8 @@ class Catalog:
     future: int
     withdrawn: int
     attachment: int
+    #: The attachment's file in the upload folder.
+    attachment_file: Path
 
     @property
     def public_ids(self) -> set[int]:
@@ -48,8 +50,7 @@ class Catalog:
 
 @pytest.fixture
 def catalog(app: Flask) -> Catalog:
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         make_agency(session, "gov", guide_markdown="## 一、公开范围\n\n本机关主动公开……",
                     guide_updated_on=dt.date(2024, 1, 15))
         make_agency(session, "czj")
@@ -83,22 +84,19 @@ def catalog(app: Flask) -> Catalog:
         withheld = make_document(session, title="不予公开的涉密文件",
                                  disclosure=Disclosure.WITHHELD, non_disclosure_reason="涉密")
         future = make_document(session, title="明年才发布的预告",
-                               published_on=dt.date.today() + dt.timedelta(days=30))
+                               published_on=clock.today() + dt.timedelta(days=30))
         withdrawn = make_document(session, title="已撤下的旧通知",
                                   status=PublicationStatus.WITHDRAWN)
         # The on-request document interprets the policy too: it must not leak through links.
         policy.interpretations.append(on_request)
 
         upload_dir = Path(app.config["UPLOAD_DIR"])
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        (upload_dir / "a1b2c3d4e5.pdf").write_bytes(ATTACHMENT_BYTES)
-        attachment = Attachment(document=budget, original_name=ATTACHMENT_NAME,
-                                stored_name="a1b2c3d4e5.pdf", content_type="application/pdf",
-                                size=len(ATTACHMENT_BYTES),
-                                sha256=hashlib.sha256(ATTACHMENT_BYTES).hexdigest())
-        session.add(attachment)
-        session.commit()
+        attachment = attachments.store(upload_dir, ATTACHMENT_BYTES, ATTACHMENT_NAME,
+                                       "application/pdf", suffix=".pdf")
+        budget.attachments.append(attachment)
+        session.flush()
         return Catalog(policy=policy.id, interpretation=interpretation.id, budget=budget.id,
                        sangong=sangong.id, repealed_rule=repealed.id, news=news.id,
                        draft=draft.id, on_request=on_request.id, withheld=withheld.id,
-                       future=future.id, withdrawn=withdrawn.id, attachment=attachment.id)
+                       future=future.id, withdrawn=withdrawn.id, attachment=attachment.id,
+                       attachment_file=upload_dir / attachment.stored_name)

@@ -119,9 +119,12 @@ def test_document_detail_attachments(client: FlaskClient, catalog: Catalog) -> N
 
 
 def test_hidden_documents_are_404_in_json(client: FlaskClient, catalog: Catalog) -> None:
+    # A hidden document answers exactly as one that does not exist: no hint that it does.
+    missing = get_json(client, "/api/v1/documents/999999", status=404)
+    assert missing["error"]["status"] == 404
+    assert missing["error"]["message"]
     for hidden in catalog.hidden_ids:
-        data = get_json(client, f"/api/v1/documents/{hidden}", status=404)
-        assert data == {"error": {"status": 404, "message": "页面不存在"}}
+        assert get_json(client, f"/api/v1/documents/{hidden}", status=404) == missing
     get_json(client, "/api/v1/documents/abc", status=404)
 
 

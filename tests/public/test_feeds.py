@@ -54,15 +54,13 @@ def test_column_feed_includes_sub_columns(client: FlaskClient, catalog: Catalog)
 
 
 def test_feed_escapes_markup_in_titles(client: FlaskClient, catalog: Catalog) -> None:
-    from opengov.site.db import get_session
-    from opengov.site.models import Document
+    from opengov.site.catalog.models import Document
+    from opengov.site.db import unit_of_work
 
-    with client.application.app_context():
-        session = get_session()
+    with client.application.app_context(), unit_of_work() as session:
         document = session.get(Document, catalog.news)
         assert document is not None
         document.title = "关于<测试>&“引号”的通知"
-        session.commit()
     feed = fetch_xml(client, "/feeds/all.atom", "application/atom+xml; charset=utf-8")
     assert feed.findall(f"{ATOM}entry")[0].findtext(f"{ATOM}title") == "关于<测试>&“引号”的通知"
 

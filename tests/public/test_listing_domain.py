@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from opengov.site.domain.catalog import Validity
-from opengov.site.domain.listing import DocumentFilters, page_count, parse_listing
+from opengov.site.catalog.rules.listing import DocumentFilters, page_count, parse_listing
+from opengov.site.catalog.rules.metadata import Validity
 
 
 def test_empty_arguments_mean_no_filter_first_page() -> None:

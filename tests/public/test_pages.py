@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from opengov.site.db import get_session
-from opengov.site.models import Document
+from opengov.site.catalog.models import Document
+from opengov.site.db import unit_of_work
 from tests.public.conftest import ATTACHMENT_BYTES, ATTACHMENT_NAME, Catalog
 from tests.public.html import Page, parse
 
@@ -284,12 +283,10 @@ def test_document_without_dates_hides_the_empty_rows(client: FlaskClient,
 
 
 def test_document_body_is_sanitised(app: Flask, client: FlaskClient, catalog: Catalog) -> None:
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         document = session.get(Document, catalog.news)
         assert document is not None
         document.body = "正文<script>alert(1)</script>\n\n[链接](javascript:alert(1))"
-        session.commit()
     html = client.get(f"/documents/{catalog.news}").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "javascript:" not in html
@@ -334,7 +331,7 @@ def test_download_refuses_wrong_document_and_missing_file(app: Flask, client: Fl
                                                           catalog: Catalog) -> None:
     assert client.get(f"/documents/{catalog.policy}/attachments/"
                       f"{catalog.attachment}").status_code == 404
-    Path(app.config["UPLOAD_DIR"], "a1b2c3d4e5.pdf").unlink()
+    catalog.attachment_file.unlink()
     assert client.get(f"/documents/{catalog.budget}/attachments/"
                       f"{catalog.attachment}").status_code == 404
 

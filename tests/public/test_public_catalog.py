@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import Validity
-from opengov.site.domain.listing import DocumentFilters
-from opengov.site.models import Document
-from opengov.site.services import public_catalog as service
+from opengov.site import clock
+from opengov.site.agencies.service import find_agency
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.listing import DocumentFilters
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.catalog.service import public as service
+from opengov.site.db import unit_of_work
 from tests.factories import make_document
 from tests.public.conftest import Catalog
 
@@ -38,7 +41,7 @@ def test_public_clause_agrees_with_the_model(db_session: Session, catalog: Catal
 
 
 def test_future_document_appears_on_its_day(db_session: Session, catalog: Catalog) -> None:
-    later = dt.date.today() + dt.timedelta(days=30)
+    later = clock.today() + dt.timedelta(days=30)
     assert catalog.future not in ids(db_session)
     result = service.list_documents(db_session, DocumentFilters(), size=100, today=later)
     assert catalog.future in [document.id for document in result.items]
@@ -73,7 +76,8 @@ def test_filters(db_session: Session, catalog: Catalog) -> None:
 
 def test_topic_filter_does_not_match_a_longer_sibling(db_session: Session,
                                                       catalog: Catalog) -> None:
-    other = make_document(db_session, title="同一大类的另一子类", topic="综合政务\\政务督查")
+    with unit_of_work() as session:
+        other = make_document(session, title="同一大类的另一子类", topic="综合政务\\政务督查")
     assert set(ids(db_session, topic="综合政务\\政务公开")) == {catalog.policy,
                                                              catalog.interpretation}
     assert other.id in ids(db_session, topic="综合政务")
@@ -117,7 +121,7 @@ def test_column_tree_counts(db_session: Session, catalog: Catalog) -> None:
 
 
 def test_column_tree_per_agency(db_session: Session, catalog: Catalog) -> None:
-    czj = service.agency_by_code(db_session, "czj")
+    czj = find_agency("czj")
     tree = {node.category.slug: node for node in service.column_tree(db_session, czj)}
     assert tree["statutory"].total == 2
     assert tree["news"].total == 0
@@ -141,19 +145,20 @@ def test_attachment_of_hidden_document_is_not_public(db_session: Session,
     assert service.get_public_attachment(db_session, catalog.budget,
                                          catalog.attachment) is not None
     assert service.get_public_attachment(db_session, catalog.policy, catalog.attachment) is None
-    budget = db_session.get(Document, catalog.budget)
-    assert budget is not None
-    budget.disclosure = budget.disclosure.__class__("依申请公开")
-    db_session.flush()
+    with unit_of_work() as session:
+        budget = session.get(Document, catalog.budget)
+        assert budget is not None
+        budget.disclosure = budget.disclosure.__class__("依申请公开")
     assert service.get_public_attachment(db_session, catalog.budget, catalog.attachment) is None
 
 
 def test_guide_last_updated_and_years(db_session: Session, catalog: Catalog) -> None:
-    gov = service.agency_by_code(db_session, "gov")
+    gov = find_agency("gov")
     assert gov is not None
     assert service.guide_last_updated(gov, []) == dt.date(2024, 1, 15)
-    guide_doc = make_document(db_session, category="guide", title="政府信息公开指南（2024年修订）",
-                              published_on=dt.date(2024, 6, 1))
+    with unit_of_work() as session:
+        guide_doc = make_document(session, category="guide", title="政府信息公开指南（2024年修订）",
+                                  published_on=dt.date(2024, 6, 1))
     documents = service.guide_documents(db_session, gov)
     assert [d.id for d in documents] == [guide_doc.id]
     assert service.guide_last_updated(gov, documents) == dt.date(2024, 6, 1)

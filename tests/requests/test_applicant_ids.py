@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opengov.site.domain.applicant import (
+from opengov.site.requests.rules.applicant import (
     id_number_error,
     resident_id_error,
     uscc_check_char,

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import User
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.db import unit_of_work
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID
@@ -29,9 +30,9 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 def test_file_answer_and_download(live_server: LiveServer, page: Any, browser: Any,
                                   db_session: Session, make_user: Callable[..., User],
                                   tmp_path: Path) -> None:
-    make_agency(db_session, "gov")
-    make_agency(db_session, "czj")
-    db_session.commit()
+    with unit_of_work() as session:
+        make_agency(session, "gov")
+        make_agency(session, "czj")
     make_user("handler1", Role.HANDLER)
 
     # The applicant fills the form, checks it and confirms.

@@ -10,9 +10,9 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from opengov.site.cli import main
-from opengov.site.domain.request_clock import EventKind
-from opengov.site.models import InfoRequest
-from opengov.site.services import requests as request_service
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import EventKind
+from tests.requests.conftest import record
 
 Filer = Callable[..., tuple[InfoRequest, str]]
 
@@ -63,9 +63,8 @@ def test_calendar_override_flow(runner: FlaskCliRunner, file_request: Filer,
 def test_requests_commands(runner: FlaskCliRunner, file_request: Filer,
                            db_session: Session) -> None:
     filed, _ = file_request()
-    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED,
-                           dt.date(2025, 10, 9), {"deadline": "2025-10-20"})
-    db_session.commit()
+    record(filed, EventKind.CORRECTION_REQUESTED, dt.date(2025, 10, 9),
+           {"deadline": "2025-10-20"})
     remind = runner.invoke(main, ["requests", "remind", "--today", "2025-10-21"])
     assert remind.exit_code == 0, remind.output
     assert f"{filed.number} 视为放弃申请" in remind.output

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from opengov.site.domain.outcomes import Outcome
-from opengov.site.domain.request_clock import (
+from opengov.site.requests.rules.clock import (
     Channel,
     ClockSettings,
     Event,
@@ -21,7 +20,8 @@ from opengov.site.domain.request_clock import (
     check,
     derive,
 )
-from opengov.site.domain.workdays import WorkingCalendar
+from opengov.site.requests.rules.outcomes import Outcome
+from opengov.site.workdays.rules import WorkingCalendar
 
 D = dt.date
 K = EventKind

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from opengov.site.domain.fees import fee_by_items, fee_by_pages, fee_for_new_items, item_rate
+from opengov.site.requests.rules.fees import (
+    fee_by_items,
+    fee_by_pages,
+    fee_for_new_items,
+    item_rate,
+)
 
 
 @pytest.mark.parametrize(("k", "rate"), [(1, 0), (10, 0), (11, 100), (30, 100), (31, 200),

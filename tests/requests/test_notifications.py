@@ -16,12 +16,14 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
 
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
 from opengov.site.cli import main
-from opengov.site.domain.request_clock import EventKind
-from opengov.site.domain.roles import Role
-from opengov.site.models import InfoRequest, User
-from opengov.site.services import requests as request_service
-from opengov.site.services.notifications import notify_applicant
+from opengov.site.db import unit_of_work
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import EventKind
+from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service.notifications import notify_applicant
 from tests.requests.conftest import VALID_ID
 
 Filer = Callable[..., tuple[InfoRequest, str]]
@@ -95,13 +97,13 @@ def test_handler_reminders(runner: FlaskCliRunner, smtp: tuple[Inbox, int],
                            db_session: Session) -> None:
     inbox, _port = smtp
     handler = make_user("handler1", Role.HANDLER)
-    handler = db_session.get(User, handler.id)
-    assert handler is not None
-    handler.email = "handler1@example.gov.cn"
     filed, _ = file_request()  # due 2025-10-30
-    request_service.record(db_session, filed, EventKind.ASSIGNED, dt.date(2025, 9, 26),
-                           {"handler": "handler1", "handler_id": handler.id})
-    db_session.commit()
+    with unit_of_work() as session:
+        account = session.get(User, handler.id)
+        assert account is not None
+        account.email = "handler1@example.gov.cn"
+        request_service.record(session, filed, EventKind.ASSIGNED, dt.date(2025, 9, 26),
+                               {"handler": "handler1", "handler_id": handler.id})
     expected = {"2025-10-23": 5, "2025-10-27": 3, "2025-10-29": 1}
     for today, left in expected.items():
         result = runner.invoke(main, ["requests", "remind", "--today", today])
@@ -121,8 +123,8 @@ def test_submitting_online_mails_the_applicant(app: Flask, smtp: tuple[Inbox, in
     from tests.factories import make_agency
     from tests.requests.test_public_pages import form_data
 
-    agency = make_agency(db_session, "gov")
-    db_session.commit()
+    with unit_of_work() as session:
+        agency = make_agency(session, "gov")
     data = {**form_data(agency.id, client), "action": "submit"}
     assert client.post("/requests/new", data=data).status_code == 200
     [message] = smtp[0].messages

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opengov.site.domain.outcomes import (
+from opengov.site.requests.rules.outcomes import (
     AUTOMATIC_OUTCOMES,
     OUTCOMES,
     Bucket,

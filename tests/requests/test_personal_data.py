@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from opengov.site.config import ConfigError
-from opengov.site.services.personal_data import (
+from opengov.site.personal_data import (
     KEY_FILE,
     PersonalDataCipher,
     ensure_key_file,

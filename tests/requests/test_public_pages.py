@@ -12,19 +12,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.request_clock import EventKind
-from opengov.site.models import InfoRequest
-from opengov.site.services import letters as letter_service
-from opengov.site.services import requests as request_service
+from opengov.site import clock
+from opengov.site.db import unit_of_work
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import EventKind
+from opengov.site.requests.service import steps
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID, VALID_USCC
 
 
 @pytest.fixture
 def agency_id(db_session: Session) -> int:
-    agency = make_agency(db_session, "czj")
-    db_session.commit()
-    return agency.id
+    with unit_of_work() as session:
+        return make_agency(session, "czj").id
 
 
 def form_data(agency_id: int, client: FlaskClient, **overrides: str) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def test_review_then_submit_commits_and_shows_number_and_code(
     db_session.expire_all()
     filed = db_session.scalars(select(InfoRequest)).one()
     assert filed.number == number.group(1)
-    assert filed.receipt_date == request_service.china_today()  # confirmed at submission
+    assert filed.receipt_date == clock.today()  # confirmed at submission
     assert [e.kind for e in filed.events] == ["received", "confirmed"]
     assert VALID_ID not in page  # the ID number is not echoed back
 
@@ -195,14 +195,12 @@ def test_correction_answer_and_letter_download(app: Flask, agency_id: int,
     client = app.test_client()
     number, code = _file(client, agency_id)
     filed = db_session.scalars(select(InfoRequest).where(InfoRequest.number == number)).one()
-    today = request_service.china_today()
+    today = clock.today()
     deadline = today + dt.timedelta(days=20)
-    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED, today,
-                           {"deadline": deadline.isoformat()})
-    letter = letter_service.issue(db_session, filed, "correction", today,
-                                  letter_service.compose(filed, "correction", detail="请写明年份",
-                                                         deadline=deadline))
-    db_session.commit()
+    with unit_of_work() as session:
+        letter = steps.take_step(session, filed, EventKind.CORRECTION_REQUESTED, today,
+                                 {"deadline": deadline.isoformat(), "matters": "请写明年份"}).letter
+    assert letter is not None
     stranger = app.test_client()
     assert stranger.get(f"/requests/letters/{letter.id}.pdf").status_code == 404
     assert stranger.post(f"/requests/{filed.id}/correction",

@@ -12,14 +12,16 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from opengov.site.db import get_session
-from opengov.site.domain.request_clock import Channel, EventKind, Stage, TransitionError
-from opengov.site.models import Agency, InfoRequest
-from opengov.site.services import requests as request_service
-from opengov.site.services import search, work_calendar
-from opengov.site.services.search_index import get_backend
+from opengov.site.agencies.models import Agency
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import Channel, EventKind, Stage, TransitionError
+from opengov.site.requests.service import handling as request_service
+from opengov.site.search.service import search
+from opengov.site.search.service.index import get_backend, process_outbox
+from opengov.site.workdays import service as work_calendar
 from tests.factories import make_agency, make_document
-from tests.requests.conftest import VALID_ID, application
+from tests.requests.conftest import VALID_ID, application, record
 
 D = dt.date
 Filer = Callable[..., tuple[InfoRequest, str]]
@@ -60,14 +62,12 @@ def test_derived_fields_stored(db_session: Session, file_request: Filer) -> None
     assert filed.due_on == D(2025, 10, 30)
     assert filed.correction_notice_due_on == D(2025, 10, 13)
     assert "第20个工作日" in filed.due_explanation
-    request_service.record(db_session, filed, EventKind.EXTENDED, D(2025, 10, 28),
-                           {"days": 10, "approver": "王主任", "notified_on": "2025-10-28"})
+    record(filed, EventKind.EXTENDED, D(2025, 10, 28),
+           {"days": 10, "approver": "王主任", "notified_on": "2025-10-28"})
     assert filed.due_on == D(2025, 11, 13)
-    db_session.commit()
     with pytest.raises(TransitionError):
-        request_service.record(db_session, filed, EventKind.EXTENDED, D(2025, 10, 29),
-                               {"days": 10, "approver": "王主任", "notified_on": "2025-10-29"})
-    db_session.rollback()
+        record(filed, EventKind.EXTENDED, D(2025, 10, 29),
+               {"days": 10, "approver": "王主任", "notified_on": "2025-10-29"})
     assert [event.kind for event in db_session.get(InfoRequest, filed.id).events] == [
         "received", "extended"]
 
@@ -76,7 +76,7 @@ def test_online_pending_until_confirmed(db_session: Session, file_request: Filer
     filed, _ = file_request(channel=Channel.FAX)
     assert filed.stage == Stage.PENDING.value
     assert filed.due_on is None
-    request_service.record(db_session, filed, EventKind.CONFIRMED, D(2025, 9, 29))
+    record(filed, EventKind.CONFIRMED, D(2025, 9, 29))
     assert filed.due_on == request_service.state_of(db_session, filed).due.date  # type: ignore[union-attr]
     assert filed.receipt_date == D(2025, 9, 29)
 
@@ -85,34 +85,35 @@ def test_calendar_change_recomputes_open_requests(db_session: Session,
                                                   file_request: Filer) -> None:
     filed, _ = file_request(received_on=D(2026, 12, 20))
     closed, _ = file_request(received_on=D(2026, 12, 20), description="已撤回的")
-    request_service.record(db_session, closed, EventKind.WITHDRAWN, D(2026, 12, 21))
+    record(closed, EventKind.WITHDRAWN, D(2026, 12, 21))
     assert (filed.due_on, filed.due_provisional) == (D(2027, 1, 15), True)
-    work_calendar.set_override(db_session, D(2027, 1, 1), False, "元旦", "test")
+    work_calendar.set_override(D(2027, 1, 1), False, "元旦", actor=None)
     assert (filed.due_on, filed.due_provisional) == (D(2027, 1, 18), True)
-    work_calendar.confirm_year(db_session, 2027, "国办发明电〔2026〕N号")
+    work_calendar.confirm_year(2027, "国办发明电〔2026〕N号")
     assert (filed.due_on, filed.due_provisional) == (D(2027, 1, 18), False)
-    assert work_calendar.remove_override(db_session, D(2027, 1, 1))
+    assert work_calendar.remove_override(D(2027, 1, 1))
     assert filed.due_on == D(2027, 1, 15)
-    assert not work_calendar.remove_override(db_session, D(2027, 1, 1))
+    assert not work_calendar.remove_override(D(2027, 1, 1))
     assert closed.due_on == D(2027, 1, 15)  # closed: kept as it was
 
 
 def test_lapses_are_recorded(db_session: Session, file_request: Filer) -> None:
     filed, _ = file_request()
-    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9),
-                           {"deadline": "2025-10-20"})
-    assert request_service.apply_lapses(db_session, D(2025, 10, 20)) == []
-    assert request_service.apply_lapses(db_session, D(2025, 10, 21)) == [filed]
+    record(filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9), {"deadline": "2025-10-20"})
+    with unit_of_work() as session:
+        assert request_service.apply_lapses(session, D(2025, 10, 20)) == []
+        assert request_service.apply_lapses(session, D(2025, 10, 21)) == [filed]
     assert filed.stage == Stage.ABANDONED.value
     assert filed.outcome == "6.1"
 
 
 def test_anonymisation_after_retention(db_session: Session, file_request: Filer) -> None:
     old, _ = file_request()
-    request_service.record(db_session, old, EventKind.WITHDRAWN, D(2025, 10, 9))
+    record(old, EventKind.WITHDRAWN, D(2025, 10, 9))
     still_open, _ = file_request(description="仍在办理")
-    assert request_service.anonymise_closed(db_session, D(2035, 10, 9), 10) == 0
-    assert request_service.anonymise_closed(db_session, D(2035, 10, 10), 10) == 1
+    with unit_of_work() as session:
+        assert request_service.anonymise_closed(session, D(2035, 10, 9), 10) == 0
+        assert request_service.anonymise_closed(session, D(2035, 10, 10), 10) == 1
     assert old.name == "（已匿名化）"
     assert old.id_number_enc == ""
     assert old.phone_enc == ""
@@ -127,8 +128,9 @@ def test_duplicates(db_session: Session, file_request: Filer) -> None:
     assert request_service.find_duplicate(db_session, agency, application()) is first
     assert request_service.find_duplicate(db_session, agency,
                                           application(description="别的")) is None
-    with pytest.raises(request_service.DuplicateRequestError):
-        request_service.file_request(db_session, agency, application(), Channel.ONLINE,
+    with pytest.raises(request_service.DuplicateRequestError, match=first.number), \
+            unit_of_work() as session:
+        request_service.file_request(session, agency, application(), Channel.ONLINE,
                                      D(2025, 9, 26))
     second, _ = file_request()
     assert second.duplicate_of_id == first.id
@@ -156,9 +158,10 @@ def test_reminders_and_colours(db_session: Session, file_request: Filer) -> None
 def test_the_handler_searches_the_sites_documents(db_session: Session,
                                                   file_request: Filer) -> None:
     get_backend().ensure_index()
-    make_document(db_session, title="示例市城市绿化管理办法", doc_number="示政发〔2024〕8号")
-    make_document(db_session, title="无关文件", doc_number="示政发〔2024〕9号")
-    db_session.commit()
+    with unit_of_work() as session:
+        make_document(session, title="示例市城市绿化管理办法", doc_number="示政发〔2024〕8号")
+        make_document(session, title="无关文件", doc_number="示政发〔2024〕9号")
+    process_outbox()  # what the index worker does beside the site
     filed, _ = file_request(doc_number="示政发[2024]8号")  # brackets as people type them
     assert request_service.document_query(filed) == "示政发[2024]8号"
     found = search.search(db_session, request_service.document_query(filed), log_query=False)
@@ -168,10 +171,8 @@ def test_the_handler_searches_the_sites_documents(db_session: Session,
 
 
 def test_concurrent_submissions_get_unique_numbers(app: Flask) -> None:
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         agency_id = make_agency(session, "gov").id
-        session.commit()
     numbers: list[str] = []
     errors: list[BaseException] = []
     barrier = threading.Barrier(8)
@@ -179,15 +180,14 @@ def test_concurrent_submissions_get_unique_numbers(app: Flask) -> None:
     def submit(index: int) -> None:
         try:
             with app.app_context():
-                session = get_session()
                 barrier.wait()  # before any transaction: SQLite writers queue on BEGIN
                 for round_ in range(3):
-                    agency = session.get(Agency, agency_id)
-                    assert agency is not None
-                    filed, _ = request_service.file_request(
-                        session, agency, application(description=f"并发{index}-{round_}"),
-                        Channel.ONLINE, D(2026, 11, 23), confirmed_on=D(2026, 11, 23))
-                    session.commit()
+                    with unit_of_work() as session:
+                        agency = session.get(Agency, agency_id)
+                        assert agency is not None
+                        filed, _ = request_service.file_request(
+                            session, agency, application(description=f"并发{index}-{round_}"),
+                            Channel.ONLINE, D(2026, 11, 23), confirmed_on=D(2026, 11, 23))
                     numbers.append(filed.number)
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -219,14 +219,11 @@ def test_items_in_month_for_the_fee_counter(db_session: Session, file_request: F
 
 def test_anonymisation_erases_correction_text(db_session: Session, file_request: Filer) -> None:
     filed, _ = file_request()
-    request_service.record(db_session, filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9),
-                           {"deadline": "2025-10-20"})
-    request_service.record(db_session, filed, EventKind.CORRECTED, D(2025, 10, 10),
-                           {"text": "我是张三，住人民路"})
-    request_service.record(db_session, filed, EventKind.WITHDRAWN, D(2025, 10, 11))
-    db_session.commit()
-    assert request_service.anonymise_closed(db_session, D(2036, 1, 1), 10) == 1
-    db_session.commit()
+    record(filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9), {"deadline": "2025-10-20"})
+    record(filed, EventKind.CORRECTED, D(2025, 10, 10), {"text": "我是张三，住人民路"})
+    record(filed, EventKind.WITHDRAWN, D(2025, 10, 11))
+    with unit_of_work() as session:
+        assert request_service.anonymise_closed(session, D(2036, 1, 1), 10) == 1
     db_session.expire_all()
     refreshed = db_session.get(InfoRequest, filed.id)
     assert refreshed is not None

@@ -1,5 +1,4 @@
-"""Staff handling: queue, paper entry, every step through the detail page, letters as PDF,
-the calendar override page."""
+"""Staff handling: queue, paper entry, every step through the detail page, letters as PDF."""
 
 from __future__ import annotations
 
@@ -15,10 +14,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import CalendarOverride, InfoRequest, RequestLetter, User
-from opengov.site.services import requests as request_service
-from opengov.site.services.letters import chinese_date
+from opengov.site import clock
+from opengov.site.accounts.models import User
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.db import unit_of_work
+from opengov.site.requests.models import InfoRequest, RequestLetter
+from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service.letters import chinese_date
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID
 
@@ -28,8 +30,8 @@ Filer = Callable[..., tuple[InfoRequest, str]]
 @pytest.fixture
 def handler(db_session: Session, make_user: Callable[..., User],
             login: Callable[[str], None]) -> User:
-    make_agency(db_session, "gov")
-    db_session.commit()
+    with unit_of_work() as session:
+        make_agency(session, "gov")
     user = make_user("handler1", Role.HANDLER)
     login("handler1")
     return user
@@ -42,7 +44,7 @@ def act(client: FlaskClient, number: str, kind: str, on: dt.date, **fields: Any)
 
 def test_queue_colours_masking_and_reminders(client: FlaskClient, handler: User,
                                              file_request: Filer, db_session: Session) -> None:
-    today = request_service.china_today()
+    today = clock.today()
     overdue, _ = file_request(received_on=today - dt.timedelta(days=60))
     fresh, _ = file_request(received_on=today, description="新申请")
     page = client.get("/staff/requests").get_data(as_text=True)
@@ -160,58 +162,12 @@ def test_correction_and_extension_letters(client: FlaskClient, handler: User,
     assert chinese_date(filed.due_on) in letters[1].body
 
 
-def test_calendar_page_sets_overrides_and_confirms(
-        client: FlaskClient, make_user: Callable[..., User], login: Callable[[str], None],
-        file_request: Filer, db_session: Session) -> None:
-    filed, _ = file_request(received_on=dt.date(2026, 12, 20))
-    make_user("admin1", Role.ADMIN)
-    login("admin1")
-    page = client.get("/staff/calendar?year=2027").get_data(as_text=True)
-    assert "没有正式数据" in page
-    bad = client.post("/staff/calendar?year=2027", data={"action": "set", "day-day": "x",
-                                                         "day-status": "holiday"})
-    assert "日期格式应为" in bad.get_data(as_text=True)
-    response = client.post("/staff/calendar", data={
-        "action": "set", "day-day": "2027-01-01", "day-status": "holiday",
-        "day-note": "元旦"})
-    assert response.status_code == 302
-    db_session.expire_all()
-    assert db_session.get(CalendarOverride, dt.date(2027, 1, 1)) is not None
-    refreshed = db_session.get(InfoRequest, filed.id)
-    assert refreshed is not None
-    assert refreshed.due_on == dt.date(2027, 1, 18)
-    assert client.post("/staff/calendar", data={
-        "action": "confirm", "year-year": "2027", "year-note": "国办发明电",
-        "year-complete": "y"}).status_code == 302
-    db_session.expire_all()
-    refreshed = db_session.get(InfoRequest, filed.id)
-    assert refreshed is not None
-    assert not refreshed.due_provisional
-
-
-def test_dashboard_warns_when_next_year_is_missing(
-        client: FlaskClient, handler: User, db_session: Session) -> None:
-    # Today the pinned chinesecalendar covers only up to 2026: from 1 November 2026 on the
-    # dashboard must say that 2027 is missing; confirming 2027 removes the warning.
-    from opengov.site.domain.workdays import check_freshness
-    from opengov.site.services import work_calendar
-
-    today = request_service.china_today()
-    page = client.get("/staff/").get_data(as_text=True)
-    stale = not check_freshness(today, work_calendar.load_calendar(db_session)).ok
-    assert ('id="calendar-warning"' in page) == stale
-    work_calendar.confirm_year(db_session, today.year, "test")
-    work_calendar.confirm_year(db_session, today.year + 1, "test")
-    db_session.commit()
-    assert 'id="calendar-warning"' not in client.get("/staff/").get_data(as_text=True)
-
-
 def test_transfer_to_another_agency_on_the_site(client: FlaskClient, handler: User,
                                                 file_request: Filer,
                                                 db_session: Session) -> None:
     filed, code = file_request()
-    target = make_agency(db_session, "czj")
-    db_session.commit()
+    with unit_of_work() as session:
+        target = make_agency(session, "czj")
     page = client.get(f"/staff/requests/{filed.number}").get_data(as_text=True)
     assert "转送本平台其他机关" in page
     response = client.post(f"/staff/requests/{filed.number}/transfer", data={

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from opengov.site.domain.workdays import HolidayData, WorkingCalendar, check_freshness
+from opengov.site.workdays.rules import HolidayData, WorkingCalendar, check_freshness
 
 D = dt.date
 CAL = WorkingCalendar()

@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.catalog import Validity
-from opengov.site.models import Document
-from opengov.site.services.search_index import get_backend, process_outbox
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.db import unit_of_work
+from opengov.site.search.service.index import get_backend, process_outbox
 from tests.factories import make_document
 
 #: A dead port: a real Elasticsearch backend that cannot connect (the engine is down).
@@ -21,13 +22,13 @@ DOWN_URL = "http://127.0.0.1:9"
 
 @pytest.fixture
 def indexed(app: Flask, db_session: Session) -> Callable[..., Document]:
-    """Publish a document and apply the outbox, as the site does."""
+    """Publish a document and apply the outbox, as the site and its index worker do."""
     get_backend().ensure_index()
 
     def publish(**fields: Any) -> Document:
-        document = make_document(db_session, **fields)
-        db_session.commit()
-        process_outbox(db_session, get_backend())
+        with unit_of_work() as session:
+            document = make_document(session, **fields)
+        process_outbox()
         return document
 
     return publish

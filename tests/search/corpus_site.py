@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from opengov.site import create_app
 from opengov.site.bootstrap import initialise
+from opengov.site.catalog.models import Document
+from opengov.site.content.service.corpus import import_corpus
 from opengov.site.db import get_session
-from opengov.site.models import Document
-from opengov.site.services import search as search_service
-from opengov.site.services.corpus import import_corpus
+from opengov.site.search.service import search as search_service
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -22,13 +22,12 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 def corpus_app(instance: Path, **settings: Any) -> Flask:
     """A fresh SQLite site in ``instance`` with the corpus imported (not yet indexed)."""
     config = {"INSTANCE_PATH": instance, "SECRET_KEY": "corpus", "TESTING": True,
-              "DATABASE_URL": f"sqlite:///{instance}/opengov.sqlite3",
-              "SEARCH_INLINE_OUTBOX": 0, **settings}
+              "DATABASE_URL": f"sqlite:///{instance}/opengov.sqlite3", **settings}
     instance.mkdir(parents=True, exist_ok=True)
     app = create_app(config)
     with app.app_context():
         initialise()
-        import_corpus(get_session(), CORPUS)
+        import_corpus(CORPUS)
     return app
 
 

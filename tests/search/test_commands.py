@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from opengov.site.bootstrap import _search_set_up
+from opengov.site.catalog.models import Document, SearchOutbox
+from opengov.site.catalog.rules.metadata import PublicationStatus, Validity
+from opengov.site.catalog.service.outbox import enqueue
 from opengov.site.cli import main
-from opengov.site.domain.catalog import Validity
-from opengov.site.models import Document, SearchOutbox, Synonym
-from opengov.site.services import search as search_service
-from opengov.site.services import search_index
+from opengov.site.db import unit_of_work
+from opengov.site.search.models import Synonym
+from opengov.site.search.service import index as search_index
+from opengov.site.search.service import search as search_service
+from opengov.site.search.service.setup import set_up_search
+from opengov.site.search.service.synonyms import SEED_SYNONYMS
 from tests.factories import make_document
 
 MANIFEST_HEADER = ("path\ttitle\tdate\tissuing_body\tdoc_number\tsource_repo\tsource_commit\t"
@@ -68,8 +76,8 @@ def test_import_corpus_is_idempotent_and_searchable(
     search_index.get_backend().ensure_index()
     processed = runner.invoke(main, ["index", "process"])
     assert "已索引 3 篇" in processed.output
-    assert search_service.search(db_session, "国办发2018年9号").hits[0].id == notice.id
-    assert [h.id for h in search_service.search(db_session, "示例保护法").hits] == [law.id, old.id]
+    assert search_service.search_documents("国办发2018年9号").hits[0].id == notice.id
+    assert [h.id for h in search_service.search_documents("示例保护法").hits] == [law.id, old.id]
 
 
 def test_import_corpus_names_the_bad_manifest(runner: FlaskCliRunner, tmp_path: Path) -> None:
@@ -83,9 +91,9 @@ def test_import_corpus_names_the_bad_manifest(runner: FlaskCliRunner, tmp_path: 
 def test_index_rebuild_check_and_repair(app: Flask, runner: FlaskCliRunner,
                                         db_session: Session) -> None:
     search_index.get_backend().ensure_index()
-    make_document(db_session, title="第一份文件")
-    make_document(db_session, title="第二份文件")
-    db_session.commit()
+    with unit_of_work() as session:
+        make_document(session, title="第一份文件")
+        make_document(session, title="第二份文件")
     missing = runner.invoke(main, ["index", "check"])
     assert missing.exit_code == 1
     assert "索引中缺少：2 篇" in missing.output
@@ -95,18 +103,18 @@ def test_index_rebuild_check_and_repair(app: Flask, runner: FlaskCliRunner,
     ok = runner.invoke(main, ["index", "check"])
     assert ok.exit_code == 0
     assert "一致" in ok.output
-    make_document(db_session, title="第三份文件")
-    db_session.query(SearchOutbox).delete()
-    db_session.commit()
+    with unit_of_work() as session:
+        make_document(session, title="第三份文件")
+        session.execute(delete(SearchOutbox))
     repaired = runner.invoke(main, ["index", "check", "--repair"])
     assert "已加入待处理队列" in repaired.output
-    runner.invoke(main, ["index", "process"])
+    assert "已索引 1 篇" in runner.invoke(main, ["index", "process"]).output
     assert runner.invoke(main, ["index", "check"]).exit_code == 0
 
 
 def test_synonym_commands(runner: FlaskCliRunner, db_session: Session) -> None:
     seeded = db_session.scalar(select(func.count(Synonym.id)))
-    assert seeded == len(search_service.SEED_SYNONYMS)  # `opengov init` seeded them
+    assert seeded == len(SEED_SYNONYMS)  # `opengov init` seeded them
     assert "已添加" in runner.invoke(main, ["synonyms", "add", "社保卡", "社會保障卡"]).output
     assert "已存在" in runner.invoke(main, ["synonyms", "add", "社保卡", "社会保障卡"]).output
     assert "社保卡 → 社会保障卡" in runner.invoke(main, ["synonyms", "list"]).output
@@ -117,30 +125,92 @@ def test_synonym_commands(runner: FlaskCliRunner, db_session: Session) -> None:
 
 def test_init_creates_the_index_and_seeds_synonyms(app: Flask, db_session: Session) -> None:
     # The search step of `opengov init` (the rest of initialise() migrates the database).
-    make_document(db_session, title="初始化前已有的文件")
-    db_session.commit()
-    lines = _search_set_up(db_session)
+    with unit_of_work() as session:
+        make_document(session, title="初始化前已有的文件")
+        session.execute(delete(Synonym))
+    lines = set_up_search()
+    assert f"搜索同义词已就绪（新增 {len(SEED_SYNONYMS)} 条）。" in lines
     assert any("搜索索引（whoosh）已建立，收录 1 篇" in line for line in lines)
     assert search_index.get_backend().count() == 1
-    assert db_session.scalar(select(func.count(Synonym.id))) == len(search_service.SEED_SYNONYMS)
-    again = _search_set_up(db_session)
+    assert db_session.scalar(select(func.count(Synonym.id))) == len(SEED_SYNONYMS)
+    again = set_up_search()
     assert any("新增 0 条" in line for line in again)
+    assert any("已就绪，现有 1 篇" in line for line in again)
 
 
 def test_process_purges_withdrawn_text(runner: FlaskCliRunner, db_session: Session) -> None:
-    from opengov.site.domain.catalog import PublicationStatus
-    from opengov.site.services.search_outbox import enqueue
-
     backend = search_index.get_backend()
     backend.ensure_index()
-    document = make_document(db_session, title="含个人信息须撤回的文件")
-    db_session.commit()
+    with unit_of_work() as session:
+        document = make_document(session, title="含个人信息须撤回的文件")
     runner.invoke(main, ["index", "process"])
-    document.status = PublicationStatus.WITHDRAWN
-    enqueue(db_session, document.id)
-    db_session.commit()
+    with unit_of_work() as session:
+        document.status = PublicationStatus.WITHDRAWN
+        enqueue(session, document.id)
     result = runner.invoke(main, ["index", "process"])
     assert "已移除 1 篇" in result.output
     with backend._open().reader() as reader:  # type: ignore[attr-defined]
         assert "撤回" not in {term.decode() for term in reader.lexicon("title")}
     assert "已清理" in runner.invoke(main, ["index", "purge"]).output
+
+
+def test_process_fails_while_the_engine_is_down(app: Flask, runner: FlaskCliRunner,
+                                                db_session: Session) -> None:
+    app.config.update(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL="http://127.0.0.1:9")
+    backend = search_index.make_backend(app.config)
+    backend._timeout = 1.0  # type: ignore[attr-defined]
+    app.extensions[search_index.EXTENSION_KEY] = backend
+    with unit_of_work() as session:
+        make_document(session, title="停电期间发布的通知")
+    result = runner.invoke(main, ["index", "process"])
+    assert result.exit_code == 1
+    assert "失败待重试 1 条" in result.output
+    assert "搜索引擎错误" in result.output
+    assert runner.invoke(main, ["index", "rebuild"]).exit_code != 0
+
+
+def test_the_watching_worker_indexes_what_is_published_meanwhile(
+        app: Flask, runner: FlaskCliRunner) -> None:
+    """`opengov index process --watch` beside the site: a document published after the
+    worker started becomes searchable within seconds; SIGTERM stops it after its round."""
+    with app.app_context():
+        search_index.get_backend().ensure_index()
+    published: list[int] = []
+    found: list[int] = []
+
+    def ignore(_signal: int, _frame: object) -> None:
+        """Keeps a stray SIGTERM from ending pytest."""
+
+    def worker_listens() -> bool:
+        deadline = time.monotonic() + 20
+        while signal.getsignal(signal.SIGTERM) is ignore and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return signal.getsignal(signal.SIGTERM) is not ignore
+
+    def publish_and_look() -> None:
+        try:
+            if not worker_listens():
+                return
+            time.sleep(0.5)  # a few idle rounds first: they must not blind the worker
+            with app.app_context():
+                with unit_of_work() as session:
+                    published.append(make_document(session, title="工作进程期间发布的通知").id)
+                deadline = time.monotonic() + 20
+                while not found and time.monotonic() < deadline:
+                    found.extend(h.id for h in search_service.search_documents("工作进程期间").hits)
+                    time.sleep(0.1)
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, ignore)
+    helper = threading.Thread(target=publish_and_look)
+    try:
+        helper.start()
+        result = runner.invoke(main, ["index", "process", "--watch", "0.2"])
+    finally:
+        helper.join(timeout=30)
+        signal.signal(signal.SIGTERM, previous)
+    assert result.exit_code == 0, result.output
+    assert "已索引 1 篇" in result.output
+    assert "已停止" in result.output
+    assert found == published

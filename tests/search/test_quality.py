@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from opengov.site.db import get_session
-from opengov.site.services import search_index
+from opengov.site.search.service import index as search_index
 from tests.search.corpus_site import CORPUS, corpus_app, ranked_keys
 from tests.search.judged import load_judged, mean_reciprocal_rank, measure, report, success_at
 
@@ -54,9 +53,7 @@ def indexed_site(request: pytest.FixtureRequest, corpus_site: Flask) -> Iterator
     corpus_site.config.update(settings)
     corpus_site.extensions.pop(search_index.EXTENSION_KEY, None)
     with corpus_site.app_context():
-        backend = search_index.get_backend()
-        count = search_index.rebuild_index(get_session(), backend)
-        assert count == 1898
+        assert search_index.rebuild_index() == 1898
     yield corpus_site
     with corpus_site.app_context():
         drop = getattr(search_index.get_backend(), "drop", None)
@@ -77,4 +74,4 @@ def test_judged_queries_reach_the_targets(indexed_site: Flask, capsys: Any) -> N
 
 def test_index_check_is_clean_after_rebuild(indexed_site: Flask) -> None:
     with indexed_site.app_context():
-        assert search_index.check_index(get_session(), search_index.get_backend()).ok
+        assert search_index.check_index().ok

@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opengov.site.domain.roles import Role
-from opengov.site.models import Synonym
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.search.models import Synonym
 
 PAGE = "/staff/search/synonyms"
 

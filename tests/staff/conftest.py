@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from opengov.site.db import get_session
-from opengov.site.models import AuditEntry
+from opengov.site.audit.models import AuditEntry
+from opengov.site.db import get_session, unit_of_work
 from tests.conftest import TEST_PASSWORD
 
 
@@ -73,11 +73,10 @@ def document_form(category_id: int, agency_id: int, **overrides: object) -> dict
 @pytest.fixture
 def catalog_ids(app: Flask) -> dict[str, int]:
     """Ids of the root agency and a few columns."""
-    from opengov.site.services.catalog import category_by_slug
+    from opengov.site.catalog.service.columns import category_by_slug
     from tests.factories import make_agency
 
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         agency = make_agency(session, "gov")
         other = make_agency(session, "czj")
         ids = {"agency": agency.id, "other_agency": other.id}
@@ -85,5 +84,4 @@ def catalog_ids(app: Flask) -> dict[str, int]:
             category = category_by_slug(session, slug)
             assert category is not None
             ids[slug] = category.id
-        session.commit()
         return ids

@@ -8,13 +8,18 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
+from opengov.site import clock
+from opengov.site.accounts.models import LoginFailure, StaffSession, User
+from opengov.site.accounts.rules.passwords import PasswordPolicy, password_problems
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.accounts.service import users as accounts
+from opengov.site.audit.models import AuditEntry
+from opengov.site.audit.service import Origin
 from opengov.site.cli import main
-from opengov.site.db import get_session
-from opengov.site.domain.passwords import PasswordPolicy, password_problems
-from opengov.site.domain.roles import Role
-from opengov.site.models import LoginFailure, StaffSession, User
+from opengov.site.db import get_database, get_session, unit_of_work
+from opengov.site.exceptions import ForbiddenError
 from tests.conftest import TEST_PASSWORD
 from tests.staff.conftest import sign_in
 
@@ -100,11 +105,9 @@ def test_idle_session_times_out(app: Flask, client: FlaskClient,
                                 audit_actions: Callable[[], list[tuple[str, str]]]) -> None:
     make_user("li", Role.EDITOR)
     sign_in(client, "li")
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         session.execute(update(StaffSession).values(
             last_seen_at=dt.datetime(2020, 1, 1), created_at=dt.datetime(2020, 1, 1)))
-        session.commit()
     assert client.get("/staff/").status_code == 302
     assert ("session_expired", "li") in audit_actions()
     assert all(row.revoked_at is not None for row in _sessions(app))
@@ -133,10 +136,8 @@ def test_lockout_after_repeated_failures_looks_the_same_for_unknown_names(
     assert audit_actions().count(("login_failed", "li")) == 5
 
     # The lock lifts once the failures are older than the lock-out period.
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         session.execute(update(LoginFailure).values(at=dt.datetime(2020, 1, 1)))
-        session.commit()
     sign_in(client, "li")
     with app.app_context():
         remaining = get_session().scalars(
@@ -147,10 +148,8 @@ def test_lockout_after_repeated_failures_looks_the_same_for_unknown_names(
 def test_disabled_account_cannot_sign_in(client: FlaskClient, app: Flask,
                                          make_user: Callable[..., User]) -> None:
     make_user("li", Role.EDITOR)
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         session.execute(update(User).values(active=False))
-        session.commit()
     response = client.post("/staff/login", data={"username": "li", "password": TEST_PASSWORD})
     assert "用户名或密码错误" in response.get_data(as_text=True)
 
@@ -217,6 +216,22 @@ def test_audit_purge_refuses_short_retention(runner: FlaskCliRunner, days: int) 
     assert "184" in result.output
 
 
+def test_audit_purge_deletes_old_entries_and_old_failures_and_says_so(
+        app: Flask, runner: FlaskCliRunner,
+        audit_actions: Callable[[], list[tuple[str, str]]]) -> None:
+    long_ago = clock.utcnow() - dt.timedelta(days=400)
+    with app.app_context(), unit_of_work() as session:
+        session.add(AuditEntry(action="login", username="old", at=long_ago))
+        accounts.record_failure(session, "old", "10.0.0.1", now=long_ago)
+        accounts.record_failure(session, "recent", "10.0.0.1")
+    result = runner.invoke(main, args=["audit", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "已删除 1 条超过 184 天的审计日志" in result.output
+    assert audit_actions() == [("purge", "(命令行)")]
+    with app.app_context():
+        assert get_session().scalars(select(LoginFailure.username)).all() == ["recent"]
+
+
 @pytest.fixture
 def strict_ip(app_config: dict[str, object]) -> None:
     app_config["LOGIN_MAX_FAILURES_PER_IP"] = 3
@@ -250,3 +265,86 @@ def test_admin_resets_password_and_ends_sessions(
     assert laptop.get("/staff/").status_code == 302
     assert ("password_changed", "boss") in audit_actions()
     assert ("account", "boss") in audit_actions()
+
+
+def _writes_during(app: Flask, request: Callable[[], object]) -> list[str]:
+    """The INSERT/UPDATE/DELETE statements the database received while ``request`` ran."""
+    with app.app_context():
+        engine = get_database().engine
+    writes: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        request()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return writes
+
+
+def test_staff_pages_note_the_last_activity_at_most_once_a_minute(
+        app: Flask, client: FlaskClient, make_user: Callable[..., object]) -> None:
+    make_user("li", Role.EDITOR)
+    sign_in(client, "li")
+    [signed_in] = _sessions(app)
+    assert _writes_during(app, lambda: client.get("/staff/")) == []
+    [unchanged] = _sessions(app)
+    assert unchanged.last_seen_at == signed_in.last_seen_at
+
+    two_minutes_ago = signed_in.last_seen_at - dt.timedelta(minutes=2)
+    with app.app_context(), unit_of_work() as session:
+        session.execute(update(StaffSession).values(last_seen_at=two_minutes_ago))
+    writes = _writes_during(app, lambda: client.get("/staff/"))
+    assert len(writes) == 1
+    assert writes[0].lstrip().startswith("UPDATE staff_sessions")
+    [touched] = _sessions(app)
+    assert touched.last_seen_at >= signed_in.last_seen_at
+
+
+def test_account_services_refuse_everyone_but_administrators(
+        app: Flask, make_user: Callable[..., User]) -> None:
+    li = make_user("li", Role.EDITOR, Role.REVIEWER, Role.HANDLER)
+    origin = Origin("10.0.0.1")
+    calls: list[Callable[[], object]] = [
+        lambda: accounts.list_accounts(li),
+        lambda: accounts.get_account(li, li.id),
+        lambda: accounts.create_account(
+            li, username="zhao", display_name="赵", email="", password=TEST_PASSWORD,
+            roles=frozenset({Role.ADMIN}), agency_id=None, active=True, origin=origin),
+        lambda: accounts.update_account(
+            li, li.id, display_name="li", email="", roles=frozenset({Role.ADMIN}),
+            active=True, agency_id=None, origin=origin),
+        lambda: accounts.reset_password(li, li.id, "新的长密码-Secret-2027", origin=origin),
+        lambda: accounts.end_sessions(li, li.id, origin=origin),
+    ]
+    with app.app_context():
+        for call in calls:
+            with pytest.raises(ForbiddenError, match="系统管理员"):
+                call()
+        user = get_session().get(User, li.id)
+        assert user is not None
+        assert user.roles == {Role.EDITOR, Role.REVIEWER, Role.HANDLER}
+        assert get_session().scalars(select(User.username)).all() == ["li"]
+
+
+def test_unknown_account_is_a_404(make_user: Callable[..., object],
+                                  client_for: Callable[[str], FlaskClient]) -> None:
+    make_user("boss", Role.ADMIN)
+    admin = client_for("boss")
+    response = admin.get("/staff/users/999999")
+    assert response.status_code == 404
+    assert "没有这个账户" in response.get_data(as_text=True)
+    assert admin.post("/staff/users/999999/sessions/revoke").status_code == 404
+
+
+def test_dashboard_shows_sign_in_times_in_beijing_time(
+        app: Flask, client: FlaskClient, make_user: Callable[..., object]) -> None:
+    make_user("li", Role.EDITOR)
+    sign_in(client, "li")
+    [record] = _sessions(app)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert clock.to_beijing(record.created_at).strftime("%Y-%m-%d %H:%M") in page
+    assert "UTC" not in page

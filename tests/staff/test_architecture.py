@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from opengov.site.domain.roles import Role
-from opengov.site.views.staff import ANY_STAFF_ENDPOINTS, PUBLIC_ENDPOINTS, REQUIRED_ROLES
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.web.staff import ANY_STAFF_ENDPOINTS, PUBLIC_ENDPOINTS, REQUIRED_ROLES
 from tests.staff.conftest import sign_in
 
 _DUMMY = {"Integer": 999999, "Float": 1.0, "UUID": "00000000-0000-0000-0000-000000000000"}

@@ -12,10 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit.models import AuditEntry
+from opengov.site.catalog.models import Attachment
+from opengov.site.catalog.service.attachments import UploadError, check, clean_name
 from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import Attachment, AuditEntry
-from opengov.site.services.attachments import UploadError, check, clean_name
 from tests.staff.conftest import document_form
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.catalog.models import Document
+from opengov.site.catalog.rules.metadata import PublicationStatus
 from opengov.site.db import get_session
-from opengov.site.domain.catalog import PublicationStatus
-from opengov.site.domain.roles import Role
-from opengov.site.models import Document
+from opengov.site.search.service.index import process_outbox
 from tests.conftest import TEST_PASSWORD
 from tests.support.liveserver import LiveServer
 
@@ -79,6 +80,8 @@ def test_write_submit_approve_publish(app: Flask, live_server: LiveServer, brows
         assert document.index_no is not None
         document_id = document.id
     assert document_url.endswith(f"/staff/documents/{document_id}")
+    with app.app_context():
+        process_outbox()  # what the index worker does beside the site
     # A citizen finds it through the search box and opens it.
     public = browser.new_context(locale="zh-CN").new_page()
     public.goto(live_server.url)

@@ -10,11 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from opengov.site.db import get_session
-from opengov.site.domain.roles import Role
-from opengov.site.models import Document
+from opengov.site import clock
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.catalog.models import Document
+from opengov.site.db import get_session, unit_of_work
 from opengov.site.rendering import render_markdown
-from opengov.site.services import editorial
 from tests.factories import make_document
 from tests.staff.conftest import document_form
 
@@ -72,10 +72,8 @@ def test_agency_outside_ones_own_is_refused(app: Flask, make_user: Callable[...,
 
 def test_interpretation_links_to_its_policy(app: Flask, editor: FlaskClient,
                                             catalog_ids: dict[str, int]) -> None:
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         policy = make_document(session, title="示例市优化营商环境条例实施办法")
-        session.commit()
         policy_id = policy.id
     # Only an interpretation may point at a policy.
     _, page = _new(editor, catalog_ids, policies=[str(policy_id)])
@@ -224,12 +222,12 @@ def test_autosave_can_be_restored(app: Flask, editor: FlaskClient, catalog_ids: 
 
 def test_art26_warning_when_publication_would_be_late(editor: FlaskClient,
                                                      catalog_ids: dict[str, int]) -> None:
-    old = editorial.today() - dt.timedelta(days=60)
+    old = clock.today() - dt.timedelta(days=60)
     document_id, _ = _new(editor, catalog_ids, date_written=old.isoformat(), effective_on="")
     page = editor.get(f"/staff/documents/{document_id}/edit").get_data(as_text=True)
     assert "第二十六条" in page
     assert 'id="art26-warning"' in page
-    fresh, _ = _new(editor, catalog_ids, date_written=editorial.today().isoformat(),
+    fresh, _ = _new(editor, catalog_ids, date_written=clock.today().isoformat(),
                     effective_on="")
     page = editor.get(f"/staff/documents/{fresh}/edit").get_data(as_text=True)
     assert 'id="art26-warning"' not in page

@@ -9,18 +9,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from opengov.site.db import get_session
-from opengov.site.domain.catalog import PublicationStatus, Validity
-from opengov.site.domain.roles import Role
-from opengov.site.models import (
-    AuditEntry,
+from opengov.site import clock
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.audit.models import AuditEntry
+from opengov.site.catalog.models import (
     Document,
     DocumentVersion,
     DocumentWorkflow,
     SearchOutbox,
     WorkflowEvent,
 )
-from opengov.site.services import editorial
+from opengov.site.catalog.rules.metadata import PublicationStatus, Validity
+from opengov.site.catalog.service import editorial
+from opengov.site.db import get_session, unit_of_work
 from tests.staff.conftest import document_form
 
 
@@ -82,7 +83,12 @@ def test_write_review_publish_correct_repeal_withdraw(
         assert state.reviewed_at is not None
         assert state.reviewer is not None
         assert state.reviewer.username == "checker"
+        reviewed_at = state.reviewed_at
     assert len(_outbox(app, document_id)) == 1  # created
+    # Staff read stored timestamps (naive UTC) in 北京时间.
+    page = reviewer.get(f"/staff/documents/{document_id}").get_data(as_text=True)
+    assert f"checker，{clock.to_beijing(reviewed_at):%Y-%m-%d %H:%M}：经保密审查" in page
+    assert "UTC" not in page
 
     # Illegal: correcting what is not published.
     assert "状态的文件不能" in _act(reviewer, document_id, "withdraw", opinion="x")
@@ -90,14 +96,14 @@ def test_write_review_publish_correct_repeal_withdraw(
     _act(editor, document_id, "publish")
     published = _doc(app, document_id)
     assert published.status == PublicationStatus.PUBLISHED
-    assert published.published_on == editorial.today()
+    assert published.published_on == clock.today()
     assert published.is_public
     index_no = published.index_no
     assert index_no is not None
     assert index_no.startswith("007000001/")
     outbox = _outbox(app, document_id)
     assert len(outbox) == 2
-    assert outbox[-1].next_attempt_at <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert outbox[-1].next_attempt_at <= clock.utcnow()
 
     # Published documents are not edited in the editor…
     response = editor.get(f"/staff/documents/{document_id}/edit")
@@ -124,7 +130,7 @@ def test_write_review_publish_correct_repeal_withdraw(
     _act(reviewer, document_id, "repeal", opinion="已被新文件代替。")
     repealed = _doc(app, document_id)
     assert repealed.validity == Validity.REPEALED
-    assert repealed.repealed_on == editorial.today()
+    assert repealed.repealed_on == clock.today()
     assert "不能再标记失效" in _act(reviewer, document_id, "expire", opinion="x")
 
     _act(reviewer, document_id, "withdraw", opinion="内容有误，撤下。")
@@ -166,7 +172,7 @@ def test_scheduled_publication_waits(app: Flask, make_user: Callable[..., object
     document_id = _write_and_submit(app, editor, catalog_ids)
     _act(reviewer, document_id, "approve", opinion="同意")
     assert "不能早于今天" in _act(editor, document_id, "publish", publish_on="2020-01-01")
-    later = editorial.today() + dt.timedelta(days=10)
+    later = clock.today() + dt.timedelta(days=10)
     page = _act(editor, document_id, "publish", publish_on=later.isoformat())
     assert "已定时发布" in page
     document = _doc(app, document_id)
@@ -207,10 +213,8 @@ def test_correcting_an_imported_document_keeps_what_was_public(
         client_for: Callable[[str], FlaskClient]) -> None:
     from tests.factories import make_document
 
-    with app.app_context():
-        session = get_session()
+    with app.app_context(), unit_of_work() as session:
         imported = make_document(session, title="导入的政策")
-        session.commit()
         document_id = imported.id
     make_user("checker", Role.REVIEWER)
     reviewer = client_for("checker")
@@ -221,5 +225,5 @@ def test_correcting_an_imported_document_keeps_what_was_public(
         assert [(v.number, v.note) for v in history] == [(1, "导入时的版本"), (2, "有效期届满。")]
         lines = editorial.diff(history[0], history[1])
     assert [line.text for line in lines if line.kind != "hunk" and line.kind != "same"] == [
-        "-废止/失效日期：", f"+废止/失效日期：{editorial.today().isoformat()}",
+        "-废止/失效日期：", f"+废止/失效日期：{clock.today().isoformat()}",
         "-有效性：有效", "+有效性：失效"]

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from opengov.site.domain.catalog import PublicationStatus as S
-from opengov.site.domain.catalog import Validity
-from opengov.site.domain.publication import art26_deadline, art26_warning
-from opengov.site.domain.roles import Role
-from opengov.site.domain.workdays import WorkingCalendar
-from opengov.site.domain.workflow import TRANSITIONS, Action, WorkflowError, available, check
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.catalog.rules.metadata import PublicationStatus as S
+from opengov.site.catalog.rules.metadata import Validity
+from opengov.site.catalog.rules.publication import art26_deadline, art26_warning
+from opengov.site.catalog.rules.workflow import TRANSITIONS, Action, WorkflowError, available, check
+from opengov.site.workdays.rules import WorkingCalendar
 
 LEGAL = [
     (Action.SUBMIT, S.DRAFT, Role.EDITOR, S.SUBMITTED),

@@ -1,0 +1,84 @@
+"""财政预决算 as JSON: disclosures with their tables, the publication overview, 三公经费."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from opengov.site import clock
+from opengov.site.fiscal.rules.disclosures import days_after_approval, format_amount, is_late
+from opengov.site.fiscal.service import public as fiscal
+from opengov.site.fiscal.service.export import to_json
+from opengov.site.fiscal.views.public import stage_from_slug
+from opengov.site.web.api import bp
+
+
+def _summary(disclosure: Any) -> dict[str, Any]:
+    """A disclosure's key, dates and links (a ``FiscalDisclosure``)."""
+    approved, published = disclosure.approved_on, disclosure.published_on
+    days = days_after_approval(approved, published) if approved and published else None
+    key: dict[str, Any] = {"agency": disclosure.agency.code, "year": disclosure.year,
+                           "stage": disclosure.stage.slug}
+    return {
+        **key,
+        "agency_name": disclosure.agency.name,
+        "stage_name": str(disclosure.stage),
+        "title": disclosure.title,
+        "approved_on": approved.isoformat() if approved else None,
+        "published_on": published.isoformat() if published else None,
+        "days_after_approval": days,
+        "late": bool(approved and published and is_late(approved, published)),
+        "is_example": disclosure.is_example,
+        "url": url_for("public.fiscal_disclosure", _external=True, **key),
+        "api_url": url_for("api.fiscal_disclosure_detail", _external=True, **key),
+    }
+
+
+@bp.get("/fiscal/disclosures")
+def fiscal_disclosure_list() -> ResponseReturnValue:
+    disclosures = fiscal.published_disclosures(request.args.getlist("year", type=int),
+                                               request.args.getlist("agency"))
+    return jsonify({"disclosures": [_summary(disclosure) for disclosure in disclosures]})
+
+
+@bp.get("/fiscal/disclosures/<agency>/<int:year>/<stage>")
+def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseReturnValue:
+    page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
+    disclosure = page.disclosure
+    return jsonify({
+        **_summary(disclosure),
+        "narrative_markdown": disclosure.narrative,
+        "tables": [{"number": number, **to_json(table)} for number, table in page.tables],
+        "sangong": [{"item": str(line.item), "amount": format_amount(line.amount) or None,
+                     "prior_amount": format_amount(line.prior_amount) or None,
+                     "explanation": line.explanation} for line in disclosure.sangong_lines],
+    })
+
+
+@bp.get("/fiscal/overview")
+def fiscal_overview() -> ResponseReturnValue:
+    year = request.args.get("year", type=int) or clock.today().year
+    entries = fiscal.year_overview(year)
+    return jsonify({"year": year, "agencies": [{
+        "agency": entry.agency.code,
+        "agency_name": entry.agency.name,
+        **{status.stage.slug: None if status.disclosure is None else {
+            "approved_on": status.disclosure.approved_on.isoformat()
+            if status.disclosure.approved_on else None,
+            "published": status.published,
+            "timeliness": str(status.timeliness) if status.timeliness else None,
+            "days_after_approval": status.days,
+        } for status in entry.stages},
+    } for entry in entries]})
+
+
+@bp.get("/fiscal/sangong")
+def fiscal_sangong() -> ResponseReturnValue:
+    tables = fiscal.sangong_tables(request.args.getlist("year", type=int),
+                                   request.args.getlist("agency"))
+    return jsonify({
+        "departments": to_json(tables.departments),
+        "published_sources": to_json(tables.references),
+    })

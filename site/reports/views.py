@@ -1,0 +1,118 @@
+"""The annual report (条例 Arts. 49–50) and the 行政复议/行政诉讼 register behind Table 四."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from opengov.site import clock
+from opengov.site.accounts.rules.roles import Role
+from opengov.site.accounts.service.auth import request_origin
+from opengov.site.reports import service as reports
+from opengov.site.reports.forms import ReportForm, ReviewCaseForm
+from opengov.site.reports.rules import ReviewGroup, ReviewResult
+from opengov.site.web.forms import options
+from opengov.site.web.staff import staff_route
+
+ADMIN = [Role.ADMIN]
+REGISTER = [Role.ADMIN, Role.HANDLER]
+
+@staff_route("/reports", roles=ADMIN)
+def reports_index() -> str:
+    overview = reports.reports_overview(request.args.get("year", type=int),
+                                        actor=current_user.user)
+    return render_template("staff/reports/index.html", rows=overview.rows, year=overview.year,
+                           today=overview.today)
+
+
+@staff_route("/reports/<code>/<int:year>", roles=ADMIN, methods=["GET", "POST"])
+def report_edit(code: str, year: int) -> ResponseReturnValue:
+    form = ReportForm()
+    if form.validate_on_submit():
+        reports.save_report(code, year, reports.ReportEntries(
+            overview=form.overview.data or "", licensing_decisions=form.licensing_decisions.data,
+            penalty_decisions=form.penalty_decisions.data,
+            coercion_decisions=form.coercion_decisions.data,
+            fees_collected=form.fees_collected.data, problems=form.problems.data or "",
+            other_matters=form.other_matters.data or ""),
+            actor=current_user.user, origin=request_origin())
+        flash("已保存。", "info")
+        return redirect(url_for("staff.report_edit", code=code, year=year))
+    data = reports.report_for_editing(code, year, actor=current_user.user)
+    if not form.is_submitted():
+        form.process(obj=data.report)
+    status = 422 if form.errors else 200
+    return render_template("staff/reports/edit.html", form=form, data=data,
+                           body=reports.render_body(data)), status
+
+
+@staff_route("/reports/<code>/<int:year>/publish", roles=ADMIN, methods=["POST"])
+def report_publish(code: str, year: int) -> ResponseReturnValue:
+    try:
+        document = reports.publish_report(code, year, actor=current_user.user,
+                                          origin=request_origin())
+    except reports.ReportCheckError as exc:
+        for problem in exc.problems:
+            flash(problem, "error")
+        return redirect(url_for("staff.report_edit", code=code, year=year))
+    flash(f"已发布：{document.title}", "info")
+    return redirect(url_for("public.document", document_id=document.id))
+
+
+def _download(code: str, year: int, fmt: str) -> ResponseReturnValue:
+    file = reports.report_file(code, year, fmt, actor=current_user.user)
+    return file.content, 200, {
+        "Content-Type": file.content_type,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}"}
+
+
+@staff_route("/reports/<code>/<int:year>.xlsx", roles=ADMIN)
+def report_xlsx(code: str, year: int) -> ResponseReturnValue:
+    return _download(code, year, "xlsx")
+
+
+@staff_route("/reports/<code>/<int:year>.pdf", roles=ADMIN)
+def report_pdf(code: str, year: int) -> ResponseReturnValue:
+    return _download(code, year, "pdf")
+
+
+@staff_route("/review-cases", roles=REGISTER, methods=["GET", "POST"])
+def review_cases() -> ResponseReturnValue:
+    register = reports.review_register(actor=current_user.user)
+    form = ReviewCaseForm()
+    form.agency.choices = options((str(a.id), a.name) for a in register.agencies)
+    if request.method == "GET":
+        form.year.data = clock.today().year  # a case is usually counted in the year it is filed
+    if form.validate_on_submit():
+        try:
+            reports.register_review_case(
+                actor=current_user.user, origin=request_origin(), agency_id=int(form.agency.data),
+                year=form.year.data, group=ReviewGroup(form.group.data),
+                result=ReviewResult(form.result.data), case_number=form.case_number.data or "",
+                request_number=form.request_number.data or "", filed_on=form.filed_on.data,
+                note=form.note.data or "")
+        except reports.UnknownRequestError as exc:
+            form.request_number.errors = [exc.message]
+        else:
+            flash("已登记。", "info")
+            return redirect(url_for("staff.review_cases"))
+    status = 422 if form.errors else 200
+    return render_template("staff/reports/review_cases.html", form=form, cases=register.cases,
+                           results=list(ReviewResult)), status
+
+
+@staff_route("/review-cases/<int:case_id>/result", roles=REGISTER, methods=["POST"])
+def review_case_result(case_id: int) -> ResponseReturnValue:
+    """Record the outcome of a case that was 尚未审结."""
+    try:
+        result = ReviewResult(request.form.get("result", ""))
+    except ValueError:
+        flash("请选择结果。", "error")
+        return redirect(url_for("staff.review_cases"))
+    reports.record_review_result(case_id, result, actor=current_user.user,
+                                 origin=request_origin())
+    flash("已更新。", "info")
+    return redirect(url_for("staff.review_cases"))

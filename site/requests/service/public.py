@@ -1,0 +1,157 @@
+"""Entry functions of the applicant's pages: file a request, look it up with the query code,
+answer a 补正, withdraw, read the letters; and the public statistics.
+
+A request is committed before the page with its number is rendered: a request once confirmed
+is never lost. After the query code, a browser holds a *grant* for the request (its id, kept
+in the browser's session by the pages); the functions below take the grants and refuse every
+request they do not name, with the same answer as for a request that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from opengov.site import clock
+from opengov.site.agencies import service as agencies
+from opengov.site.agencies.models import Agency
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.exceptions import ConflictError, NotFoundError
+from opengov.site.requests.models import InfoRequest, RequestLetter
+from opengov.site.requests.rules.clock import Channel, EventKind, RequestState, TransitionError
+from opengov.site.requests.rules.statistics import YearFigures
+from opengov.site.requests.service import handling, steps
+from opengov.site.requests.service.letters import LetterPdf, letter_pdf
+from opengov.site.requests.service.statistics import figures
+from opengov.site.throttle import service as throttle
+
+SUBMIT_BUCKET = "request_submit"
+SUBMIT_WINDOW = dt.timedelta(hours=1)
+STATUS_BUCKET = "request_status"
+STATUS_WINDOW = dt.timedelta(minutes=15)
+
+NO_SUCH_REQUEST = "没有这个申请"
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A request just filed, with its query code (shown once, stored only hashed)."""
+
+    request: InfoRequest
+    code: str
+
+
+@dataclass(frozen=True)
+class ApplicantCase:
+    """What the applicant's status page shows."""
+
+    request: InfoRequest
+    state: RequestState
+
+
+def submit_request(agency_id: int, application: handling.Application, *,
+                   client: str) -> Filed:
+    """File an online request, confirmed at submission (Art. 31(二)), and count it against
+    ``client``'s hourly limit in the same unit of work; then mail the applicant.
+
+    Refusals: :class:`~opengov.site.throttle.service.RateLimitedError`,
+    :class:`~.handling.DuplicateRequestError`, :class:`NotFoundError` (no such agency).
+    """
+    limit = int(current_app.config["REQUEST_SUBMIT_LIMIT"])
+    with unit_of_work() as session:
+        if throttle.exceeded(session, SUBMIT_BUCKET, client, limit, SUBMIT_WINDOW):
+            raise throttle.RateLimitedError("同一网络提交的申请过多，请一小时后再提交，"
+                                            "或通过信函、当面等方式提出申请。")
+        agency = agencies.get_agency(agency_id)
+        today = clock.today()
+        filed, code = handling.file_request(session, agency, application, Channel.ONLINE,
+                                            today, confirmed_on=today)
+        throttle.hit(session, SUBMIT_BUCKET, client)
+    steps.send_notice(filed, steps.filing_notice(filed))
+    return Filed(filed, code)
+
+
+def look_up(number: str, code: str, *, client: str) -> ApplicantCase:
+    """The request when ``number`` and ``code`` match. A wrong pair counts against
+    ``client``'s limit and is answered the same whichever of the two was wrong."""
+    limit = int(current_app.config["REQUEST_STATUS_LIMIT"])
+    if throttle.limited(STATUS_BUCKET, client, limit, STATUS_WINDOW):
+        raise throttle.RateLimitedError("查询失败次数过多，请15分钟后再试。")
+    found = handling.find_for_applicant(get_session(), number, code)
+    if found is None:
+        throttle.record_hit(STATUS_BUCKET, client)
+        raise NotFoundError("申请编号或查询码不正确。")
+    return _case(get_session(), found)
+
+
+def applicant_case(request_id: int, granted: Collection[int]) -> ApplicantCase:
+    """The status of a request this browser opened with its query code."""
+    session = get_session()
+    return _case(session, _granted_request(session, request_id, granted))
+
+
+def answer_correction(request_id: int, granted: Collection[int], text: str) -> ApplicantCase:
+    """The applicant's 补正: the reply period starts again from today (Art. 30)."""
+    return _applicant_step(request_id, granted, EventKind.CORRECTED, {"text": text})
+
+
+def withdraw(request_id: int, granted: Collection[int]) -> ApplicantCase:
+    """申请撤回 by the applicant, while the request is still being handled."""
+    return _applicant_step(request_id, granted, EventKind.WITHDRAWN, {"reason": "申请人撤回"})
+
+
+def applicant_letter(letter_id: int, granted: Collection[int]) -> RequestLetter:
+    """A letter of a request this browser opened."""
+    letter = get_session().get(RequestLetter, letter_id) if 0 < letter_id < 2**31 else None
+    if letter is None or letter.request_id not in granted:
+        raise NotFoundError("没有这份告知书")
+    return letter
+
+
+def applicant_letter_pdf(letter_id: int, granted: Collection[int]) -> LetterPdf:
+    return letter_pdf(applicant_letter(letter_id, granted))
+
+
+@dataclass(frozen=True)
+class StatisticsPage:
+    agencies: list[Agency]
+    #: The agency chosen, or None for the whole site.
+    agency: Agency | None
+    years: list[YearFigures]
+
+
+def statistics_page(agency_code: str = "") -> StatisticsPage:
+    """Yearly figures of one agency's requests (by code) or of the whole site."""
+    all_agencies = agencies.all_agencies()
+    agency = next((item for item in all_agencies if item.code == agency_code), None)
+    if agency_code and agency is None:
+        raise NotFoundError("没有这个机关")
+    return StatisticsPage(all_agencies, agency, figures(get_session(), agency))
+
+
+def _granted_request(session: Session, request_id: int,
+                     granted: Collection[int]) -> InfoRequest:
+    found = session.get(InfoRequest, request_id) if request_id in granted else None
+    if found is None:
+        raise NotFoundError(NO_SUCH_REQUEST)
+    return found
+
+
+def _case(session: Session, found: InfoRequest) -> ApplicantCase:
+    return ApplicantCase(found, handling.state_of(session, found))
+
+
+def _applicant_step(request_id: int, granted: Collection[int], kind: EventKind,
+                    data: dict[str, str]) -> ApplicantCase:
+    try:
+        with unit_of_work() as session:
+            found = _granted_request(session, request_id, granted)
+            recorded = steps.take_step(session, found, kind, clock.today(), data)
+    except TransitionError as exc:
+        raise ConflictError(str(exc)) from exc
+    steps.send_notice(found, recorded.notice)
+    return ApplicantCase(found, recorded.state)

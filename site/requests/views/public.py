@@ -1,0 +1,197 @@
+"""The public request pages: file a request, check its status, answer a 补正, get letters.
+
+The request is committed before the page showing its number is rendered. Query codes travel
+only in POST bodies (never in URLs, so never in access logs); a correct number + code grants
+this browser session access to that request's letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, render_template, request, session
+from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from opengov.site import clock
+from opengov.site.agencies import service as agencies
+from opengov.site.exceptions import ConflictError, NotFoundError
+from opengov.site.requests.forms.public import CorrectionForm, RequestForm, StatusForm, WithdrawForm
+from opengov.site.requests.rules.clock import DATA_LABELS, EventKind, Stage
+from opengov.site.requests.rules.outcomes import Outcome
+from opengov.site.requests.service import letters as letter_service
+from opengov.site.requests.service import public as applicants
+from opengov.site.requests.views.letters import letter_pdf_response
+from opengov.site.throttle.service import RateLimitedError
+from opengov.site.web.csrf import csrf
+from opengov.site.web.forms import options
+from opengov.site.web.public import bp
+
+GRANTS_KEY = "request_grants"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="request-form-start")
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _too_fast(form: RequestForm) -> bool:
+    try:
+        started = _serializer().loads(form.started.data or "", max_age=86400)
+    except BadSignature:
+        return True
+    elapsed = clock.now().timestamp() - float(started)
+    minimum = float(current_app.config["REQUEST_MIN_FILL_SECONDS"])
+    return elapsed < minimum
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+def request_new() -> ResponseReturnValue:
+    choices = agencies.all_agencies()
+    form = RequestForm()
+    form.agency.choices = options([("", "（请选择）")] + [(str(a.id), a.name) for a in choices])
+    if request.method == "GET":
+        form.started.data = _serializer().dumps(clock.now().timestamp())
+        # Links from an agency's 指南 preselect it: /requests/new?agency=czj
+        code = request.args.get("agency", "")
+        chosen = next((agency for agency in choices if agency.code == code), None)
+        if chosen is not None:
+            form.agency.data = str(chosen.id)
+        return render_template("public/request_form.html", form=form)
+    if form.action.data == "edit" or not form.validate():
+        return render_template("public/request_form.html", form=form), (
+            200 if form.action.data == "edit" else 422)
+    if form.website.data or _too_fast(form):
+        # A robot, or a person faster than anyone reads: ask again, keep what was typed.
+        form.started.data = _serializer().dumps(clock.now().timestamp())
+        return render_template("public/request_form.html", form=form,
+                               form_error="提交过快，请核对填写内容后再次提交。"), 422
+    agency = next(agency for agency in choices if str(agency.id) == form.agency.data)
+    if form.action.data != "submit":
+        return render_template("public/request_review.html", form=form, agency=agency)
+    try:
+        filed = applicants.submit_request(agency.id, form.application(), client=_client())
+    except RateLimitedError as refusal:
+        return render_template("public/request_review.html", form=form, agency=agency,
+                               form_error=refusal.message), 429
+    except ConflictError as refusal:  # the same request a moment ago
+        return render_template("public/request_review.html", form=form, agency=agency,
+                               form_error=refusal.message), 409
+    _grant(filed.request.id)
+    return render_template("public/request_done.html", filed=filed.request, code=filed.code)
+
+
+# The form checks its own CSRF token, so an expired one keeps what was typed instead of
+# ending on the global "page expired" error.
+csrf.exempt(request_new)
+
+
+def _grant(request_id: int) -> None:
+    grants = list(session.get(GRANTS_KEY, []))
+    if request_id not in grants:
+        grants.append(request_id)
+    session[GRANTS_KEY] = grants[-20:]
+
+
+def _grants() -> list[int]:
+    grants: list[int] = session.get(GRANTS_KEY, [])
+    return grants
+
+
+@bp.route("/requests/status", methods=["GET", "POST"])
+def request_status() -> ResponseReturnValue:
+    form = StatusForm()
+    if request.method == "GET" and request.args.get("id", "").isdigit():
+        # Back from a correction or letter: the session already holds the grant.
+        try:
+            return _status_page(applicants.applicant_case(int(request.args["id"]), _grants()))
+        except NotFoundError:
+            pass  # not this browser's: ask for the number and code
+    if not form.validate_on_submit():
+        return render_template("public/request_lookup.html", form=form)
+    try:
+        found = applicants.look_up(form.number.data, form.code.data, client=_client())
+    except RateLimitedError as refusal:
+        return render_template("public/request_lookup.html", form=form,
+                               form_error=refusal.message), 429
+    except NotFoundError as refusal:
+        return render_template("public/request_lookup.html", form=form,
+                               form_error=refusal.message), 404
+    _grant(found.request.id)
+    return _status_page(found)
+
+
+def _status_page(case: applicants.ApplicantCase, *,
+                 correction_form: CorrectionForm | None = None,
+                 withdraw_form: WithdrawForm | None = None, notice: str = "",
+                 form_error: str = "") -> str:
+    """The applicant's view of the request, with the forms of the steps open to them."""
+    return render_template("public/request_status.html", filed=case.request, state=case.state,
+                           correction_form=correction_form or CorrectionForm(),
+                           withdraw_form=withdraw_form or WithdrawForm(), Stage=Stage,
+                           notice=notice, form_error=form_error)
+
+
+@bp.post("/requests/<int:request_id>/correction")
+def request_correction(request_id: int) -> ResponseReturnValue:
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            correction_form=form), 422
+    try:
+        answered = applicants.answer_correction(request_id, _grants(), form.text.data)
+    except ConflictError as refusal:
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            correction_form=form, form_error=refusal.message), 409
+    return _status_page(answered, notice="补正内容已提交，答复期限自今日起重新计算。")
+
+
+@bp.post("/requests/<int:request_id>/withdraw")
+def request_withdraw(request_id: int) -> ResponseReturnValue:
+    """申请撤回 by the applicant, while the request is still being handled."""
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            withdraw_form=form, form_error="请勾选确认撤回。"), 409
+    try:
+        withdrawn = applicants.withdraw(request_id, _grants())
+    except ConflictError as refusal:
+        return _status_page(applicants.applicant_case(request_id, _grants()),
+                            withdraw_form=form, form_error=refusal.message), 409
+    return _status_page(withdrawn, notice="申请已撤回。")
+
+
+@bp.get("/requests/letters/<int:letter_id>")
+def request_letter(letter_id: int) -> str:
+    return render_template("public/request_letter.html",
+                           letter=applicants.applicant_letter(letter_id, _grants()))
+
+
+@bp.get("/requests/letters/<int:letter_id>.pdf")
+def request_letter_pdf(letter_id: int) -> ResponseReturnValue:
+    return letter_pdf_response(applicants.applicant_letter_pdf(letter_id, _grants()))
+
+
+@bp.app_template_filter("request_event_label")
+def request_event_label(kind: str) -> str:
+    return EventKind(kind).label
+
+
+@bp.app_template_filter("request_event_details")
+def request_event_details(data: dict[str, object]) -> list[tuple[str, str]]:
+    """(label, value) pairs of an event's details, outcomes by their Table 三 label."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if key not in DATA_LABELS or value in (None, ""):
+            continue
+        text = Outcome(str(value)).label if key == "outcome" else str(value)
+        pairs.append((DATA_LABELS[key], text))
+    return pairs
+
+
+@bp.app_template_filter("chinese_date")
+def chinese_date_filter(day: dt.date | None) -> str:
+    return letter_service.chinese_date(day)

@@ -1,1 +1,0 @@
-"""Service functions: the logic between views/CLI and storage. They take a Session."""

@@ -1,1 +1,0 @@
-"""Blueprints, one per audience: public, staff, api (design.md §2)."""
