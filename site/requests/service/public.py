@@ -56,7 +56,7 @@ class ApplicantCase:
 def submit_request(agency_id: int, application: handling.Application, *,
                    client: str) -> Filed:
     """File an online request, confirmed at submission (Art. 31(二)), and count it against
-    ``client``'s hourly limit in the same unit of work; then mail the applicant.
+    ``client``'s hourly limit in the same unit of work, with the applicant's notice.
 
     Refusals: :class:`~opengov.site.throttle.service.RateLimitedError`,
     :class:`~.handling.DuplicateRequestError`, :class:`NotFoundError` (no such agency).
@@ -71,7 +71,7 @@ def submit_request(agency_id: int, application: handling.Application, *,
         filed, code = handling.file_request(session, agency, application, Channel.ONLINE,
                                             today, confirmed_on=today)
         throttle.hit(session, SUBMIT_BUCKET, client)
-    steps.send_notice(filed, steps.filing_notice(filed))
+        steps.queue_filing_notice(session, filed)
     return Filed(filed, code)
 
 
@@ -153,5 +153,4 @@ def _applicant_step(request_id: int, granted: Collection[int], kind: EventKind,
             recorded = steps.take_step(session, found, kind, clock.today(), data)
     except TransitionError as exc:
         raise ConflictError(str(exc)) from exc
-    steps.send_notice(found, recorded.notice)
     return ApplicantCase(found, recorded.state)

@@ -1,9 +1,9 @@
 """The workflow policy of a request: which step issues which letter (告知书) and which e-mail
 notice, whoever records it — a handler's page, the applicant's page, a command or the API.
 
-:func:`take_step` is composable (inside the caller's unit of work); :func:`send_notice` runs
-after that unit of work has committed, so no message goes out for a step that was rolled back
-and no mail server is waited for while the write lock is held.
+:func:`take_step` is composable (inside the caller's unit of work) and queues the step's notice
+in the mail outbox in that same transaction: no message goes out for a step that was rolled
+back, and no mail server is waited for inside a request (the mail worker sends it).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Recorded:
     kind: EventKind
     state: RequestState
     letter: RequestLetter | None
-    #: The e-mail notice to send once the step is committed, if any.
+    #: The e-mail notice queued with the step, if any.
     notice: str | None
 
 
@@ -55,7 +55,7 @@ def take_step(session: Session, request: InfoRequest, kind: EventKind, on: dt.da
               data: Mapping[str, Any] | None = None, *, actor: User | None = None,
               note: str = "") -> Recorded:
     """Record the step (``TransitionError`` when the law does not allow it now) and issue
-    the letter it calls for, dated ``on``."""
+    the letter it calls for, dated ``on``; queue the applicant's notice of it."""
     values = dict(data or {})
     state = handling.record(session, request, kind, on, values, actor=actor, note=note)
     letter = None
@@ -63,7 +63,10 @@ def take_step(session: Session, request: InfoRequest, kind: EventKind, on: dt.da
         letter_kind = LETTER_KINDS[kind]
         letter = letter_service.issue(session, request, letter_kind, on,
                                       _letter_body(request, letter_kind, values, state))
-    return Recorded(request, kind, state, letter, NOTICES.get(kind))
+    notice = NOTICES.get(kind)
+    if notice is not None:
+        notify_applicant(session, request, notice)
+    return Recorded(request, kind, state, letter, notice)
 
 
 def _letter_body(request: InfoRequest, letter_kind: str, data: Mapping[str, Any],
@@ -91,6 +94,8 @@ def filing_notice(request: InfoRequest) -> str | None:
     return NOTICES[EventKind.CONFIRMED] if request.receipt_date is not None else None
 
 
-def send_notice(request: InfoRequest, notice: str | None) -> bool:
-    """Send ``notice`` to the applicant; call after the step's unit of work committed."""
-    return notice is not None and notify_applicant(request, notice)
+def queue_filing_notice(session: Session, request: InfoRequest) -> bool:
+    """Queue the notice due when ``request`` was filed (:func:`filing_notice`), in the
+    filing's unit of work."""
+    notice = filing_notice(request)
+    return notice is not None and notify_applicant(session, request, notice)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from opengov.site.db import get_session, unit_of_work
+from opengov.site.db import unit_of_work
 from opengov.site.requests.service import handling
 from opengov.site.requests.service.notifications import send_reminders
 from opengov.site.workdays import service as work_calendar
@@ -23,11 +23,12 @@ class Reminded:
 
 
 def remind(today: dt.date) -> Reminded:
-    """Record lapsed 补正/fee windows, then e-mail handlers about deadlines 5, 3 and 1
-    working days away (and overdue ones). The lapses are committed before any mail goes out."""
+    """Record lapsed 补正/fee windows, then queue notices to handlers about deadlines 5, 3
+    and 1 working days away (and overdue ones), once a day however often it runs."""
     with unit_of_work() as session:
         lapsed = [request.number for request in handling.apply_lapses(session, today)]
-    return Reminded(lapsed, send_reminders(get_session(), today))
+    with unit_of_work() as session:
+        return Reminded(lapsed, send_reminders(session, today))
 
 
 @dataclass(frozen=True)
