@@ -5,6 +5,7 @@ from opengov.site.accounts import models as accounts_models
 from opengov.site.agencies import models as agencies_models
 from opengov.site.audit import models as audit_models
 from opengov.site.catalog import models as catalog_models
+from opengov.site.content import models as content_models
 from opengov.site.db import Base
 from opengov.site.fiscal import models as fiscal_models
 from opengov.site.mail import models as mail_models
@@ -17,6 +18,6 @@ from opengov.site.workdays import models as workdays_models
 #: The metadata of every table.
 metadata = Base.metadata
 
-FEATURE_MODELS = (accounts_models, agencies_models, audit_models, catalog_models, fiscal_models,
-                  mail_models, reports_models, requests_models, search_models, throttle_models,
-                  workdays_models)
+FEATURE_MODELS = (accounts_models, agencies_models, audit_models, catalog_models, content_models,
+                  fiscal_models, mail_models, reports_models, requests_models, search_models,
+                  throttle_models, workdays_models)
