@@ -1,4 +1,4 @@
-"""The mail outbox (issue 11): notices queued with the step they report, sent by `opengov mail send`.
+"""The mail outbox (issue 11): notices queued with their step, sent by `opengov mail send`.
 
 Revision ID: 0002_mail_outbox
 Revises: 0001_initial
