@@ -23,11 +23,10 @@ from flask import current_app
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from opengov.site import clock, migrate
+from opengov.site import clock
 from opengov.site.catalog.models import SearchOutbox
 from opengov.site.db import get_database, get_session
 from opengov.site.mail.service import outbox as mail_outbox
-from opengov.site.operations.service import backup as backups
 from opengov.site.search.service import index as search_index
 from opengov.site.workdays import service as workdays
 from opengov.site.workdays.rules import check_freshness
@@ -84,6 +83,10 @@ def alive() -> bool:
 # --- the checks -------------------------------------------------------------------------
 
 def _database() -> tuple[Level, str]:
+    # Alembic (≈10 MB) is loaded when a readiness check runs, not in every web worker at
+    # start: the workers' memory is what the site pays for per worker (bench/worker_memory).
+    from opengov.site import migrate
+
     session = get_session()
     session.execute(text("SELECT 1"))
     current, head = migrate.current_revision(get_database().engine), migrate.head_revision()
@@ -185,6 +188,8 @@ def _disk() -> tuple[Level, str]:
 
 
 def _backup() -> tuple[Level, str]:
+    from opengov.site.operations.service import backup as backups  # see _database
+
     newest = backups.newest_backup(Path(current_app.config["BACKUP_DIR"]))
     if newest is None:
         return Level.WARNING, "尚无备份：请启用每日备份（opengov backup）"
