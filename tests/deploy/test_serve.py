@@ -73,8 +73,8 @@ def test_a_back_office_correction_survives_a_restart(tmp_path: Path) -> None:
                                    origin=COMMAND_LINE)
         document_id = policy.id
         get_database().engine.dispose()
-    with serving(instance, port, log):
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/documents/{document_id}") as page:
-            assert "后台更正后的标题" in page.read().decode()
+    url = f"http://127.0.0.1:{port}/documents/{document_id}"
+    with serving(instance, port, log), urllib.request.urlopen(url) as page:
+        assert "后台更正后的标题" in page.read().decode()
     output = log.read_text(encoding="utf-8")
     assert f"冲突：{POLICY}" in output
