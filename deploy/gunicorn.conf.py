@@ -42,14 +42,19 @@ def when_ready(server: Any) -> None:
 
     app = server.app.wsgi()
     with app.app_context():
-        warm_up()
-        # No connection of the master's pool may be used by two processes.
-        get_database().engine.dispose()
+        try:
+            warm_up()
+        except Exception:  # the site still starts; each worker then loads what it needs
+            server.log.exception("opengov warm-up failed; workers will load on first use")
+        else:
+            server.log.info("opengov warmed up in the master: jieba, suggester, search engine")
+        finally:
+            # No connection of the master's pool may be used by two processes.
+            get_database().engine.dispose()
     # What the master loaded is never freed: keep the collector of every worker off those
     # pages, so that they stay shared instead of being copied on the first collection.
     gc.collect()
     gc.freeze()
-    server.log.info("opengov warmed up in the master: jieba, suggester, search engine")
 
 
 def post_fork(server: Any, worker: Any) -> None:
