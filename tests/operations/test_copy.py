@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,15 +36,17 @@ def copy(runner: FlaskCliRunner, url: str) -> str:
     return result.output
 
 
-def sqlite_only(app_config: dict[str, Any]) -> None:
-    if not app_config["DATABASE_URL"].startswith("sqlite"):
-        pytest.skip("the copy starts from SQLite")
+@pytest.fixture
+def database_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """Every copy here starts from SQLite, the way a county's site grows."""
+    path = tmp_path / "opengov.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 def test_sqlite_to_sqlite_and_refusals(app: Flask, make_user: Callable[..., User],
                                        runner: FlaskCliRunner, tmp_path: Path,
                                        app_config: dict[str, Any]) -> None:
-    sqlite_only(app_config)
     populate(app, make_user)
     url = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
     output = copy(runner, url)
@@ -68,7 +71,6 @@ def test_sqlite_to_sqlite_and_refusals(app: Flask, make_user: Callable[..., User
 
 def test_an_unknown_table_stops_the_copy(app: Flask, runner: FlaskCliRunner, tmp_path: Path,
                                          app_config: dict[str, Any]) -> None:
-    sqlite_only(app_config)
     with app.app_context(), unit_of_work() as session:
         session.execute(text("CREATE TABLE local_notes (id INTEGER PRIMARY KEY)"))
     result = runner.invoke(main, ["db", "copy", "--to", f"sqlite:///{tmp_path / 'c.sqlite3'}"])
@@ -82,7 +84,6 @@ def test_sqlite_to_postgresql_and_back(app: Flask, make_user: Callable[..., User
                                        runner: FlaskCliRunner, tmp_path: Path,
                                        app_config: dict[str, Any],
                                        request: pytest.FixtureRequest) -> None:
-    sqlite_only(app_config)
     number = populate(app, make_user)
     with app.app_context():
         original = fingerprints(get_database().engine)
