@@ -87,7 +87,7 @@ NAV: list[tuple[str, str]] = [
     ("staff.users", "账户与角色"),
     ("staff.audit_log", "审计日志"),
     ("staff.agencies", "指南与联系方式"),
-    ("staff.categories", "栏目说明"),
+    ("staff.categories", "栏目与专栏"),
     ("staff.search_synonyms", "搜索同义词"),
     ("staff.fiscal_list", "财政预决算"),
     ("staff.request_queue", "依申请公开办理"),

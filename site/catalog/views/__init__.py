@@ -11,8 +11,9 @@ from opengov.site.catalog.views import (
     guides,
     pages,
     staff_attachments,
+    structure,
 )
 
 __all__ = ["api", "attachment_files", "documents", "editor", "feeds", "guides", "pages",
-           "staff_attachments"]
+           "staff_attachments", "structure"]
 
