@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -27,7 +28,7 @@ DESCRIPTION_MAX = 2000
 PAGE_MAX = 500
 
 
-def local_page(url: str, site_host: str | None) -> str | None:
+def local_page(url: str, site_hosts: Collection[str]) -> str | None:
     """The site path a report is about, from what the reader gave (a full address of this
     site or a path); None for another site's address, which staff cannot fix."""
     text = url.strip()
@@ -36,7 +37,7 @@ def local_page(url: str, site_host: str | None) -> str | None:
     parts = urlsplit(text)
     if parts.scheme and parts.scheme not in {"http", "https"}:
         return None
-    if parts.netloc and site_host is not None and parts.netloc.lower() != site_host.lower():
+    if parts.netloc and parts.netloc.lower() not in {host.lower() for host in site_hosts}:
         return None
     path = parts.path or "/"
     if not path.startswith("/"):
