@@ -119,7 +119,7 @@ def task_queue(actor: User, status: Status | None = Status.OPEN) -> TaskQueue:
              for report in session.scalars(statement.limit(500))]
     counts = {str(key): value for key, value in session.execute(
         select(ErrorReport.status, func.count()).where(*scope)
-        .group_by(ErrorReport.status)).tuples()}
+        .group_by(ErrorReport.status))}
     return TaskQueue(tasks, status, counts)
 
 

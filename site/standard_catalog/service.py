@@ -121,7 +121,7 @@ def _views(session: Session, rows: Sequence[StandardCatalogRow], *, public: bool
             select(Document.id).join(StandardCatalogLink,
                                      StandardCatalogLink.document_id == Document.id)
             .where(StandardCatalogLink.row_id.in_(ids), public_clause(today))))
-        for row_id, document in session.execute(statement).tuples():
+        for row_id, document in session.execute(statement):
             is_public = document.id in public_ids
             if is_public and document.published_on is not None:
                 fulfilled[row_id].append(document.published_on)
@@ -165,7 +165,7 @@ def _summaries(session: Session, agency_id: int) -> list[DomainSummary]:
     counts = {domain: (count, bool(example)) for domain, count, example in session.execute(
         select(StandardCatalogRow.domain, func.count(), func.max(StandardCatalogRow.is_example))
         .where(StandardCatalogRow.agency_id == agency_id)
-        .group_by(StandardCatalogRow.domain)).tuples()}
+        .group_by(StandardCatalogRow.domain))}
     return [DomainSummary(domain, *counts[domain.slug]) for domain in DOMAINS
             if domain.slug in counts]
 
