@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -11,8 +12,15 @@ from flask.testing import FlaskClient
 from opengov.site.accounts.models import User
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.db import unit_of_work
+from opengov.site.personal_data import key_from_secret
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_agency
+
+
+@pytest.fixture(autouse=True)
+def personal_data_key(app_config: dict[str, Any]) -> None:
+    """找错 contacts are encrypted: the key `opengov init` would have made."""
+    app_config["PERSONAL_DATA_KEY"] = key_from_secret("structure-tests")
 
 
 def signed_in(app: Flask, username: str) -> FlaskClient:
