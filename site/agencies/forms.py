@@ -15,7 +15,6 @@ from wtforms.validators import (
 )
 
 from opengov.site.agencies.rules import KIND_LABELS, code_problem, org_code_problem
-
 from opengov.site.web.forms import ChineseForm, options
 
 

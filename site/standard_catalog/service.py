@@ -485,10 +485,7 @@ def import_workbook(actor: User | None, agency_id: int, data: bytes, *, origin: 
     """Import an XLSX catalog for an agency: the domains it covers are replaced; nothing is
     written when any row has a problem (the report lists them by sheet and line).
     ``actor`` None is the command line."""
-    if actor is not None:
-        agency = _scoped_agency(actor, agency_id)
-    else:
-        agency = agencies.get_agency(agency_id)
+    agency = _scoped_agency(actor, agency_id) if actor is not None else agencies.get_agency(agency_id)
     rows = read_workbook(data)
     with unit_of_work() as session:
         # Nothing is written when the report has problems: _import checks before it writes.

@@ -147,8 +147,10 @@ def test_sangong_page_shows_the_sites_own_agencies_and_links_the_references(
     assert "亿元" in references
     assert "796900.00" in references  # 79.69亿元 in 万元
     assert references.count("<svg") == 2
-    assert "政府网站" in references and "新闻报道" in references
-    assert "third-party" not in references and "gov site" not in references
+    assert "政府网站" in references
+    assert "新闻报道" in references
+    assert "third-party" not in references
+    assert "gov site" not in references
     # Government sites come before news reprints.
     assert references.index("寿县司法局") < references.index("中央本级")
 

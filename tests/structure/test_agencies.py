@@ -24,7 +24,8 @@ def test_a_village_under_its_township(app: Flask, admin: FlaskClient, client: Fl
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         village = get_session().scalars(select(Agency).where(Agency.code == "qsz-dongcun")).one()
-        assert village.kind == "village" and village.parent_id == agencies["qsz"]
+        assert village.kind == "village"
+        assert village.parent_id == agencies["qsz"]
     assert client.get("/agencies/qsz-dongcun").status_code == 200
     assert client.get("/agencies/qsz-dongcun/guide").status_code == 200
     assert "东村村民委员会" in client.get("/agencies").get_data(as_text=True)

@@ -45,10 +45,13 @@ def test_a_feature_column_with_banner_gets_its_page_feed_and_place_in_the_tree(
     page = client.get("/columns/food-safety")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "专栏" in html and "食品安全" in html and "食品安全专栏。" in html
+    assert "专栏" in html
+    assert "食品安全" in html
+    assert "食品安全专栏。" in html
     assert 'alt="食品安全专栏横幅"' in html
     banner = client.get("/columns/food-safety/banner")
-    assert banner.status_code == 200 and banner.mimetype == "image/png"
+    assert banner.status_code == 200
+    assert banner.mimetype == "image/png"
     assert banner.data == PNG
     assert client.get("/columns/food-safety/feed.atom").status_code == 200
     assert "食品安全" in client.get("/catalog").get_data(as_text=True)
@@ -125,7 +128,8 @@ def test_retiring_with_successor_redirects_and_moves_documents(
         "/columns/news/feed.atom")
     with app.app_context():
         document = get_session().get(Document, document_id)
-        assert document is not None and document.category.slug == "news"
+        assert document is not None
+        assert document.category.slug == "news"
     assert "一则旧动态" in client.get("/columns/news").get_data(as_text=True)
 
 

@@ -80,10 +80,12 @@ def test_row_status() -> None:
     formed = dt.date(2026, 3, 2)
     late = row_status(after, fulfilled=[], listed_on=dt.date(2026, 1, 1), formed_on=formed,
                       today=dt.date(2026, 3, 30), add_workdays=plus_days)
-    assert late.overdue and late.due_on == dt.date(2026, 3, 22)
+    assert late.overdue
+    assert late.due_on == dt.date(2026, 3, 22)
     met = row_status(after, fulfilled=[dt.date(2026, 3, 10)], listed_on=dt.date(2026, 1, 1),
                      formed_on=formed, today=dt.date(2026, 3, 30), add_workdays=plus_days)
-    assert not met.overdue and met.last_fulfilled == dt.date(2026, 3, 10)
+    assert not met.overdue
+    assert met.last_fulfilled == dt.date(2026, 3, 10)
     # A document older than the new information does not fulfil it.
     stale = row_status(after, fulfilled=[dt.date(2026, 2, 1)], listed_on=dt.date(2026, 1, 1),
                        formed_on=formed, today=dt.date(2026, 3, 30), add_workdays=plus_days)
@@ -97,7 +99,8 @@ def test_row_status() -> None:
                           today=dt.date(2026, 4, 15), add_workdays=plus_days).overdue
     ongoing = row_status(TimeLimit(LimitKind.ONGOING), fulfilled=[], listed_on=dt.date(2020, 1, 1),
                          formed_on=None, today=dt.date(2026, 1, 1), add_workdays=plus_days)
-    assert not ongoing.overdue and ongoing.due_on is None
+    assert not ongoing.overdue
+    assert ongoing.due_on is None
 
 
 def test_reading_a_sheet_carries_merged_items_and_reports_bad_rows() -> None:
@@ -105,8 +108,10 @@ def test_reading_a_sheet_carries_merged_items_and_reports_bad_rows() -> None:
             ["3", "特困供养", "", "", "", "", "青石镇", "", "某某", "主动"]]
     rows = read_rows(grid, "social-assistance")
     assert [row.data.item for row in rows[:2]] == ["最低生活保障", "最低生活保障"]
-    assert rows[1].data.audience == "特定群众" and rows[1].data.mode == "主动"
-    assert not rows[0].problems and not rows[1].problems
+    assert rows[1].data.audience == "特定群众"
+    assert rows[1].data.mode == "主动"
+    assert not rows[0].problems
+    assert not rows[1].problems
     assert rows[2].problems["content"] == "请填写公开内容（要素）。"
     assert rows[2].problems["audience"] == "公开对象应为“全社会”或“特定群众”。"
     with pytest.raises(ValueError, match="未找到表头"):
@@ -130,14 +135,16 @@ def test_demo_content_is_public_and_marked_as_example(app: Flask, client: FlaskC
         assert len(domains) >= 5
         assert get_session().scalar(select(func.count()).select_from(StandardCatalogRow)) == 13
     index = client.get("/agencies/qsz/standard-catalog").get_data(as_text=True)
-    assert "社会救助" in index and "示例" in index
+    assert "社会救助" in index
+    assert "示例" in index
     page = client.get("/agencies/qsz/standard-catalog/social-assistance")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     for heading in ("公开事项（一级事项）", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
                     "公开渠道和载体", "公开对象", "公开方式"):
         assert heading in html
-    assert "最低生活保障" in html and "示例" in html
+    assert "最低生活保障" in html
+    assert "示例" in html
     assert client.get("/standard-catalog").status_code == 200
     assert client.get("/agencies/qsz/standard-catalog/no-such-domain").status_code == 404
     assert client.get("/agencies/czj/standard-catalog/social-assistance").status_code == 404
@@ -151,7 +158,8 @@ def test_xlsx_import_from_the_back_office(app: Flask, admin: FlaskClient, client
         content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     html = client.get("/agencies/qsz/standard-catalog/social-assistance").get_data(as_text=True)
-    assert "低保政策和标准" in html and "拟保障对象名单" in html
+    assert "低保政策和标准" in html
+    assert "拟保障对象名单" in html
     assert 'class="example-note"' not in html  # imported by staff: not 示例
     # Importing again replaces the domain instead of doubling it.
     admin.post("/staff/standard-catalog/import", data={
@@ -212,7 +220,8 @@ def test_a_row_links_its_documents_and_warns_when_overdue(
     make_user("township-editor", Role.EDITOR, agency_id=agencies["qsz"])
     editor = signed_in(app, "township-editor")
     picker = editor.get(f"/staff/documents/{document_id}").get_data(as_text=True)
-    assert "标准目录事项" in picker and "最低生活保障 · 政策法规" in picker
+    assert "标准目录事项" in picker
+    assert "最低生活保障 · 政策法规" in picker
     response = editor.post(f"/staff/documents/{document_id}/standard-catalog",
                            data={"row": [str(row_id)]})
     assert response.status_code == 302
@@ -246,4 +255,5 @@ def test_scope_a_department_sees_only_its_own_catalog(
     editor.post(f"/staff/documents/{document_id}/standard-catalog", data={"row": [str(row_id)]})
     with app.app_context():
         row = get_session().get(StandardCatalogRow, row_id)
-        assert row is not None and row.links == []
+        assert row is not None
+        assert row.links == []

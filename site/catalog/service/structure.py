@@ -141,8 +141,8 @@ def structure_page(actor: User) -> StructurePage:
     session = get_session()
     categories = list(session.scalars(select(Category).order_by(Category.sort_order,
                                                                   Category.id)))
-    counts = dict(session.execute(select(Document.category_id, func.count())  # type: ignore[arg-type]
-                                  .group_by(Document.category_id)).all())
+    counts: dict[int, int] = dict(session.execute(
+        select(Document.category_id, func.count()).group_by(Document.category_id)).all())
     by_parent: dict[int | None, list[Category]] = {}
     for category in categories:
         by_parent.setdefault(category.parent_id, []).append(category)

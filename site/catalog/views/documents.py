@@ -23,7 +23,9 @@ def column(slug: str) -> ResponseReturnValue:
     except ColumnRetiredError as retired:
         if retired.successor_slug is None:
             raise  # 410 Gone, with the way to the 目录 and search
-        return redirect(url_for(".column", slug=retired.successor_slug, **request.args), 301)
+        arguments = request.query_string.decode()
+        return redirect(url_for(".column", slug=retired.successor_slug)
+                        + (f"?{arguments}" if arguments else ""), 301)
     context = {
         "category": page.category,
         "path": page.path,

@@ -73,13 +73,13 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
     legend_height = LEGEND_ROW * ((len(legend) + columns - 1) // columns) + 12
     row_height = BAR_HEIGHT + ROW_GAP + (NARROW_LABEL_ROW if narrow else 0)
     height = legend_height + len(drawn) * row_height + 10
-    width = NARROW_WIDTH if narrow else WIDTH
+    chart_width = NARROW_WIDTH if narrow else WIDTH
     label_width = 0 if narrow else LABEL_WIDTH
     plot = NARROW_WIDTH - NARROW_VALUE_WIDTH if narrow else PLOT_WIDTH
     largest = max((bar.total for bar in drawn), default=ZERO)
     layout = "chart-narrow" if narrow else "chart-wide"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fiscal-chart {layout}" role="img" '
-           f'viewBox="0 0 {width} {height}" width="100%" '
+           f'viewBox="0 0 {chart_width} {height}" width="100%" '
            f'aria-labelledby="{ident}-title {ident}-desc">',
            f'<title id="{ident}-title">{escape(title)}</title>',
            f'<desc id="{ident}-desc">{escape(description)}</desc>']

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
-from opengov.site.fiscal.rules.references import chinese_note, source_label
 from opengov.site.fiscal.rules.disclosures import (
     SANGONG_LEAVES,
     SPECS_BY_NUMBER,
@@ -21,6 +20,7 @@ from opengov.site.fiscal.rules.disclosures import (
     to_wan,
     year_on_year,
 )
+from opengov.site.fiscal.rules.references import chinese_note, source_label
 
 Cell = str | int | Decimal | None
 
