@@ -1,6 +1,6 @@
 """standard catalog, managed columns and error reports
 
-Revision ID: 0002_standard_catalog_managed_columns_and_err
+Revision ID: 0002_columns_catalog_reports
 Revises: 0001_initial
 Create Date: 2026-11-29 17:25:58.473095
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002_standard_catalog_managed_columns_and_err'
+revision: str = '0002_columns_catalog_reports'
 down_revision: str | Sequence[str] | None = '0001_initial'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
