@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from opengov.site import clock
 from opengov.site.accounts.models import User
@@ -105,33 +105,49 @@ class RowView:
     status: RowStatus
 
 
+def _fulfilment_dates(session: Session, ids: Sequence[int],
+                      today: dt.date) -> dict[int, list[dt.date]]:
+    """Per row, the publication dates of its public documents (a draft fulfils nothing)."""
+    dates: dict[int, list[dt.date]] = {row_id: [] for row_id in ids}
+    if ids:
+        for row_id, published_on in session.execute(
+                select(StandardCatalogLink.row_id, Document.published_on)
+                .join(Document, Document.id == StandardCatalogLink.document_id)
+                .where(StandardCatalogLink.row_id.in_(ids), public_clause(today))):
+            dates[row_id].append(published_on)
+    return dates
+
+
+def _statuses(session: Session, rows: Sequence[StandardCatalogRow],
+              today: dt.date) -> list[RowStatus]:
+    fulfilled = _fulfilment_dates(session, [row.id for row in rows], today)
+    calendar = load_calendar(session)
+    return [row_status(parse_time_limit(row.time_limit), fulfilled=fulfilled[row.id],
+                       listed_on=clock.to_beijing(row.created_at).date(),
+                       formed_on=row.formed_on, today=today,
+                       add_workdays=calendar.add_workdays) for row in rows]
+
+
 def _views(session: Session, rows: Sequence[StandardCatalogRow], *, public: bool,
            today: dt.date) -> list[RowView]:
-    """Each row with its documents (public ones only when ``public``), newest first. A row
-    is fulfilled by a public document; drafts linked to it count only when published."""
+    """Each row with its documents (public ones only when ``public``), newest first, and its
+    status, which only public documents count for."""
     ids = [row.id for row in rows]
     linked: dict[int, list[Document]] = {row_id: [] for row_id in ids}
-    fulfilled: dict[int, list[dt.date]] = {row_id: [] for row_id in ids}
     if ids:
+        # Only what the tables show: a row's documents are listed, never their bodies.
         statement = (select(StandardCatalogLink.row_id, Document)
                      .join(Document, Document.id == StandardCatalogLink.document_id)
                      .where(StandardCatalogLink.row_id.in_(ids))
+                     .options(load_only(Document.id, Document.title, Document.published_on,
+                                        Document.status, Document.agency_id))
                      .order_by(Document.published_on.desc(), Document.id.desc()))
-        public_ids = set(session.scalars(
-            select(Document.id).join(StandardCatalogLink,
-                                     StandardCatalogLink.document_id == Document.id)
-            .where(StandardCatalogLink.row_id.in_(ids), public_clause(today))))
+        if public:
+            statement = statement.where(public_clause(today))
         for row_id, document in session.execute(statement):
-            is_public = document.id in public_ids
-            if is_public and document.published_on is not None:
-                fulfilled[row_id].append(document.published_on)
-            if is_public or not public:
-                linked[row_id].append(document)
-    calendar = load_calendar(session)
-    return [RowView(row, linked[row.id], row_status(
-        parse_time_limit(row.time_limit), fulfilled=fulfilled[row.id],
-        listed_on=clock.to_beijing(row.created_at).date(), formed_on=row.formed_on,
-        today=today, add_workdays=calendar.add_workdays)) for row in rows]
+            linked[row_id].append(document)
+    return [RowView(row, linked[row.id], status)
+            for row, status in zip(rows, _statuses(session, rows, today), strict=True)]
 
 
 def _rows(session: Session, agency_id: int, domain: str | None = None) -> list[StandardCatalogRow]:
@@ -239,8 +255,7 @@ def staff_overview(actor: User) -> list[AgencyOverview]:
         if not (_sees_every_agency(actor) or agency.id == actor.agency_id):
             continue
         rows = _rows(session, agency.id)
-        overdue = sum(1 for view in _views(session, rows, public=False, today=today)
-                      if view.status.overdue)
+        overdue = sum(1 for status in _statuses(session, rows, today) if status.overdue)
         result.append(AgencyOverview(agency, len(rows), overdue, _summaries(session, agency.id)))
     return result
 
@@ -259,13 +274,6 @@ def staff_domain_page(actor: User, agency_id: int, domain_slug: str) -> StaffDom
     session = get_session()
     return StaffDomainPage(agency, domain, _views(session, _rows(session, agency.id, domain.slug),
                                                   public=False, today=clock.today()))
-
-
-def overdue_rows(actor: User) -> list[RowView]:
-    """Rows in ``actor``'s scope whose 公开时限 passed without a document (for a warning)."""
-    return [view for overview in staff_overview(actor) if overview.overdue
-            for view in _views(get_session(), _rows(get_session(), overview.agency.id),
-                               public=False, today=clock.today()) if view.status.overdue]
 
 
 def get_row(actor: User, row_id: int) -> RowView:
