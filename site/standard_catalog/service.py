@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from openpyxl import load_workbook
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from opengov.site import clock
@@ -179,7 +179,9 @@ class AgencyCatalogPage:
 
 def _summaries(session: Session, agency_id: int) -> list[DomainSummary]:
     counts = {domain: (count, bool(example)) for domain, count, example in session.execute(
-        select(StandardCatalogRow.domain, func.count(), func.max(StandardCatalogRow.is_example))
+        # max() of a boolean is not portable (PostgreSQL has no max(boolean)): count the 示例.
+        select(StandardCatalogRow.domain, func.count(),
+               func.sum(case((StandardCatalogRow.is_example, 1), else_=0)))
         .where(StandardCatalogRow.agency_id == agency_id)
         .group_by(StandardCatalogRow.domain))}
     return [DomainSummary(domain, *counts[domain.slug]) for domain in DOMAINS
