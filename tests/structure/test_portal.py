@@ -41,7 +41,7 @@ def test_footer_identifiers_come_from_the_settings(client: FlaskClient) -> None:
     assert "示公网安备 99010002000001号</a>" in footer
     assert 'href="https://bszs.example/certificate/9999000001"' in footer
     assert 'alt="党政机关网站标识"' in footer
-    for label in ("网站地图", "联系我们", "我要找错", "长辈版", "RSS/Atom 订阅"):
+    for label in ("网站地图", "联系我们", "我要找错", "无障碍浏览", "RSS/Atom 订阅"):
         assert label in footer
 
 
