@@ -114,7 +114,8 @@ def _fulfilment_dates(session: Session, ids: Sequence[int],
                 select(StandardCatalogLink.row_id, Document.published_on)
                 .join(Document, Document.id == StandardCatalogLink.document_id)
                 .where(StandardCatalogLink.row_id.in_(ids), public_clause(today))):
-            dates[row_id].append(published_on)
+            if published_on is not None:  # always, by public_clause
+                dates[row_id].append(published_on)
     return dates
 
 
