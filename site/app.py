@@ -27,10 +27,12 @@ FEATURES_WITH_VIEWS = (
     "audit",
     "catalog",
     "dashboard",
+    "error_reports",
     "fiscal",
     "reports",
     "requests",
     "search",
+    "standard_catalog",
     "workdays",
 )
 

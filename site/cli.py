@@ -80,6 +80,7 @@ FEATURES_WITH_COMMANDS = (
     "fiscal",
     "requests",
     "search",
+    "standard_catalog",
     "workdays",
 )
 

@@ -157,6 +157,33 @@ SETTINGS: tuple[Setting, ...] = (
             "(the notices are still listed on the staff pages)."),
     Setting("SMTP_PORT", 25, int, "Port of the SMTP server."),
     Setting("MAIL_FROM", "gk@example.gov.cn", str, "Sender address of notices."),
+    # --- portal conventions (issue 16; 《政府网站发展指引》, rules.md §10.2: confirm) ---
+    Setting("SITE_ORGANISER", "", str,
+            "主办单位 named in the footer; empty: SITE_NAME."),
+    Setting("SITE_OPERATOR", "", str,
+            "承办单位 (or 技术支持) named in the footer; empty: not shown."),
+    Setting("SITE_CONTACT", "", str,
+            "联系方式 of the site in the footer (telephone or e-mail of the site's office)."),
+    Setting("ICP_RECORD", "", str,
+            "ICP备案号, e.g. 示ICP备12345678号; linked to the MIIT record site. Empty: not shown."),
+    Setting("ICP_RECORD_URL", "https://beian.miit.gov.cn/", str,
+            "Where the ICP备案号 links."),
+    Setting("PUBLIC_SECURITY_RECORD", "", str,
+            "公安机关备案号, e.g. 示公网安备 99010002000001号. Empty: not shown."),
+    Setting("PUBLIC_SECURITY_RECORD_URL", "", str,
+            "Where the 公安机关备案号 links (the record's page on the public-security "
+            "record site); empty: not linked."),
+    Setting("PARTY_GOV_BADGE_URL", "", str,
+            "Certificate page of the 党政机关网站标识 (the red badge in the footer). Empty: "
+            "the badge is not shown."),
+    Setting("SITE_DESCRIPTION", "", str,
+            "Description meta of pages that have none of their own; empty: generated from "
+            "SITE_NAME."),
+    Setting("ERROR_REPORT_WORKDAYS", 3, int,
+            "Working days staff have to deal with a 找错 report (confirm with the site's "
+            "management rules)."),
+    Setting("ERROR_REPORT_LIMIT", 10, int,
+            "找错 reports one IP address may send per hour."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -225,6 +252,9 @@ def load_settings(
         raise ConfigError("OPENGOV_PASSWORD_MIN_CLASSES: must be between 0 and 4")
     for name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_LOCKOUT_MINUTES",
                  "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    for name in ("ERROR_REPORT_WORKDAYS", "ERROR_REPORT_LIMIT"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if values["AUDIT_RETENTION_DAYS"] < 184:
