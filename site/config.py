@@ -157,6 +157,17 @@ SETTINGS: tuple[Setting, ...] = (
             "(the notices are still listed on the staff pages)."),
     Setting("SMTP_PORT", 25, int, "Port of the SMTP server."),
     Setting("MAIL_FROM", "gk@example.gov.cn", str, "Sender address of notices."),
+    # --- public participation: 征求意见 and 举报投诉 (issue 15) ---
+    Setting("CONSULTATION_COMMENT_LIMIT", 10, int,
+            "Comments on drafts one IP address may send per hour (all consultations together)."),
+    Setting("COMPLAINT_OFFICE", "", str,
+            "Code of the agency whose staff handle complaints about disclosure, the "
+            "政府信息公开工作主管部门 (条例 Arts. 47, 51); empty: ROOT_AGENCY."),
+    Setting("COMPLAINT_REPLY_DAYS", 15, int,
+            "Working days within which a complaint is answered (the 条例 sets none: rules.md "
+            "§9.2, common practice, confirm)."),
+    Setting("COMPLAINT_SUBMIT_LIMIT", 5, int,
+            "Complaints one IP address may file per hour."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -224,7 +235,7 @@ def load_settings(
     if not 0 <= values["PASSWORD_MIN_CLASSES"] <= 4:
         raise ConfigError("OPENGOV_PASSWORD_MIN_CLASSES: must be between 0 and 4")
     for name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_LOCKOUT_MINUTES",
-                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "COMPLAINT_REPLY_DAYS"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if values["AUDIT_RETENTION_DAYS"] < 184:

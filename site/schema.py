@@ -5,6 +5,8 @@ from opengov.site.accounts import models as accounts_models
 from opengov.site.agencies import models as agencies_models
 from opengov.site.audit import models as audit_models
 from opengov.site.catalog import models as catalog_models
+from opengov.site.complaints import models as complaints_models
+from opengov.site.consultations import models as consultations_models
 from opengov.site.db import Base
 from opengov.site.fiscal import models as fiscal_models
 from opengov.site.reports import models as reports_models
@@ -18,4 +20,4 @@ metadata = Base.metadata
 
 FEATURE_MODELS = (accounts_models, agencies_models, audit_models, catalog_models, fiscal_models,
                   reports_models, requests_models, search_models, throttle_models,
-                  workdays_models)
+                  workdays_models, complaints_models, consultations_models)
