@@ -139,11 +139,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Whether the 20-working-day fee-payment window is excluded from the reply "
             "deadline (rules.md §1.5: unsettled, widely implemented)."),
     Setting("REQUEST_MIN_FILL_SECONDS", 5, int,
-            "A request form sent back faster than this is treated as a robot."),
+            "A public form (request, comment on a draft, complaint) sent back faster than "
+            "this is treated as a robot."),
     Setting("REQUEST_SUBMIT_LIMIT", 5, int,
             "Requests one IP address may file per hour."),
     Setting("REQUEST_STATUS_LIMIT", 10, int,
-            "Wrong number/query-code pairs one IP address may try per 15 minutes."),
+            "Wrong number/query-code pairs one IP address may try per 15 minutes (requests and "
+            "complaints, counted apart)."),
     Setting("REQUEST_REVIEW_BODY", "示例市人民政府", str,
             "行政复议机关 named in reply letters of departments and townships."),
     Setting("REQUEST_ROOT_REVIEW_BODY", "示例省人民政府", str,
