@@ -1,6 +1,6 @@
-"""consultations and complaints
+"""Public participation: consultations (征求意见) and complaints (举报投诉)
 
-Revision ID: 0002_consultations_and_complaints
+Revision ID: 0002_participation
 Revises: 0001_initial
 Create Date: 2026-11-29 17:38:47.127787
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002_consultations_and_complaints'
+revision: str = '0002_participation'
 down_revision: str | Sequence[str] | None = '0001_initial'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
