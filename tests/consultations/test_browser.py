@@ -80,6 +80,8 @@ def test_comment_moderate_publish_feedback_and_read_it(
     assert page.locator("#phase").inner_text() == "已公布采纳情况"
     feedback = page.locator("#feedback").locator("xpath=..")
     text = feedback.inner_text()
-    assert "采纳" in text and "第1条" in text and "已在第二条增加乡镇便民服务中心" in text
+    assert "采纳" in text
+    assert "第1条" in text
+    assert "已在第二条增加乡镇便民服务中心" in text
     assert "建议第二条写明乡镇便民服务中心也适用本办法。" in page.locator("#c1").inner_text()
     assert page.get_by_label("意见和建议").count() == 0  # closed: no form
