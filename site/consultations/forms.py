@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -27,7 +24,7 @@ from opengov.site.consultations.rules import (
 )
 from opengov.site.consultations.service.drafting import ConsultationData
 from opengov.site.consultations.service.moderation import CommentInput
-from opengov.site.web.forms import ChineseForm, EmailAddress, MultiCheckboxField, options
+from opengov.site.web.forms import ChineseForm, EmailAddress, options
 from opengov.site.workdays.rules import DATE_FORMAT_MESSAGE
 
 PHONE = Regexp(r"^[0-9+\-\s()]{7,20}$", message="请填写有效的电话号码")
@@ -125,6 +122,12 @@ class ModerationForm(ChineseForm):
         Length(max=COMMENT_MAX_CHARS)])
     note = SelectField("理由", choices=options([("", "（无）")] + [(n, n) for n in MODERATION_NOTES]),
                        validate_choice=False)
+    #: The group's id, or "" for none; the choices are the consultation's groups.
+    group = SelectField("归入类别", choices=[], validate_choice=False)
+
+    def group_id(self) -> int | None:
+        raw = self.group.data or ""
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 class GroupForm(ChineseForm):
@@ -133,7 +136,6 @@ class GroupForm(ChineseForm):
     decision = SelectField("采纳情况", choices=options(
         [("", "（待定）")] + [(d.value, d.value) for d in Decision]), validate_choice=False)
     reason = TextAreaField("理由或采纳情况说明", validators=[Length(max=2000)])
-    comments = MultiCheckboxField("归入本类的意见", choices=[], coerce=int, validate_choice=False)
 
 
 class FeedbackForm(ChineseForm):
@@ -144,11 +146,3 @@ class DecisionForm(ChineseForm):
     index_no = StringField("本站文件的索引号", validators=[Length(max=60)])
     url = StringField("或：其他网站上的链接", validators=[Length(max=500)])
     title = StringField("名称（填写链接时）", validators=[Length(max=300)])
-
-
-class DeleteGroupForm(ChineseForm):
-    group_id = IntegerField(validators=[DataRequired()])
-
-
-def comment_choices(rows: Any) -> list[Any]:
-    return options((str(row.id), f"第{row.serial}条") for row in rows)

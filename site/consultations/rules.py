@@ -194,6 +194,27 @@ class Channel(StrEnum):
     OTHER = "其他"
 
 
+class CommentFilter(StrEnum):
+    """Which comments the drafting office's page lists."""
+
+    PENDING = "pending"
+    UNGROUPED = "ungrouped"
+    PUBLISHED = "published"
+    RECORDED = "recorded"
+    INVALID = "invalid"
+    ALL = "all"
+
+
+COMMENT_FILTER_LABELS = {
+    CommentFilter.PENDING: "待审核",
+    CommentFilter.UNGROUPED: "有效未归类",
+    CommentFilter.PUBLISHED: "已公开",
+    CommentFilter.RECORDED: "已收录",
+    CommentFilter.INVALID: "无效",
+    CommentFilter.ALL: "全部",
+}
+
+
 #: Reasons offered when a comment is not shown or not counted.
 MODERATION_NOTES = (
     "含有个人信息",
@@ -310,19 +331,25 @@ class FeedbackCounts:
 
 
 def feedback_counts(comments: Iterable[tuple[CommentStatus, str]]) -> FeedbackCounts:
-    """Counts of comments from (status, decision of their group or "") pairs: received
-    excludes the invalid, adoption counts each valid comment by its group's decision."""
+    """Counts of comments from (status, decision of their group or "") pairs."""
+    return tally((status, decision, 1) for status, decision in comments)
+
+
+def tally(rows: Iterable[tuple[CommentStatus, str, int]]) -> FeedbackCounts:
+    """Counts from (status, decision of the group or "", how many) rows, as a GROUP BY gives
+    them: received leaves the invalid out; adoption counts each valid comment by its group's
+    decision."""
     received = valid = adopted = partly = not_adopted = 0
-    for status, decision in comments:
+    for status, decision, count in rows:
         if status is CommentStatus.INVALID:
             continue
-        received += 1
+        received += count
         if status not in VALID_STATUSES:
             continue
-        valid += 1
-        adopted += decision == Decision.ADOPTED
-        partly += decision == Decision.PARTLY
-        not_adopted += decision == Decision.NOT_ADOPTED
+        valid += count
+        adopted += count if decision == Decision.ADOPTED else 0
+        partly += count if decision == Decision.PARTLY else 0
+        not_adopted += count if decision == Decision.NOT_ADOPTED else 0
     return FeedbackCounts(received, valid, adopted, partly, not_adopted)
 
 

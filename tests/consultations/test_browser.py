@@ -55,17 +55,19 @@ def test_comment_moderate_publish_feedback_and_read_it(
     staff_page.get_by_role("button", name="登录").click()
     staff_page.goto(f"{live_server.url}/staff/consultations")
     staff_page.get_by_role("link", name="示例市政务服务中心运行管理办法（征求意见稿）").click()
-    moderated = staff_page.locator(f"#comment-{comment_id}")
-    moderated.get_by_label("已公开").check()
-    moderated.get_by_role("button", name="保存审核结果").click()
-    assert staff_page.locator(f"#comment-{comment_id} .status").inner_text() == "已公开"
     group = staff_page.locator("#group-new")
     group.get_by_label("意见概括").fill("建议明确乡镇便民服务中心适用本办法。")
     group.get_by_label("采纳情况", exact=True).select_option("采纳")
     group.get_by_label("理由或采纳情况说明").fill("已在第二条增加乡镇便民服务中心。")
-    group.get_by_label("第1条").check()
     group.get_by_role("button", name="保存").click()
-    assert "意见归类已保存" in staff_page.locator(".flashes").inner_text()
+    assert "意见类别已保存" in staff_page.locator(".flashes").inner_text()
+    moderated = staff_page.locator(f"#comment-{comment_id}")
+    moderated.get_by_label("已公开").check()
+    moderated.get_by_label("归入类别").select_option(label="第1类：建议明确乡镇便民服务中心适用本办法。")
+    moderated.get_by_role("button", name="保存").click()
+    staff_page.get_by_role("link", name="已公开（1）").click()
+    assert staff_page.locator(f"#comment-{comment_id} .status").inner_text() == "已公开"
+    assert staff_page.locator(f"#comment-{comment_id} .group").inner_text() == "归入第1类"
 
     today.set(dt.date(2025, 9, 16))
     staff_page.reload()

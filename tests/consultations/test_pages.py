@@ -251,16 +251,24 @@ def test_staff_moderate_group_and_publish_feedback_on_their_pages(
                           data={f"comment-{cid}-status": "无效", f"comment-{cid}-note": ""})
     assert refused.status_code == 422
     assert "理由" in refused.get_data(as_text=True)
+    assert editor.post(f"{case_url}/groups", data={
+        "group-new-summary": "延长周末服务时间", "group-new-decision": "未采纳",
+        "group-new-reason": ""}).status_code == 422
+    assert editor.post(f"{case_url}/groups", data={
+        "group-new-summary": "延长周末服务时间", "group-new-decision": "未采纳",
+        "group-new-reason": "人员不足，先推行网上办理。"}).status_code == 302
+    found = get_session().get(Consultation, consultation_id)
+    assert found is not None
+    group_id = found.groups[0].id
+    assert editor.post(f"{case_url}/comments/{cid}/moderate", data={
+        f"comment-{cid}-status": "无效", f"comment-{cid}-note": "重复提交",
+        f"comment-{cid}-group": str(group_id)}).status_code == 422  # an invalid one in a group
     assert editor.post(f"{case_url}/comments/{cid}/moderate", data={
         f"comment-{cid}-status": "已公开", f"comment-{cid}-public_text": "建议延长周末服务时间。",
-        f"comment-{cid}-note": ""}).status_code == 302
-    assert editor.post(f"{case_url}/groups", data={
-        "group-new-summary": "延长周末服务时间", "group-new-decision": "未采纳",
-        "group-new-reason": "", "group-new-comments": [str(cid)]}).status_code == 422
-    assert editor.post(f"{case_url}/groups", data={
-        "group-new-summary": "延长周末服务时间", "group-new-decision": "未采纳",
-        "group-new-reason": "人员不足，先推行网上办理。",
-        "group-new-comments": [str(cid)]}).status_code == 302
+        f"comment-{cid}-note": "", f"comment-{cid}-group": str(group_id)}).status_code == 302
+    listed = editor.get(f"{case_url}?comments=published").get_data(as_text=True)
+    assert "归入第1类" in listed
+    assert "包含：第1条" in listed
     today.set(dt.date(2025, 9, 16))
     reviewer = _staff_client(client, staff["reviewer"])
     assert reviewer.post(f"{case_url}/feedback",

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, object_session
 
 from opengov.site import clock
 from opengov.site.catalog.models import Document
@@ -24,21 +25,22 @@ from opengov.site.catalog.service import public as catalog
 from opengov.site.catalog.service.columns import category_by_slug, issue_index_no
 from opengov.site.catalog.service.editorial import DocumentData, publication_instant
 from opengov.site.catalog.service.outbox import enqueue
-from opengov.site.consultations.models import Consultation
+from opengov.site.consultations.models import Consultation, ConsultationComment, FeedbackGroup
 from opengov.site.consultations.rules import (
     CONSULTATION_COLUMN,
     CONSULTATION_GENRE,
     CONSULTATION_TOPIC,
+    CommentFacts,
     CommentStatus,
     FeedbackCounts,
     GroupFacts,
     NoticeText,
     Phase,
     document_title,
-    feedback_counts,
     kind_of,
     notice_markdown,
     phase,
+    tally,
 )
 from opengov.site.exceptions import ConflictError
 
@@ -58,13 +60,64 @@ def phase_of(consultation: Consultation, today: dt.date) -> Phase:
 
 
 def counts_of(consultation: Consultation) -> FeedbackCounts:
-    return feedback_counts((CommentStatus(comment.status),
-                            comment.group.decision if comment.group else "")
-                           for comment in consultation.comments)
+    """The counts of one consultation (a GROUP BY: its comments are not loaded)."""
+    session = object_session(consultation)
+    assert session is not None, "a consultation of a session"
+    return counts_by_consultation(session, [consultation.id]).get(
+        consultation.id, FeedbackCounts(0, 0, 0, 0, 0))
+
+
+def counts_by_consultation(session: Session,
+                           consultation_ids: Sequence[int]) -> dict[int, FeedbackCounts]:
+    """consultation id → its comment counts, counted by the database."""
+    if not consultation_ids:
+        return {}
+    rows = session.execute(
+        select(ConsultationComment.consultation_id, ConsultationComment.status,
+               FeedbackGroup.decision, func.count())
+        .outerjoin(FeedbackGroup, FeedbackGroup.id == ConsultationComment.group_id)
+        .where(ConsultationComment.consultation_id.in_(consultation_ids))
+        .group_by(ConsultationComment.consultation_id, ConsultationComment.status,
+                  FeedbackGroup.decision))
+    grouped: dict[int, list[tuple[CommentStatus, str, int]]] = {}
+    for consultation_id, status, decision, count in rows:
+        grouped.setdefault(consultation_id, []).append(
+            (CommentStatus(status), decision or "", count))
+    return {consultation_id: tally(items) for consultation_id, items in grouped.items()}
+
+
+def comment_facts(session: Session, consultation: Consultation) -> list[CommentFacts]:
+    """(serial, status, grouped) of every comment: what the feedback check needs, without
+    the texts."""
+    rows = session.execute(
+        select(ConsultationComment.serial, ConsultationComment.status,
+               ConsultationComment.group_id)
+        .where(ConsultationComment.consultation_id == consultation.id)
+        .order_by(ConsultationComment.serial))
+    return [CommentFacts(serial, CommentStatus(status), group_id is not None)
+            for serial, status, group_id in rows]
+
+
+def group_serials(session: Session, consultation: Consultation) -> dict[int, list[int]]:
+    """group id → the serials of its comments."""
+    rows = session.execute(
+        select(ConsultationComment.group_id, ConsultationComment.serial)
+        .where(ConsultationComment.consultation_id == consultation.id,
+               ConsultationComment.group_id.is_not(None))
+        .order_by(ConsultationComment.serial))
+    serials: dict[int, list[int]] = {}
+    for group_id, serial in rows:
+        if group_id is not None:  # filtered above; the column is nullable
+            serials.setdefault(group_id, []).append(serial)
+    return serials
 
 
 def group_facts(consultation: Consultation) -> tuple[GroupFacts, ...]:
-    return tuple(GroupFacts(group.summary, group.decision, group.reason, len(group.comments))
+    session = object_session(consultation)
+    assert session is not None, "a consultation of a session"
+    serials = group_serials(session, consultation)
+    return tuple(GroupFacts(group.summary, group.decision, group.reason,
+                            len(serials.get(group.id, [])))
                  for group in consultation.groups)
 
 

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from opengov.site import clock
@@ -28,7 +28,8 @@ from opengov.site.catalog.service import editorial
 from opengov.site.consultations.models import Consultation, ConsultationComment
 from opengov.site.consultations.rules import (
     NAME_MAX_CHARS,
-    CommentFacts,
+    VALID_STATUSES,
+    CommentFilter,
     CommentStatus,
     ConsultationKind,
     FeedbackCounts,
@@ -333,8 +334,7 @@ def publish_feedback(actor: User, consultation_id: int, summary: str, *,
         consultation = scoped(session, actor, consultation_id, fresh=True)
         problems = feedback_problems(
             phase_now=documents.phase_of(consultation, today),
-            comments=[CommentFacts(c.serial, CommentStatus(c.status), c.group_id is not None)
-                      for c in consultation.comments],
+            comments=documents.comment_facts(session, consultation),
             groups=documents.group_facts(consultation), summary=summary)
         if problems:
             raise ConflictError("暂不能公布意见采纳情况：" + "".join(problems))
@@ -386,6 +386,10 @@ class CommentRow:
     email: str
 
 
+#: Comments per page of the drafting office's list.
+STAFF_COMMENTS_PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class StaffCase:
     consultation: Consultation
@@ -393,12 +397,24 @@ class StaffCase:
     kind: ConsultationKind
     period: int
     shortened: bool
+    #: One page of the comments the filter selects, contacts decrypted for those only.
     comments: list[CommentRow]
+    comment_filter: CommentFilter
+    #: How many comments each filter holds.
+    filter_counts: dict[CommentFilter, int]
+    comments_page: int
     counts: FeedbackCounts
+    #: group id → serials of its comments.
+    group_serials: dict[int, list[int]]
     #: What stops the feedback from being published now (empty: it can be).
     problems: list[str]
     versions: Sequence[DocumentVersion]
     today: dt.date
+
+    @property
+    def comment_pages(self) -> int:
+        total = self.filter_counts.get(self.comment_filter, 0)
+        return max(1, -(-total // STAFF_COMMENTS_PER_PAGE))
 
     def can(self, actor: User, what: str) -> bool:
         """Whether ``actor`` is offered the action ``what`` on the page."""
@@ -418,7 +434,22 @@ class StaffCase:
         }.get(what, False)
 
 
-def staff_case(actor: User, consultation_id: int) -> StaffCase:
+def _filter_clause(chosen: CommentFilter) -> ColumnElement[bool]:
+    valid = [status.value for status in VALID_STATUSES]
+    return {
+        CommentFilter.PENDING: ConsultationComment.status == CommentStatus.PENDING.value,
+        CommentFilter.UNGROUPED: and_(ConsultationComment.status.in_(valid),
+                                      ConsultationComment.group_id.is_(None)),
+        CommentFilter.PUBLISHED: ConsultationComment.status == CommentStatus.PUBLISHED.value,
+        CommentFilter.RECORDED: ConsultationComment.status == CommentStatus.RECORDED.value,
+        CommentFilter.INVALID: ConsultationComment.status == CommentStatus.INVALID.value,
+    }.get(chosen, true())
+
+
+def staff_case(actor: User, consultation_id: int, comment_filter: str = "",
+               page: int = 1) -> StaffCase:
+    """The drafting office's page of a consultation: one page (``page``) of the comments
+    ``comment_filter`` selects — by default the pending ones while there are any."""
     _require_staff(actor)
     session = get_session()
     consultation = scoped(session, actor, consultation_id)
@@ -426,19 +457,38 @@ def staff_case(actor: User, consultation_id: int) -> StaffCase:
     calendar = load_calendar(session)
     kind = kind_of(consultation.kind)
     start = consultation.document.published_on or consultation.opens_on
+    facts = documents.comment_facts(session, consultation)
+    filter_counts = {
+        CommentFilter.PENDING: sum(f.status is CommentStatus.PENDING for f in facts),
+        CommentFilter.UNGROUPED: sum(f.status in VALID_STATUSES and not f.grouped
+                                     for f in facts),
+        CommentFilter.PUBLISHED: sum(f.status is CommentStatus.PUBLISHED for f in facts),
+        CommentFilter.RECORDED: sum(f.status is CommentStatus.RECORDED for f in facts),
+        CommentFilter.INVALID: sum(f.status is CommentStatus.INVALID for f in facts),
+        CommentFilter.ALL: len(facts),
+    }
+    try:
+        chosen = CommentFilter(comment_filter)
+    except ValueError:
+        chosen = (CommentFilter.PENDING if filter_counts[CommentFilter.PENDING]
+                  else CommentFilter.ALL)
+    page = max(page, 1)
     cipher = get_cipher()
+    shown = session.scalars(
+        select(ConsultationComment)
+        .where(ConsultationComment.consultation_id == consultation.id, _filter_clause(chosen))
+        .order_by(ConsultationComment.serial)
+        .offset((page - 1) * STAFF_COMMENTS_PER_PAGE).limit(STAFF_COMMENTS_PER_PAGE))
     rows = [CommentRow(comment, cipher.decrypt(comment.name_enc)[:NAME_MAX_CHARS],
                        cipher.decrypt(comment.phone_enc), cipher.decrypt(comment.email_enc))
-            for comment in consultation.comments]
+            for comment in shown]
     current = documents.phase_of(consultation, today)
-    problems = feedback_problems(
-        phase_now=current,
-        comments=[CommentFacts(c.serial, CommentStatus(c.status), c.group_id is not None)
-                  for c in consultation.comments],
-        groups=documents.group_facts(consultation),
-        summary=consultation.feedback_summary or "-")
+    problems = feedback_problems(phase_now=current, comments=facts,
+                                 groups=documents.group_facts(consultation),
+                                 summary=consultation.feedback_summary or "-")
     return StaffCase(consultation, current, kind,
                      period_length(kind, start, consultation.closes_on, calendar),
-                     is_shortened(kind, start, consultation.closes_on, calendar), rows,
-                     documents.counts_of(consultation), problems,
+                     is_shortened(kind, start, consultation.closes_on, calendar), rows, chosen,
+                     filter_counts, page, documents.counts_of(consultation),
+                     documents.group_serials(session, consultation), problems,
                      editorial.versions(session, consultation.document.id), today)

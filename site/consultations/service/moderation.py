@@ -111,9 +111,12 @@ def _scoped_comment(session: Session, actor: User, consultation_id: int,
 
 
 def moderate(actor: User, consultation_id: int, comment_id: int, status: str, *,
-             public_text: str = "", note: str = "") -> CommentStatus:
+             public_text: str = "", note: str = "", group_id: int | None = None,
+             assign_group: bool = False) -> CommentStatus:
     """Decide a comment: 已公开 (shown, as ``public_text`` — the moderator may remove
-    personal data), 已收录 (counted, not shown) or 无效 (with the reason; not counted)."""
+    personal data), 已收录 (counted, not shown) or 无效 (with the reason; not counted). With
+    ``assign_group`` the comment also goes into group ``group_id`` (None: no group) in the
+    same step, as the office reads it."""
     _require_staff(actor)
     try:
         chosen = CommentStatus(status)
@@ -133,7 +136,13 @@ def moderate(actor: User, consultation_id: int, comment_id: int, status: str, *,
         comment.moderated_at = clock.utcnow()
         comment.moderated_by_id = actor.id
         if chosen not in VALID_STATUSES:
+            if assign_group and group_id is not None:
+                raise ConsultationInputError("group", "无效意见不能归类。")
             comment.group_id = None  # an invalid comment is not counted in any group
+        elif assign_group:
+            if group_id is not None and group_id not in {g.id for g in consultation.groups}:
+                raise ConsultationInputError("group", "请从列表中选择意见类别。")
+            comment.group_id = group_id
         return chosen
 
 
@@ -141,9 +150,10 @@ def moderate(actor: User, consultation_id: int, comment_id: int, status: str, *,
 
 
 def save_group(actor: User, consultation_id: int, group_id: int | None, *, summary: str,
-               decision: str, reason: str, comment_ids: Collection[int]) -> int:
-    """Create or change a group: what its comments say, the decision and its reason, and
-    which valid comments belong to it (a comment belongs to one group at most)."""
+               decision: str, reason: str, comment_ids: Collection[int] | None = None) -> int:
+    """Create or change a group: what its comments say, the decision and its reason, and —
+    given ``comment_ids`` — which valid comments belong to it (a comment belongs to one group
+    at most; without ``comment_ids`` the comments stay where they are)."""
     _require_staff(actor)
     problem = group_problem(summary, decision, reason)
     if problem:
@@ -162,6 +172,8 @@ def save_group(actor: User, consultation_id: int, group_id: int | None, *, summa
             group = found
         group.summary, group.decision, group.reason = summary.strip(), decision, reason.strip()
         session.flush()
+        if comment_ids is None:
+            return group.id
         wanted = set(comment_ids)
         for comment in consultation.comments:
             if comment.id in wanted:

@@ -160,6 +160,10 @@ class PublicGroup:
     serials: list[int]
 
 
+#: Published comments per page of a consultation (the API gives them all).
+COMMENTS_PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class PublicConsultation:
     consultation: Consultation
@@ -170,8 +174,11 @@ class PublicConsultation:
     period: int
     shortened: bool
     days_left: int
-    #: Moderated comments shown on the page (none when the agency does not publish them).
+    #: Moderated comments shown on this page of them (none when the agency does not
+    #: publish comments), and how many there are in all.
     comments: list[ConsultationComment]
+    published_comments: int
+    comments_page: int
     #: Comments received so far, the invalid ones aside (a count, never who).
     received: int
     groups: list[PublicGroup]
@@ -182,33 +189,56 @@ class PublicConsultation:
     def takes_comments(self) -> bool:
         return self.phase is Phase.OPEN
 
+    @property
+    def comment_pages(self) -> int:
+        return max(1, -(-self.published_comments // COMMENTS_PER_PAGE))
 
-def detail(consultation_id: int) -> PublicConsultation:
+
+def detail(consultation_id: int, comments_page: int = 1, *,
+           all_comments: bool = False) -> PublicConsultation:
+    """A public consultation with one page of its published comments (or all of them);
+    :class:`NotFoundError` when there is none or the page is past the last."""
     session = get_session()
     today = clock.today()
     consultation = _public_consultation(session, consultation_id, today)
-    return _detail(session, consultation, today)
+    return _detail(session, consultation, today, comments_page, all_comments)
 
 
-def _detail(session: Session, consultation: Consultation, today: dt.date) -> PublicConsultation:
+def _detail(session: Session, consultation: Consultation, today: dt.date,
+            comments_page: int = 1, all_comments: bool = False) -> PublicConsultation:
     kind = kind_of(consultation.kind)
     opens_on = consultation.document.published_on or consultation.opens_on
     calendar = load_calendar(session)
     current = documents.phase_of(consultation, today)
-    shown = ([comment for comment in consultation.comments
-              if comment.status == CommentStatus.PUBLISHED.value]
-             if consultation.publishes_comments else [])
-    published = consultation.feedback_published_on is not None
-    groups = ([PublicGroup(group.position, group.summary, group.decision, group.reason,
-                           [comment.serial for comment in group.comments])
-               for group in consultation.groups] if published else [])
+    shown: list[ConsultationComment] = []
+    total = 0
+    if consultation.publishes_comments:
+        published = (ConsultationComment.consultation_id == consultation.id) & (
+            ConsultationComment.status == CommentStatus.PUBLISHED.value)
+        total = session.scalar(select(func.count()).select_from(ConsultationComment)
+                               .where(published)) or 0
+        if comments_page > 1 and (comments_page - 1) * COMMENTS_PER_PAGE >= total:
+            raise NotFoundError("没有这一页意见。")
+        query = select(ConsultationComment).where(published).order_by(
+            ConsultationComment.serial)
+        if not all_comments:
+            query = query.offset((comments_page - 1) * COMMENTS_PER_PAGE).limit(
+                COMMENTS_PER_PAGE)
+        shown = list(session.scalars(query))
+    elif comments_page > 1:
+        raise NotFoundError("没有这一页意见。")
+    has_feedback = consultation.feedback_published_on is not None
+    serials = documents.group_serials(session, consultation) if has_feedback else {}
+    groups = [PublicGroup(group.position, group.summary, group.decision, group.reason,
+                          serials.get(group.id, []))
+              for group in consultation.groups] if has_feedback else []
     counts = documents.counts_of(consultation)
     return PublicConsultation(
         consultation, current, kind, opens_on,
         period_length(kind, opens_on, consultation.closes_on, calendar),
         is_shortened(kind, opens_on, consultation.closes_on, calendar),
-        days_left(consultation.closes_on, today), shown, counts.received, groups,
-        counts if published else None, today)
+        days_left(consultation.closes_on, today), shown, total, comments_page,
+        counts.received, groups, counts if has_feedback else None, today)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from opengov.site import clock
 from opengov.site.agencies import service as agencies
@@ -20,6 +19,7 @@ from opengov.site.catalog.service import public as catalog
 from opengov.site.complaints.rules import ComplaintFigures
 from opengov.site.complaints.service import statistics as complaint_statistics
 from opengov.site.consultations.models import Consultation
+from opengov.site.consultations.rules import FeedbackCounts
 from opengov.site.consultations.service import documents
 from opengov.site.db import get_session
 from opengov.site.exceptions import InvalidInputError
@@ -83,18 +83,19 @@ def participation(year: int | None = None) -> ParticipationPage:
     year = year or today.year
     if not FIRST_YEAR <= year <= today.year:
         raise InvalidInputError(f"年度应在{FIRST_YEAR}年至{today.year}年之间。")
-    consultations = list(session.scalars(
-        select(Consultation).join(Document, Document.id == Consultation.document_id)
+    consultations = list(session.execute(
+        select(Consultation.id, Consultation.agency_id, Consultation.feedback_published_on)
+        .join(Document, Document.id == Consultation.document_id)
         .where(catalog.public_clause(today), Document.published_on >= dt.date(year, 1, 1),
-               Document.published_on <= dt.date(year, 12, 31))
-        .options(selectinload(Consultation.comments))))
+               Document.published_on <= dt.date(year, 12, 31))))
+    all_counts = documents.counts_by_consultation(session, [row[0] for row in consultations])
     by_agency: dict[int, ParticipationFigures] = {}
-    for consultation in consultations:
-        figures = by_agency.setdefault(consultation.agency_id, ParticipationFigures())
-        counts = documents.counts_of(consultation)
+    for consultation_id, agency_id, feedback_published_on in consultations:
+        figures = by_agency.setdefault(agency_id, ParticipationFigures())
+        counts = all_counts.get(consultation_id, FeedbackCounts(0, 0, 0, 0, 0))
         figures.consultations += 1
         figures.comments += counts.received
-        if consultation.feedback_published_on is not None:
+        if feedback_published_on is not None:
             figures.with_feedback += 1
             figures.considered += counts.valid
             figures.adopted += counts.adopted

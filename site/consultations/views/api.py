@@ -68,7 +68,7 @@ def consultations() -> ResponseReturnValue:
 
 @bp.get(f"/consultations/{CONSULTATION_ID}")
 def consultation(consultation_id: int) -> ResponseReturnValue:
-    view = service.detail(consultation_id)
+    view = service.detail(consultation_id, all_comments=True)
     found = view.consultation
     data = _summary(service.Listed(found, view.phase, view.days_left, view.received))
     data.update({

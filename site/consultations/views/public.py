@@ -41,8 +41,17 @@ def consultations() -> str:
                            ListFilter=ListFilter, Phase=Phase)
 
 
+def _comments_page() -> int:
+    raw = request.args.get("page", "").strip()
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and 1 <= len(raw) <= 5) or int(raw) < 1:
+        raise InvalidInputError(f"页码应为正整数，收到“{raw[:10]}”。")
+    return int(raw)
+
+
 def _page(consultation_id: int, form: CommentForm | None = None, form_error: str = "") -> str:
-    view = service.detail(consultation_id)
+    view = service.detail(consultation_id, _comments_page())
     if form is None:
         form = CommentForm()
         form.started.data = throttle.form_start_token()

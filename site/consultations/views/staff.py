@@ -25,7 +25,7 @@ from opengov.site.consultations.forms import (
     ReviewForm,
 )
 from opengov.site.consultations.rules import (
-    VALID_STATUSES,
+    COMMENT_FILTER_LABELS,
     Channel,
     CommentStatus,
     Phase,
@@ -119,22 +119,24 @@ def consultation_edit(consultation_id: int) -> ResponseReturnValue:
 # --- the case page ------------------------------------------------------------------------
 
 
+def _comments_page() -> int:
+    raw = request.args.get("cpage", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 6 else 1
+
+
 def _case_page(consultation_id: int, *, error: str = "", status: int = 200,
                forms: dict[str, Any] | None = None) -> ResponseReturnValue:
     actor = _actor()
-    case = drafting.staff_case(actor, consultation_id)
+    case = drafting.staff_case(actor, consultation_id, request.args.get("comments", "")[:20],
+                               _comments_page())
     given = forms or {}
-    valid = [row.comment for row in case.comments
-             if CommentStatus(row.comment.status) in VALID_STATUSES]
+    groups = list(case.consultation.groups)
+    group_choices = options([("", "（未归类）")] + [
+        (str(group.id), f"第{group.position}类：{group.summary[:30]}") for group in groups])
     group_forms = []
-    for group in [*case.consultation.groups, None]:
+    for group in [*groups, None]:
         key = f"group-{group.id if group else 'new'}"
         form = given.get(key) or GroupForm(prefix=key, obj=group, formdata=None)
-        form.comments.choices = options(
-            (str(c.id), f"第{c.serial}条") for c in valid
-            if c.group_id in (None, group.id if group else None))
-        if group is not None and key not in given:
-            form.comments.data = [c.id for c in group.comments]
         group_forms.append((group, form))
     moderation_forms = {}
     for row in case.comments:
@@ -145,6 +147,8 @@ def _case_page(consultation_id: int, *, error: str = "", status: int = 200,
                                 != CommentStatus.PENDING.value else None)
             form.public_text.data = row.comment.public_text or row.comment.text
             form.note.data = row.comment.moderation_note
+            form.group.data = str(row.comment.group_id or "")
+        form.group.choices = group_choices
         if not case.consultation.publishes_comments:
             form.status.choices = [choice for choice in form.status.choices
                                    if choice.value != CommentStatus.PUBLISHED.value]
@@ -155,6 +159,7 @@ def _case_page(consultation_id: int, *, error: str = "", status: int = 200,
     page = render_template(
         "staff/consultations/case.html", case=case, consultation=case.consultation,
         actor=actor, error=error, Phase=Phase, CommentStatus=CommentStatus,
+        filters=COMMENT_FILTER_LABELS,
         review_form=given.get("review") or ReviewForm(prefix="review", formdata=None),
         extend_form=extend,
         feedback_form=given.get("feedback") or FeedbackForm(
@@ -289,7 +294,8 @@ def consultation_moderate(consultation_id: int, comment_id: int) -> ResponseRetu
         return _case_page(consultation_id, error="请选择审核结果。", status=422, forms={key: form})
     try:
         moderation.moderate(_actor(), consultation_id, comment_id, form.status.data,
-                            public_text=form.public_text.data or "", note=form.note.data or "")
+                            public_text=form.public_text.data or "", note=form.note.data or "",
+                            group_id=form.group_id(), assign_group=True)
     except (ConflictError, InvalidInputError, ForbiddenError) as refusal:
         return _refused(consultation_id, refusal, {key: form}, form)
     return _done(consultation_id, "已审核。", f"comment-{comment_id}")
@@ -302,11 +308,11 @@ def _save_group(consultation_id: int, group_id: int | None) -> ResponseReturnVal
         return _case_page(consultation_id, error="请按提示填写。", status=422, forms={key: form})
     try:
         moderation.save_group(_actor(), consultation_id, group_id, summary=form.summary.data,
-                              decision=form.decision.data or "", reason=form.reason.data or "",
-                              comment_ids=form.comments.data or [])
+                              decision=form.decision.data or "", reason=form.reason.data or "")
     except (ConflictError, InvalidInputError, ForbiddenError) as refusal:
         return _refused(consultation_id, refusal, {key: form}, form)
-    return _done(consultation_id, "意见归类已保存。", "groups")
+    return _done(consultation_id, "意见类别已保存；请在各条意见的审核中归入该类。" if group_id is None
+                 else "意见类别已保存。", "groups")
 
 
 @staff_route(f"/consultations/{CONSULTATION_ID}/groups", roles=STAFF, methods=["POST"])
