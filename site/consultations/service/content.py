@@ -169,14 +169,17 @@ def _create(session: Session, key: str, raw: dict[str, Any], agency: Agency,
         received = _date(item.get("received_on", dates[0]), "received_on", key, []) or dates[0]
         status = CommentStatus(item["status"])
         text = str(item["text"]).strip()
-        noon = dt.datetime.combine(received, dt.time(12))
+        # Noon of the day given; a comment of today (a consultation opening on import) is
+        # dated now rather than later today.
+        moment = (clock.utcnow() if received >= clock.today()
+                  else clock.beijing_to_utc(dt.datetime.combine(received, dt.time(12))))
         session.add(ConsultationComment(
             consultation=consultation, serial=serial,
             channel=str(item.get("channel", Channel.WEBSITE.value)), text=text,
             public_text=text if status is CommentStatus.PUBLISHED else "",
             status=status.value, moderation_note=str(item.get("note") or ""),
             group=groups[int(item["group"]) - 1] if item.get("group") else None,
-            received_at=clock.beijing_to_utc(noon), moderated_at=clock.beijing_to_utc(noon)))
+            received_at=moment, moderated_at=moment))
     feedback = raw.get("feedback") or {}
     if feedback:
         consultation.feedback_summary = str(feedback.get("summary") or "").strip()
