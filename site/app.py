@@ -26,6 +26,8 @@ FEATURES_WITH_VIEWS = (
     "agencies",
     "audit",
     "catalog",
+    "complaints",
+    "consultations",
     "dashboard",
     "error_reports",
     "fiscal",
@@ -71,9 +73,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def _connect_features() -> None:
     # A feature that must follow another's changes subscribes to its signal here, so that the
     # lower feature need not import the higher one (and nothing depends on import order).
+    from opengov.site.complaints.service.filing import follow_calendar_changes as complaints
     from opengov.site.requests.service.handling import follow_calendar_changes
 
     follow_calendar_changes()
+    complaints()
 
 
 def _register_blueprints(app: Flask) -> None:

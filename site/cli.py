@@ -76,6 +76,8 @@ def settings_command() -> None:
 #: Features whose ``cli`` module adds commands (its ``COMMANDS``) to ``opengov``.
 FEATURES_WITH_COMMANDS = (
     "accounts",
+    "complaints",
+    "consultations",
     "content",
     "fiscal",
     "requests",

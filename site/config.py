@@ -139,11 +139,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Whether the 20-working-day fee-payment window is excluded from the reply "
             "deadline (rules.md §1.5: unsettled, widely implemented)."),
     Setting("REQUEST_MIN_FILL_SECONDS", 5, int,
-            "A request form sent back faster than this is treated as a robot."),
+            "A public form (request, comment on a draft, complaint) sent back faster than "
+            "this is treated as a robot."),
     Setting("REQUEST_SUBMIT_LIMIT", 5, int,
             "Requests one IP address may file per hour."),
     Setting("REQUEST_STATUS_LIMIT", 10, int,
-            "Wrong number/query-code pairs one IP address may try per 15 minutes."),
+            "Wrong number/query-code pairs one IP address may try per 15 minutes (requests and "
+            "complaints, counted apart)."),
     Setting("REQUEST_REVIEW_BODY", "示例市人民政府", str,
             "行政复议机关 named in reply letters of departments and townships."),
     Setting("REQUEST_ROOT_REVIEW_BODY", "示例省人民政府", str,
@@ -184,6 +186,17 @@ SETTINGS: tuple[Setting, ...] = (
             "management rules)."),
     Setting("ERROR_REPORT_LIMIT", 10, int,
             "找错 reports one IP address may send per hour."),
+    # --- public participation: 征求意见 and 举报投诉 (issue 15) ---
+    Setting("CONSULTATION_COMMENT_LIMIT", 10, int,
+            "Comments on drafts one IP address may send per hour (all consultations together)."),
+    Setting("COMPLAINT_OFFICE", "", str,
+            "Code of the agency whose staff handle complaints about disclosure, the "
+            "政府信息公开工作主管部门 (条例 Arts. 47, 51); empty: ROOT_AGENCY."),
+    Setting("COMPLAINT_REPLY_DAYS", 15, int,
+            "Working days within which a complaint is answered (the 条例 sets none: rules.md "
+            "§9.2, common practice, confirm)."),
+    Setting("COMPLAINT_SUBMIT_LIMIT", 5, int,
+            "Complaints one IP address may file per hour."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -251,7 +264,7 @@ def load_settings(
     if not 0 <= values["PASSWORD_MIN_CLASSES"] <= 4:
         raise ConfigError("OPENGOV_PASSWORD_MIN_CLASSES: must be between 0 and 4")
     for name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_LOCKOUT_MINUTES",
-                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "COMPLAINT_REPLY_DAYS"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     for name in ("ERROR_REPORT_WORKDAYS", "ERROR_REPORT_LIMIT"):

@@ -5,6 +5,8 @@ from opengov.site.accounts import models as accounts_models
 from opengov.site.agencies import models as agencies_models
 from opengov.site.audit import models as audit_models
 from opengov.site.catalog import models as catalog_models
+from opengov.site.complaints import models as complaints_models
+from opengov.site.consultations import models as consultations_models
 from opengov.site.db import Base
 from opengov.site.error_reports import models as error_reports_models
 from opengov.site.fiscal import models as fiscal_models
@@ -19,5 +21,6 @@ from opengov.site.workdays import models as workdays_models
 metadata = Base.metadata
 
 FEATURE_MODELS = (accounts_models, agencies_models, audit_models, catalog_models,
-                  error_reports_models, fiscal_models, reports_models, requests_models,
-                  search_models, standard_catalog_models, throttle_models, workdays_models)
+                  complaints_models, consultations_models, error_reports_models, fiscal_models,
+                  reports_models, requests_models, search_models, standard_catalog_models,
+                  throttle_models, workdays_models)

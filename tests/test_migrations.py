@@ -32,6 +32,13 @@ def test_next_revision_id_continues_the_numbering() -> None:
     assert not long.endswith("_")
 
 
+def test_revision_ids_fit_the_alembic_version_column() -> None:
+    """alembic_version.version_num is VARCHAR(32): a longer id fails on PostgreSQL."""
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert all(len(revision.revision) <= 32 for revision in script.walk_revisions())
+    assert len(migrate.next_revision_id("consultations and complaints with a long name")) <= 32
+
+
 def test_models_and_migrations_agree(database_url: str) -> None:
     """A database built by the migrations (the ``database_url`` fixture's template) has
     exactly the tables, columns, types, indexes and constraints the models declare — on SQLite

@@ -243,7 +243,8 @@ def render_body(data: ReportData) -> str:
                            total=TOTAL_COLUMN, note=TABLE3_NOTE, results=list(ReviewResult),
                            review_groups=list(ReviewGroup), cells=table3_cells(data.table3),
                            row_new=ROW_NEW, row_in=ROW_CARRIED_IN, row_results=ROW_RESULTS, row_total=ROW_TOTAL,
-                           row_out=ROW_CARRIED_OUT, other_matters=other_matters_text(data))
+                           row_out=ROW_CARRIED_OUT, other_matters=other_matters_text(data),
+                           supervision=supervision_text(data))
 
 
 def _table3_rows(data: ReportData) -> list[tuple[str, list[int]]]:
@@ -325,7 +326,8 @@ def render_pdf(data: ReportData) -> bytes:
             if paragraph.strip():
                 pdf.multi_cell(0, 6, paragraph.strip(), new_x="LMARGIN", new_y="NEXT")
 
-    section("一、总体情况", data.report.overview or "（未填写）")
+    section("一、总体情况", "\n".join(part for part in (data.report.overview or "（未填写）",
+                                                    supervision_text(data)) if part))
     section("二、主动公开政府信息情况", "")
     with pdf.table(col_widths=(60, 30, 30, 30), text_align="CENTER", headings_style=HEADINGS) as table:
         table.row(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"])
@@ -576,3 +578,32 @@ def record_review_result(case_id: int, result: ReviewResult, *, actor: User,
         audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
                      object_type="review_case", object_id=case.id, detail=f"结果：{case.result}")
         return case
+
+
+# --- 投诉举报 in 一、总体情况 · 监督保障 (issue 15) --------------------------------------------
+# Self-contained on purpose (its import here, not at the top), so that it merges beside other
+# changes to this module.
+
+from opengov.site.complaints.service import statistics as complaint_statistics  # noqa: E402
+
+
+def supervision_text(data: ReportData) -> str:
+    """The complaints about disclosure (条例 Arts. 47, 51) of the year, for 一、总体情况's
+    监督保障 (国办公开办函〔2021〕30号): those about the agency and, for the 主管部门, every one
+    it handled with its 通报批评 (a 责任追究结果, Art. 50). Counted now, frozen on publication."""
+    own, handled = complaint_statistics.report_figures(get_session(), data.agency, data.year)
+    year = data.year
+    if own.received:
+        measures = "、".join(f"{label}{count}件" for label, count in (
+            ("被督促整改", own.rectification), ("被通报批评", own.criticism)) if count)
+        text = (f"监督保障方面，{year}年本机关被投诉、举报政府信息公开工作问题{own.received}件，"
+                f"已办结{own.answered}件，其中经调查属实或部分属实{own.substantiated}件"
+                + (f"（{measures}）" if measures else "") + "。")
+    else:
+        text = f"监督保障方面，{year}年本机关未被投诉、举报政府信息公开工作问题。"
+    if handled is not None:
+        text += (f"本机关作为政府信息公开工作主管部门，全年受理投诉、举报{handled.received}件，"
+                 f"已书面答复{handled.answered}件（按期答复{handled.answered_on_time}件），"
+                 f"正在办理{handled.open}件；经调查属实或部分属实{handled.substantiated}件，"
+                 f"督促整改{handled.rectification}件，通报批评{handled.criticism}件。")
+    return text

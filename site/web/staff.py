@@ -96,6 +96,8 @@ NAV: list[tuple[str, str]] = [
     ("staff.calendar_overrides", "工作日历"),
     ("staff.reports_index", "年度报告"),
     ("staff.review_cases", "复议诉讼登记"),
+    ("staff.consultations", "征求意见"),
+    ("staff.complaint_queue", "投诉举报"),
 ]
 
 

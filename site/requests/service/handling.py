@@ -481,3 +481,13 @@ def handlers_of(session: Session, agency: Agency) -> list[User]:
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
     return [user for user in users
             if user.has_role(Role.HANDLER) and user.agency_id in (None, agency.id)]
+
+
+# --- requests named by other features (complaints link the requests they concern) ----------
+
+
+def find_by_number(session: Session, number: str) -> InfoRequest | None:
+    """The request numbered ``number`` (e.g. YSQ-2026-000123), whatever its agency, or None.
+    The caller decides who may learn that it exists."""
+    return session.scalars(select(InfoRequest).where(
+        InfoRequest.number == number.strip().upper())).one_or_none()

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, render_template, request, session
+from flask import render_template, request, session
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from opengov.site import clock
 from opengov.site.agencies import service as agencies
 from opengov.site.exceptions import ConflictError, NotFoundError
 from opengov.site.requests.forms.public import CorrectionForm, RequestForm, StatusForm, WithdrawForm
@@ -22,6 +20,7 @@ from opengov.site.requests.rules.outcomes import Outcome
 from opengov.site.requests.service import letters as letter_service
 from opengov.site.requests.service import public as applicants
 from opengov.site.requests.views.letters import letter_pdf_response
+from opengov.site.throttle import service as throttle
 from opengov.site.throttle.service import RateLimitedError
 from opengov.site.web.csrf import csrf
 from opengov.site.web.forms import options
@@ -30,22 +29,8 @@ from opengov.site.web.public import bp
 GRANTS_KEY = "request_grants"
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="request-form-start")
-
-
 def _client() -> str:
     return request.remote_addr or "unknown"
-
-
-def _too_fast(form: RequestForm) -> bool:
-    try:
-        started = _serializer().loads(form.started.data or "", max_age=86400)
-    except BadSignature:
-        return True
-    elapsed = clock.now().timestamp() - float(started)
-    minimum = float(current_app.config["REQUEST_MIN_FILL_SECONDS"])
-    return elapsed < minimum
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -54,7 +39,7 @@ def request_new() -> ResponseReturnValue:
     form = RequestForm()
     form.agency.choices = options([("", "（请选择）")] + [(str(a.id), a.name) for a in choices])
     if request.method == "GET":
-        form.started.data = _serializer().dumps(clock.now().timestamp())
+        form.started.data = throttle.form_start_token()
         # Links from an agency's 指南 preselect it: /requests/new?agency=czj
         code = request.args.get("agency", "")
         chosen = next((agency for agency in choices if agency.code == code), None)
@@ -64,9 +49,9 @@ def request_new() -> ResponseReturnValue:
     if form.action.data == "edit" or not form.validate():
         return render_template("public/request_form.html", form=form), (
             200 if form.action.data == "edit" else 422)
-    if form.website.data or _too_fast(form):
+    if throttle.sent_by_robot(form.started.data, form.website.data):
         # A robot, or a person faster than anyone reads: ask again, keep what was typed.
-        form.started.data = _serializer().dumps(clock.now().timestamp())
+        form.started.data = throttle.form_start_token()
         return render_template("public/request_form.html", form=form,
                                form_error="提交过快，请核对填写内容后再次提交。"), 422
     agency = next(agency for agency in choices if str(agency.id) == form.agency.data)
