@@ -27,9 +27,10 @@ BODY_PT = 16.0
 TITLE_PT = 22.0
 LINE_MM = 225.0 / 22
 
-#: Runs that must stay on one line: identifiers, numbers with their units, dates.
+#: Runs that must stay on one line: citations of an article, identifiers, numbers, dates.
 _UNBREAKABLE = re.compile(
-    r"〔\d{4}〕第?\d+号"
+    r"第[一二三四五六七八九十百]+条(?:第[一二三四五六七八九十]+款)?(?:第（[一二三四五六七八九十]+）项)?"
+    r"|〔\d{4}〕第?\d+号"
     r"|\d{4}年\d{1,2}月\d{1,2}日"
     r"|[A-Za-z0-9][A-Za-z0-9\-_./:@%]*[A-Za-z0-9%]"
     r"|[A-Za-z0-9]")

@@ -404,9 +404,7 @@ class _PageWalker:
             text.word_spacing, text.char_spacing = float(operands[0]), float(operands[1])
             prefix = [([operands[0]], b"Tw"), ([operands[1]], b"Tc")]
             items: list[Any] = [operands[2]]
-        elif operator == b"'":
-            items = [operands[0]]
-        elif operator == b"Tj":
+        elif operator == b"'" or operator == b"Tj":
             items = [operands[0]]
         else:
             items = list(operands[0])
@@ -544,7 +542,7 @@ def _paint_image(writer_page: Any, name: str, ctm: Matrix, boxes: Sequence[Box])
 
 def _strip_document(writer: PdfWriter) -> None:
     """Remove what may repeat the text outside the pages' content."""
-    root = writer._root_object  # noqa: SLF001 - pypdf exposes the catalog only so
+    root = writer._root_object
     for key in ("/Outlines", "/AcroForm", "/StructTreeRoot", "/Metadata", "/OpenAction",
                 "/AA", "/PieceInfo", "/SpiderInfo"):
         if key in root:

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 
 from opengov.site.requests.forms.public import ApplicationFields
 from opengov.site.requests.rules.clock import Channel, EventKind
-from opengov.site.requests.rules.outcomes import decision_choices
+from opengov.site.requests.rules.outcomes import REPLIES, decision_choices
 from opengov.site.web.forms import options
 from opengov.site.workdays.rules import DATE_FORMAT_MESSAGE
 
@@ -60,7 +60,7 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
     party = StringField("征求意见对象")
     outcome = SelectField("处理结果", choices=options([("", "（请选择）"), *decision_choices()]),
                           validators=[Optional()])
-    detail = TextAreaField("说明（写入告知书）")
+    detail = TextAreaField("说明（写入告知书；理由、获取途径等，不必重复“经审查”）")
     other_body = StringField("负责公开的机关名称和联系方式")
     fee_yuan = DecimalField("收费金额（元）", places=2,
                             validators=[Optional(), NumberRange(min=0.01, message="应大于0")])
@@ -89,7 +89,9 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
                                    else str(self.fee_yuan.data),
                                    "amount": self.amount.data,
                                    "received_on": _iso(self.received_on.data)},
-            EventKind.DECIDED: {"outcome": self.outcome.data, "detail": self.detail.data,
+            EventKind.DECIDED: {"outcome": REPLIES[self.outcome.data].outcome.value
+                                if self.outcome.data in REPLIES else "",
+                                "reply": self.outcome.data, "detail": self.detail.data,
                                 "other_body": self.other_body.data},
             EventKind.REPLIED: {"delivery": self.delivery.data},
         }

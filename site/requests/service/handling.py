@@ -341,23 +341,22 @@ def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
 # --- lapses and reminders ---------------------------------------------------------------
 
 
-def apply_lapses(session: Session, today: dt.date) -> list[InfoRequest]:
-    """Record 视为放弃 for corrections and fees whose window ended before ``today``."""
+def due_lapses(session: Session, today: dt.date) -> list[tuple[InfoRequest, EventKind]]:
+    """The 补正 and fee windows that ended before ``today``: the request and the 视为放弃
+    step to record (the caller records it with its letter, :mod:`.steps`)."""
     calendar = _calendar(session)
-    lapsed: list[InfoRequest] = []
+    due: list[tuple[InfoRequest, EventKind]] = []
     waiting = session.scalars(select(InfoRequest).where(
         InfoRequest.stage.in_([Stage.CORRECTION.value, Stage.AWAITING_FEE.value])))
     for request in waiting:
         state = state_of(session, request, calendar)
         if (state.stage is Stage.CORRECTION and state.correction_deadline
                 and today > state.correction_deadline):
-            record(session, request, EventKind.CORRECTION_LAPSED, today)
-            lapsed.append(request)
+            due.append((request, EventKind.CORRECTION_LAPSED))
         elif (state.stage is Stage.AWAITING_FEE and state.fee_due
               and today > state.fee_due.date):
-            record(session, request, EventKind.FEE_LAPSED, today)
-            lapsed.append(request)
-    return lapsed
+            due.append((request, EventKind.FEE_LAPSED))
+    return due
 
 
 #: Working days before a deadline at which handlers are reminded.
@@ -451,10 +450,10 @@ def transfer(session: Session, request: InfoRequest, target: Agency, on: dt.date
     session.add(forwarded)
     session.flush()
     record(session, request, EventKind.DECIDED, on, {
-        "outcome": "4.1",
+        "outcome": "4.1", "reply": "4.1-elsewhere",
         "other_body": f"{target.name}（{contact}）" if contact else target.name,
-        "detail": f"本机关已将您的申请转送{target.name}办理（申请编号{forwarded.number}，"
-                  "可凭原查询码查询办理进度），该机关将另行答复。",
+        "detail": f"本机关已将您的申请转送{target.name}办理，新的申请编号为{forwarded.number}，"
+                  "您可凭原查询码查询办理进度，该机关将另行答复",
     }, actor=actor)
     _append(forwarded, Event(EventKind.RECEIVED, on, {"channel": Channel.TRANSFER.value}), actor,
             note=f"由{request.agency.name}转送（原申请编号{request.number}）")

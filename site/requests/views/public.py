@@ -8,6 +8,7 @@ this browser session access to that request's letters.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
@@ -26,6 +27,9 @@ from opengov.site.throttle.service import RateLimitedError
 from opengov.site.web.csrf import csrf
 from opengov.site.web.forms import options
 from opengov.site.web.public import bp
+
+if TYPE_CHECKING:
+    from opengov.site.requests.models import RequestLetter
 
 GRANTS_KEY = "request_grants"
 
@@ -190,6 +194,11 @@ def request_event_details(data: dict[str, object]) -> list[tuple[str, str]]:
         text = Outcome(str(value)).label if key == "outcome" else str(value)
         pairs.append((DATA_LABELS[key], text))
     return pairs
+
+
+@bp.app_template_filter("letter_enclosures")
+def letter_enclosures_filter(letter: RequestLetter) -> list[str]:
+    return letter_service.enclosure_lines(letter)
 
 
 @bp.app_template_filter("chinese_date")
