@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from opengov.site.agencies.models import Agency
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules import codes
 from opengov.site.requests.rules.clock import Channel, EventKind, Stage, TransitionError
 from opengov.site.requests.service import handling as request_service
 from opengov.site.requests.service import upkeep
@@ -33,8 +34,9 @@ def test_number_code_and_encryption(db_session: Session, file_request: Filer) ->
     second, _ = file_request(description="另一项")
     assert filed.number == "YSQ-2025-000001"
     assert second.number == "YSQ-2025-000002"
-    raw = "".join(char for char in code if char.isalnum())
-    assert len(raw) == 32  # base32: 160 random bits
+    groups = code.split("-")
+    assert [len(group) for group in groups] == [4] * 7  # 28 × 5 = 140 random bits
+    assert set("".join(groups)) <= set(codes.ALPHABET)  # no I, L, O or U to misread
     assert code not in filed.query_code_hash
     row = db_session.execute(text(
         "SELECT id_number_enc, phone_enc, email_enc, address_enc FROM info_requests "

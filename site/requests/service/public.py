@@ -21,11 +21,13 @@ from opengov.site.agencies import service as agencies
 from opengov.site.agencies.models import Agency
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.exceptions import ConflictError, NotFoundError
-from opengov.site.requests.models import InfoRequest, RequestLetter
+from opengov.site.requests.models import InfoRequest, ReleasedFile, RequestLetter
+from opengov.site.requests.rules import timeline
 from opengov.site.requests.rules.clock import Channel, EventKind, RequestState, TransitionError
 from opengov.site.requests.rules.statistics import YearFigures
-from opengov.site.requests.service import handling, steps
+from opengov.site.requests.service import delivery, handling, steps
 from opengov.site.requests.service.letters import LetterPdf, letter_pdf
+from opengov.site.requests.service.notifications import notify_applicant
 from opengov.site.requests.service.statistics import figures
 from opengov.site.throttle import service as throttle
 
@@ -35,6 +37,8 @@ STATUS_BUCKET = "request_status"
 STATUS_WINDOW = dt.timedelta(minutes=15)
 
 NO_SUCH_REQUEST = "没有这个申请"
+#: The same applicant filed the same request a moment ago (its ``existing`` request).
+DuplicateRequestError = handling.DuplicateRequestError
 
 
 @dataclass(frozen=True)
@@ -47,10 +51,25 @@ class Filed:
 
 @dataclass(frozen=True)
 class ApplicantCase:
-    """What the applicant's status page shows."""
+    """What the applicant's status page shows: every date agrees with the letters."""
 
     request: InfoRequest
     state: RequestState
+
+    @property
+    def deadline(self) -> timeline.DateLine | None:
+        return timeline.reply_deadline_line(self.state)
+
+    @property
+    def dates(self) -> list[timeline.DateLine]:
+        return timeline.pauses_and_extension(self.state)
+
+    @property
+    def released_files(self) -> list[ReleasedFile]:
+        """The released files, once the reply went out."""
+        if self.request.stage not in delivery.RELEASED_STAGES:
+            return []
+        return list(self.request.released_files)
 
 
 def submit_request(agency_id: int, application: handling.Application, *,
@@ -88,6 +107,46 @@ def look_up(number: str, code: str, *, client: str) -> ApplicantCase:
     return _case(get_session(), found)
 
 
+RESEND_BUCKET = "request_code_resend"
+RESEND_WINDOW = dt.timedelta(days=1)
+#: Said whatever happened, so that the page tells no one whether a number or contact exists.
+RESEND_ANSWER = ("如果申请编号与您填写的联系方式和登记的一致，新的查询码已发送至登记的电子邮箱，"
+                 "原查询码随即失效。没有登记电子邮箱的，请致电受理机关核实身份后获取新的查询码。")
+
+
+def _same_contact(typed: str, email: str, phone: str) -> bool:
+    typed = typed.strip()
+    if "@" in typed:
+        return bool(email) and typed.casefold() == email.strip().casefold()
+    digits = "".join(char for char in typed if char.isdigit())
+    return len(digits) >= 7 and digits == "".join(char for char in phone if char.isdigit())
+
+
+def resend_code(number: str, contact: str, *, client: str) -> str:
+    """Send a new query code to the e-mail on file when ``contact`` (the e-mail or phone
+    given in the application) matches request ``number``; returns :data:`RESEND_ANSWER`
+    whatever happened. Limited per network and per request."""
+    limit = int(current_app.config["REQUEST_STATUS_LIMIT"])
+    per_request = int(current_app.config["REQUEST_QUERY_CODE_RESEND_LIMIT"])
+    if throttle.limited(STATUS_BUCKET, client, limit, STATUS_WINDOW):
+        raise throttle.RateLimitedError("尝试次数过多，请15分钟后再试。")
+    sent: tuple[InfoRequest, str] | None = None
+    with unit_of_work() as session:
+        found = handling.find_by_number(session, number)
+        personal = (handling.personal_data(found)
+                    if found is not None and found.anonymised_at is None else None)
+        if (found is None or personal is None
+                or not _same_contact(contact, personal.email, personal.phone)):
+            throttle.hit(session, STATUS_BUCKET, client)
+        elif personal.email and not throttle.exceeded(session, RESEND_BUCKET, found.number,
+                                                      per_request, RESEND_WINDOW):
+            throttle.hit(session, RESEND_BUCKET, found.number)
+            sent = (found, handling.replace_query_code(session, found))
+    if sent is not None:
+        notify_applicant(sent[0], "query_code", code=sent[1])
+    return RESEND_ANSWER
+
+
 def applicant_case(request_id: int, granted: Collection[int]) -> ApplicantCase:
     """The status of a request this browser opened with its query code."""
     session = get_session()
@@ -110,6 +169,11 @@ def applicant_letter(letter_id: int, granted: Collection[int]) -> RequestLetter:
     if letter is None or letter.request_id not in granted:
         raise NotFoundError("没有这份告知书")
     return letter
+
+
+def released_download(file_id: int, granted: Collection[int]) -> delivery.ReleasedContent:
+    """A released file of a request this browser opened; the download is logged."""
+    return delivery.applicant_download(file_id, granted)
 
 
 def applicant_letter_pdf(letter_id: int, granted: Collection[int]) -> LetterPdf:

@@ -21,6 +21,8 @@ from opengov.site import clock
 from opengov.site.accounts.models import User
 from opengov.site.agencies import service as agencies
 from opengov.site.agencies.models import Agency
+from opengov.site.audit import service as audit
+from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.exceptions import (
     ConflictError,
@@ -227,6 +229,18 @@ def transfer(actor: User, number: str, target_agency_id: int, on: dt.date) -> In
             return handling.transfer(session, found, target, on, actor)
     except TransitionError as exc:
         raise ConflictError(str(exc)) from exc
+
+
+def reissue_query_code(actor: User, number: str, *, origin: Origin) -> str:
+    """A new query code for an applicant who lost theirs, after the handler verified who is
+    asking (by phone or in person); shown once to the handler, the old one stops working."""
+    with unit_of_work() as session:
+        found = _visible_request(session, actor, number)
+        code = handling.replace_query_code(session, found)
+        audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
+                     object_type="info_request", object_id=found.id,
+                     detail=f"申请 {found.number}：重新生成查询码")
+    return code
 
 
 # --- letters ----------------------------------------------------------------------------

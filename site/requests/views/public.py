@@ -10,19 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from flask import current_app, render_template, request, session
+from flask import abort, current_app, render_template, request, session
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from opengov.site import clock
 from opengov.site.agencies import service as agencies
 from opengov.site.exceptions import ConflictError, NotFoundError
-from opengov.site.requests.forms.public import CorrectionForm, RequestForm, StatusForm, WithdrawForm
+from opengov.site.requests.forms.public import (
+    CorrectionForm,
+    DownloadForm,
+    RequestForm,
+    ResendCodeForm,
+    StatusForm,
+    WithdrawForm,
+)
 from opengov.site.requests.rules.clock import DATA_LABELS, EventKind, Stage
 from opengov.site.requests.rules.outcomes import Outcome
 from opengov.site.requests.service import letters as letter_service
 from opengov.site.requests.service import public as applicants
-from opengov.site.requests.views.letters import letter_pdf_response
+from opengov.site.requests.views.letters import file_response, letter_pdf_response
 from opengov.site.throttle.service import RateLimitedError
 from opengov.site.web.csrf import csrf
 from opengov.site.web.forms import options
@@ -81,7 +88,14 @@ def request_new() -> ResponseReturnValue:
     except RateLimitedError as refusal:
         return render_template("public/request_review.html", form=form, agency=agency,
                                form_error=refusal.message), 429
-    except ConflictError as refusal:  # the same request a moment ago
+    except applicants.DuplicateRequestError as refusal:  # the same request a moment ago
+        # Committed but perhaps never seen (the page of the first submission was lost): offer
+        # a new query code to the contact given.
+        resend = ResendCodeForm(formdata=None, number=refusal.existing.number,
+                                contact=form.email.data or form.phone.data)
+        return render_template("public/request_review.html", form=form, agency=agency,
+                               form_error=refusal.message, resend_form=resend), 409
+    except ConflictError as refusal:
         return render_template("public/request_review.html", form=form, agency=agency,
                                form_error=refusal.message), 409
     _grant(filed.request.id)
@@ -103,6 +117,22 @@ def _grant(request_id: int) -> None:
 def _grants() -> list[int]:
     grants: list[int] = session.get(GRANTS_KEY, [])
     return grants
+
+
+@bp.route("/requests/code", methods=["GET", "POST"])
+def request_code_resend() -> ResponseReturnValue:
+    """找回查询码: a new code to the e-mail on file when the number and contact match."""
+    form = ResendCodeForm()
+    if not form.validate_on_submit():
+        return render_template("public/request_code.html", form=form), (
+            422 if request.method == "POST" else 200)
+    try:
+        answer = applicants.resend_code(form.number.data, form.contact.data, client=_client())
+    except RateLimitedError as refusal:
+        return render_template("public/request_code.html", form=form,
+                               form_error=refusal.message), 429
+    return render_template("public/request_code.html", form=ResendCodeForm(formdata=None),
+                           notice=answer)
 
 
 @bp.route("/requests/status", methods=["GET", "POST"])
@@ -134,6 +164,8 @@ def _status_page(case: applicants.ApplicantCase, *,
                  form_error: str = "") -> str:
     """The applicant's view of the request, with the forms of the steps open to them."""
     return render_template("public/request_status.html", filed=case.request, state=case.state,
+                           deadline=case.deadline, dates=case.dates,
+                           released=case.released_files, download_form=DownloadForm(),
                            correction_form=correction_form or CorrectionForm(),
                            withdraw_form=withdraw_form or WithdrawForm(), Stage=Stage,
                            notice=notice, form_error=form_error)
@@ -166,6 +198,15 @@ def request_withdraw(request_id: int) -> ResponseReturnValue:
         return _status_page(applicants.applicant_case(request_id, _grants()),
                             withdraw_form=form, form_error=refusal.message), 409
     return _status_page(withdrawn, notice="申请已撤回。")
+
+
+@bp.post("/requests/released/<int:file_id>")
+def request_released_download(file_id: int) -> ResponseReturnValue:
+    """A released file, to the browser holding the request's grant; logged, hence a POST."""
+    form = DownloadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return file_response(applicants.released_download(file_id, _grants()))
 
 
 @bp.get("/requests/letters/<int:letter_id>")
