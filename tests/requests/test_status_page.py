@@ -65,7 +65,8 @@ def test_status_page_and_correction_letter_agree(client: FlaskClient, db_session
     assert "2025年10月15日起征求意见" in page
     assert "2025年10月20日收到意见" in page
     assert "某公司" not in page  # third parties are not named to the applicant
-    assert "延长10个工作日" in page and "2025年10月21日告知申请人" in page
+    assert "延长10个工作日" in page
+    assert "2025年10月21日告知申请人" in page
     assert extended.state.due is not None
     due = chinese_date(extended.state.due.date)
     assert due in page
