@@ -158,6 +158,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REQUEST_QUERY_CODE_RESEND_LIMIT", 3, int,
             "How often per day a new query code may be sent to the contact on file of one "
             "request (each sending replaces the old code)."),
+    Setting("REQUEST_ART44_APPLICANTS", 3, int,
+            "How many different applicants must have asked for the same information before it is "
+            "raised to the editors for 主动公开 (条例 Art. 44: 多个申请人; confirm locally)."),
     Setting("REQUEST_RELEASE_MAX_MB", 50, int,
             "Largest released file (政府信息) a handler may attach to a reply, in megabytes."),
     Setting("SMTP_HOST", "", str,

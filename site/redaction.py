@@ -468,11 +468,13 @@ def _without_alternate_text(operand: Any) -> Any:
 def _reader(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise RedactionError("PDF 文件已加密，请先解除加密再上传。")
-        len(reader.pages)
+        encrypted = reader.is_encrypted
+        if not encrypted:
+            len(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise RedactionError("无法读取该 PDF 文件。") from exc
+    if encrypted:
+        raise RedactionError("PDF 文件已加密，请先解除加密再上传。")
     return reader
 
 

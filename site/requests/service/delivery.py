@@ -232,6 +232,11 @@ def staff_download(actor: User, file_id: int) -> ReleasedContent:
         return ReleasedContent(released.filename, released.content_type, content)
 
 
+def read_released(released: ReleasedFile) -> bytes:
+    """The released bytes of ``released`` (for another service, e.g. Art. 44 drafts)."""
+    return _path(released).read_bytes()
+
+
 def files_for_mail(request: InfoRequest) -> list[ReleasedContent]:
     """The released files of ``request`` for an e-mail (read from disk, logged separately)."""
     return [ReleasedContent(item.filename, item.content_type, _path(item).read_bytes())

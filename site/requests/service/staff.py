@@ -30,7 +30,7 @@ from opengov.site.exceptions import (
     InvalidInputError,
     NotFoundError,
 )
-from opengov.site.requests.models import InfoRequest, RequestLetter
+from opengov.site.requests.models import InfoRequest, ProactiveCandidate, RequestLetter
 from opengov.site.requests.rules.clock import (
     CLOSED_STAGES,
     Channel,
@@ -40,7 +40,7 @@ from opengov.site.requests.rules.clock import (
     TransitionError,
     allowed_kinds,
 )
-from opengov.site.requests.service import handling, steps
+from opengov.site.requests.service import delivery, handling, proactive, signing, steps
 from opengov.site.requests.service.letters import LetterPdf, letter_pdf
 from opengov.site.requests.service.public import NO_SUCH_REQUEST, Filed
 from opengov.site.search.service import search
@@ -152,6 +152,13 @@ class Case:
     #: The other agencies of the site the request may be forwarded to (Art. 36(五)).
     transfer_targets: list[Agency]
     today: dt.date
+    #: Art. 44 candidates this request is marked for.
+    proactive: list[ProactiveCandidate]
+    #: Who recorded the decision awaiting sign-off, and whether they may sign it too.
+    decided_by: User | None
+    decider_may_sign: bool
+    #: Released files may still be attached or removed (before sign-off).
+    can_attach: bool
 
     @property
     def outcome_label(self) -> str:
@@ -165,11 +172,15 @@ def case(actor: User, number: str) -> Case:
     state = handling.state_of(session, found)
     personal = handling.personal_data(found) if found.anonymised_at is None else None
     documents = search.related_documents(handling.document_query(found), size=RELATED_DOCUMENTS)
+    decision = steps.latest_decision(found)
     return Case(found, state, allowed_kinds(state), personal, documents,
                 handling.items_in_month(session, found),
                 handling.handlers_of(session, found.agency),
                 [agency for agency in agencies.all_agencies() if agency.id != found.agency_id],
-                clock.today())
+                clock.today(), proactive.candidates_of_request(found.id),
+                decision.actor if decision is not None else None,
+                signing.decider_may_sign(session, found.agency_id),
+                found.stage in delivery.ATTACHABLE_STAGES)
 
 
 # --- steps ------------------------------------------------------------------------------
