@@ -285,7 +285,7 @@ def test_a_report_with_placeholder_text_cannot_be_published_by_anyone(
         with unit_of_work() as session:
             session.get(type(report), report.id).status = reports.SUBMITTED  # type: ignore[union-attr]
         for person in (admin, reviewer):
-            with pytest.raises(reports.ReportCheckError, match="尚未撰写|待填写"), \
+            with pytest.raises(reports.ReportCheckError, match=r"尚未撰写|待填写"), \
                     unit_of_work() as session:
                 reports.publish(session, gov, 2025, on=D(2026, 1, 20), actor=person,
                                 origin=ORIGIN)
