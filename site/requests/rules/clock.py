@@ -190,6 +190,8 @@ class RequestState:
     closed_on: dt.date | None = None
     #: The reply deadline with its explanation; None before the receipt date is fixed.
     due: DueDate | None = None
+    #: Working days the clock stood still (consultations, the fee window if it pauses).
+    paused_days: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -274,6 +276,7 @@ class _Machine:
                                 f"依条例第三十五条确定的延迟答复合理期限（{state.custom_basis}）")
             return
         paused = self._paused_days()
+        state.paused_days = len(paused)
         days = REPLY_DAYS + state.extension_days
         day = self.calendar.add_workdays(state.clock_start, days, paused)
         start_label = ("收到补正后申请之日" if state.corrected_on == state.clock_start

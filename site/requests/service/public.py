@@ -9,7 +9,9 @@ request they do not name, with the same answer as for a request that does not ex
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -186,15 +188,58 @@ class StatisticsPage:
     #: The agency chosen, or None for the whole site.
     agency: Agency | None
     years: list[YearFigures]
+    #: The year of the per-agency comparison, and each agency's figures in it.
+    year: int
+    by_agency: list[tuple[Agency, YearFigures]]
+    today: dt.date
 
 
-def statistics_page(agency_code: str = "") -> StatisticsPage:
-    """Yearly figures of one agency's requests (by code) or of the whole site."""
+def statistics_page(agency_code: str = "", year: int | None = None) -> StatisticsPage:
+    """Yearly figures of one agency's requests (by code) or of the whole site, with every
+    agency's figures of ``year`` (by default the current one) side by side."""
     all_agencies = agencies.all_agencies()
     agency = next((item for item in all_agencies if item.code == agency_code), None)
     if agency_code and agency is None:
         raise NotFoundError("没有这个机关")
-    return StatisticsPage(all_agencies, agency, figures(get_session(), agency))
+    session = get_session()
+    today = clock.today()
+    shown = year or today.year
+    by_agency = []
+    for item in ([agency] if agency else all_agencies):
+        found = next((figures_of_year for figures_of_year in figures(session, item, today)
+                      if figures_of_year.year == shown), YearFigures(shown))
+        by_agency.append((item, found))
+    return StatisticsPage(all_agencies, agency, figures(session, agency, today), shown,
+                          by_agency, today)
+
+
+def statistics_csv(agency_code: str = "", year: int | None = None) -> str:
+    """The figures of :func:`statistics_page` as CSV (UTF-8 with BOM, for spreadsheet
+    programs): one row per year, or per agency when ``year`` is given."""
+    page = statistics_page(agency_code, year)
+    header = ["收到申请（件）", "办结（件）", "答复（件）", "按期答复（件）", "按期答复率",
+              "答复用时中位数（工作日，扣除依法不计入的时间）", "逾期未办结（件）"]
+
+    def cells(item: YearFigures) -> list[str]:
+        rate = item.on_time_rate
+        median = item.median_workdays
+        return [str(item.received), str(item.closed), str(item.replied),
+                str(item.replied_on_time),
+                f"{float(rate) * 100:.1f}%" if rate is not None else "",
+                f"{median:.1f}" if median is not None else "", str(item.overdue_open)]
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if year is not None:
+        writer.writerow(["机关", "年度", *header])
+        for agency, item in page.by_agency:
+            writer.writerow([agency.name, str(page.year), *cells(item)])
+    else:
+        writer.writerow(["机关", "年度", *header])
+        name = page.agency.name if page.agency else "全部机关"
+        for item in page.years:
+            writer.writerow([name, str(item.year), *cells(item)])
+    return "\ufeff" + buffer.getvalue()
 
 
 def _granted_request(session: Session, request_id: int,
