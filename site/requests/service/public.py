@@ -31,6 +31,7 @@ from opengov.site.requests.service import delivery, handling, steps
 from opengov.site.requests.service.letters import LetterPdf, letter_pdf
 from opengov.site.requests.service.notifications import notify_applicant
 from opengov.site.requests.service.statistics import figures
+from opengov.site.search.service import search
 from opengov.site.throttle import service as throttle
 
 SUBMIT_BUCKET = "request_submit"
@@ -94,6 +95,23 @@ def submit_request(agency_id: int, application: handling.Application, *,
         throttle.hit(session, SUBMIT_BUCKET, client)
     steps.send_notice(filed, steps.filing_notice(filed))
     return Filed(filed, code)
+
+
+#: Documents suggested before filing, and the longest text searched for them.
+SUGGESTIONS = 5
+SUGGESTION_QUERY_CHARS = 100
+
+
+def suggestions(doc_title: str = "", doc_number: str = "",
+                description: str = "") -> search.SearchOutcome:
+    """Published documents matching what the applicant typed, so that information already
+    public is found without a request (the 文号 and 名称 first, else the description).
+    Not counted among the site's searches: the text may be personal."""
+    named = " ".join(part.strip() for part in (doc_number, doc_title) if part.strip())
+    query = (named or description.strip())[:SUGGESTION_QUERY_CHARS]
+    if len(query) < 2:
+        return search.SearchOutcome(query=query)
+    return search.related_documents(query, size=SUGGESTIONS)
 
 
 def look_up(number: str, code: str, *, client: str) -> ApplicantCase:

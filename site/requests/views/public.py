@@ -82,7 +82,11 @@ def request_new() -> ResponseReturnValue:
                                form_error="提交过快，请核对填写内容后再次提交。"), 422
     agency = next(agency for agency in choices if str(agency.id) == form.agency.data)
     if form.action.data != "submit":
-        return render_template("public/request_review.html", form=form, agency=agency)
+        # Before filing: what is already published and matches, found without a request.
+        found = applicants.suggestions(form.doc_title.data or "", form.doc_number.data or "",
+                                       form.description.data or "")
+        return render_template("public/request_review.html", form=form, agency=agency,
+                               suggestions=found)
     try:
         filed = applicants.submit_request(agency.id, form.application(), client=_client())
     except RateLimitedError as refusal:
@@ -117,6 +121,16 @@ def _grant(request_id: int) -> None:
 def _grants() -> list[int]:
     grants: list[int] = session.get(GRANTS_KEY, [])
     return grants
+
+
+@bp.get("/requests/suggestions")
+def request_suggestions() -> str:
+    """Published documents matching what the applicant is typing (the form's script asks
+    as they type); a fragment of HTML, read only."""
+    found = applicants.suggestions(request.args.get("title", "")[:200],
+                                   request.args.get("number", "")[:100],
+                                   request.args.get("description", "")[:400])
+    return render_template("public/_request_suggestions.html", suggestions=found)
 
 
 @bp.route("/requests/code", methods=["GET", "POST"])
