@@ -44,7 +44,7 @@ def _font_number(path: Path) -> int:
     return 2 if path.suffix.lower() == ".ttc" else 0
 
 
-class _Document(FPDF):  # type: ignore[misc]
+class _Document(FPDF):
     """An FPDF whose pages may carry a 公文 page number (— 1 —)."""
 
     page_numbers = False

@@ -220,7 +220,8 @@ class _Font:
         descriptor: Any = font.get("/FontDescriptor")
         scale = 0.001
         if subtype == "/Type0":
-            descendant = font["/DescendantFonts"][0].get_object()
+            descendants: Any = font["/DescendantFonts"].get_object()
+            descendant: Any = descendants[0].get_object()
             descriptor = descendant.get("/FontDescriptor")
             default = float(descendant.get("/DW", 1000))
             w = descendant.get("/W")
@@ -245,7 +246,8 @@ class _Font:
             default = 500.0
             two_byte = False
             if subtype == "/Type3" and "/FontMatrix" in font:
-                scale = float(font["/FontMatrix"][0])
+                matrix: Any = font["/FontMatrix"].get_object()
+                scale = float(matrix[0])
         ascent, descent = 800.0, -200.0
         if descriptor is not None:
             descriptor = descriptor.get_object()
@@ -389,9 +391,9 @@ class _PageWalker:
                 self.images.append((name, ctm))
             return
         if target.get("/Subtype") == "/Form":
-            bbox = [float(v) for v in target.get("/BBox", [0, 0, 0, 0])]
-            matrix = tuple(float(v) for v in target.get("/Matrix", IDENTITY))
-            area = _bounds(_multiply(matrix, ctm), *bbox, page=self.number)  # type: ignore[arg-type]
+            x0, y0, x1, y1 = (float(v) for v in list(target.get("/BBox", [0, 0, 0, 0]))[:4])
+            a, b, c, d, e, f = (float(v) for v in list(target.get("/Matrix", IDENTITY))[:6])
+            area = _bounds(_multiply((a, b, c, d, e, f), ctm), x0, y0, x1, y1, self.number)
             if any(box.overlap(area) > 0 for box in self.boxes):
                 raise RedactionError(
                     f"第{self.number + 1}页的遮盖区域含有嵌套的表单对象，无法可靠地删除其中的文字；"
@@ -620,7 +622,7 @@ def redact_image(data: bytes, boxes: Sequence[tuple[float, float, float, float]]
     """An image (PNG or JPEG) with the boxes (left, top, width, height in pixels) painted
     black in its pixels; metadata (EXIF) is not carried over."""
     try:
-        picture = Image.open(io.BytesIO(data))
+        picture: Image.Image = Image.open(io.BytesIO(data))
         picture.load()
     except (OSError, ValueError) as exc:
         raise RedactionError("无法读取该图片。") from exc
