@@ -29,6 +29,8 @@ ADMIN = [Role.ADMIN]
 REGISTER = [Role.ADMIN, Role.HANDLER]
 #: Drafters write their agency's report, reviewers read and publish it.
 REPORTERS = [Role.ADMIN, Role.REPORT_DRAFTER, Role.REVIEWER]
+DRAFTERS = [Role.ADMIN, Role.REPORT_DRAFTER]
+REVIEWERS = [Role.ADMIN, Role.REVIEWER]
 
 
 @staff_route("/reports", roles=REPORTERS)
@@ -39,8 +41,15 @@ def reports_index() -> str:
                            today=overview.today)
 
 
-@staff_route("/reports/<code>/<int:year>", roles=REPORTERS, methods=["GET", "POST"])
+@staff_route("/reports/<code>/<int:year>", roles=REPORTERS)
 def report_edit(code: str, year: int) -> ResponseReturnValue:
+    return _edit_page(code, year, ReportForm())
+
+
+@staff_route("/reports/<code>/<int:year>", roles=DRAFTERS, methods=["POST"],
+             endpoint="report_save")
+def report_save(code: str, year: int) -> ResponseReturnValue:
+    """Save the draft (its drafters only)."""
     form = ReportForm()
     if form.validate_on_submit():
         try:
@@ -57,6 +66,10 @@ def report_edit(code: str, year: int) -> ResponseReturnValue:
         else:
             flash("已保存。", "info")
         return redirect(url_for("staff.report_edit", code=code, year=year))
+    return _edit_page(code, year, form)
+
+
+def _edit_page(code: str, year: int, form: ReportForm) -> ResponseReturnValue:
     data = reports.report_for_editing(code, year, actor=current_user.user)
     if not form.is_submitted():
         form.process(obj=data.report)
@@ -83,7 +96,7 @@ def _step(code: str, year: int, done: str, action: Callable[[], object]) -> Resp
     return redirect(url_for("staff.report_edit", code=code, year=year))
 
 
-@staff_route("/reports/<code>/<int:year>/submit", roles=REPORTERS, methods=["POST"])
+@staff_route("/reports/<code>/<int:year>/submit", roles=DRAFTERS, methods=["POST"])
 def report_submit(code: str, year: int) -> ResponseReturnValue:
     if not ReturnForm().validate_on_submit():
         abort(400)
@@ -91,7 +104,7 @@ def report_submit(code: str, year: int) -> ResponseReturnValue:
         code, year, actor=current_user.user, origin=request_origin()))
 
 
-@staff_route("/reports/<code>/<int:year>/return", roles=REPORTERS, methods=["POST"])
+@staff_route("/reports/<code>/<int:year>/return", roles=REVIEWERS, methods=["POST"])
 def report_return(code: str, year: int) -> ResponseReturnValue:
     form = ReturnForm()
     form.validate_on_submit()
@@ -99,7 +112,7 @@ def report_return(code: str, year: int) -> ResponseReturnValue:
         code, year, form.note.data or "", actor=current_user.user, origin=request_origin()))
 
 
-@staff_route("/reports/<code>/<int:year>/correct", roles=REPORTERS, methods=["POST"])
+@staff_route("/reports/<code>/<int:year>/correct", roles=DRAFTERS, methods=["POST"])
 def report_correct(code: str, year: int) -> ResponseReturnValue:
     form = CorrectForm()
     form.validate_on_submit()
@@ -107,7 +120,7 @@ def report_correct(code: str, year: int) -> ResponseReturnValue:
         code, year, form.note.data or "", actor=current_user.user, origin=request_origin()))
 
 
-@staff_route("/reports/<code>/<int:year>/publish", roles=REPORTERS, methods=["POST"])
+@staff_route("/reports/<code>/<int:year>/publish", roles=REVIEWERS, methods=["POST"])
 def report_publish(code: str, year: int) -> ResponseReturnValue:
     form = PublishForm()
     form.validate_on_submit()

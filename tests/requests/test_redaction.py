@@ -88,7 +88,7 @@ def test_an_area_in_millimetres_and_an_image_under_it() -> None:
 def test_what_repeats_the_text_outside_the_page_goes() -> None:
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(released_pdf())))
     writer.add_metadata({"/Title": SECRET_NAME, "/Author": SECRET_NAME})
-    writer.add_outline_item(SECRET_NAME, 0)
+    writer.add_outline_item(title=SECRET_NAME, page_number=0)
     buffer = io.BytesIO()
     writer.write(buffer)
     data = buffer.getvalue()
