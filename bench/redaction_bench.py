@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pypdf  # noqa: E402
-from fpdf import FPDF  # noqa: E402
+import pypdf
+from fpdf import FPDF
 
-from opengov.site.redaction import ID_NUMBER, MOBILE_NUMBER, find_boxes, redact_pdf  # noqa: E402
-from tests.requests.released_pdf import FONT  # noqa: E402
+from opengov.site.redaction import ID_NUMBER, MOBILE_NUMBER, find_boxes, redact_pdf
+from tests.requests.released_pdf import FONT
 
 
 def document(pages: int) -> bytes:
