@@ -1,6 +1,6 @@
 """released files, signing policy, Art. 44 candidates, reviewed annual report versions
 
-Revision ID: 0002_request_delivery_art44_report_review
+Revision ID: 0002_request_delivery
 Revises: 0001_initial
 Create Date: 2026-11-29 17:29:35.412667
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002_request_delivery_art44_report_review'
+revision: str = '0002_request_delivery'
 down_revision: str | Sequence[str] | None = '0001_initial'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
