@@ -500,7 +500,8 @@ def page_glyphs(data: bytes) -> list[list[Glyph]]:
 def find_boxes(data: bytes, terms: Iterable[str] = (),
                patterns: Iterable[re.Pattern[str]] = ()) -> list[Box]:
     """Boxes over every occurrence of ``terms`` (whitespace ignored) and ``patterns``: one box
-    per glyph found, so a match broken over two lines is covered on both."""
+    per line of each match, so a match broken over two lines is covered on both and nothing
+    between its two parts is."""
     wanted = [re.compile(r"\s*".join(re.escape(ch) for ch in term.strip()))
               for term in terms if term.strip()]
     wanted += list(patterns)
@@ -513,13 +514,31 @@ def find_boxes(data: bytes, terms: Iterable[str] = (),
             owner.extend([index] * len(glyph.text))
         for pattern in wanted:
             for match in pattern.finditer(text):
+                line: Box | None = None
                 for index in sorted(set(owner[match.start():match.end()])):
                     box = glyphs[index].box
                     # a little margin, so that the painted box hides the whole glyph
                     margin = max(0.5, (box.y1 - box.y0) * 0.05)
-                    boxes.append(Box(box.page, box.x0 - margin, box.y0 - margin,
-                                     box.x1 + margin, box.y1 + margin))
+                    box = Box(box.page, box.x0 - margin, box.y0 - margin, box.x1 + margin,
+                              box.y1 + margin)
+                    if line is not None and _same_line(line, box):
+                        line = Box(line.page, min(line.x0, box.x0), min(line.y0, box.y0),
+                                   max(line.x1, box.x1), max(line.y1, box.y1))
+                        continue
+                    if line is not None:
+                        boxes.append(line)
+                    line = box
+                if line is not None:
+                    boxes.append(line)
     return boxes
+
+
+def _same_line(line: Box, box: Box) -> bool:
+    """Whether ``box`` continues ``line``: the same baseline, and next to it (a match that
+    wraps starts a box of its own, so the box never spans text between)."""
+    height = min(line.y1 - line.y0, box.y1 - box.y0)
+    vertical = min(line.y1, box.y1) - max(line.y0, box.y0)
+    return vertical > 0.8 * height and -height <= box.x0 - line.x1 <= 0.5 * height
 
 
 def _paint_image(writer_page: Any, name: str, ctm: Matrix, boxes: Sequence[Box]) -> bool:
