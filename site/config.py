@@ -154,6 +154,17 @@ SETTINGS: tuple[Setting, ...] = (
             "人民法院 named in reply letters for 行政诉讼."),
     Setting("LETTER_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", str,
             "CJK font file for PDF letters (Debian package fonts-noto-cjk)."),
+    Setting("LETTER_TITLE_FONT", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", str,
+            "Serif CJK font file for the titles and body of letters and reports, as in a 公文 "
+            "(Debian package fonts-noto-cjk); LETTER_FONT serves where it is missing."),
+    Setting("REQUEST_QUERY_CODE_RESEND_LIMIT", 3, int,
+            "How often per day a new query code may be sent to the contact on file of one "
+            "request (each sending replaces the old code)."),
+    Setting("REQUEST_ART44_APPLICANTS", 3, int,
+            "How many different applicants must have asked for the same information before it is "
+            "raised to the editors for 主动公开 (条例 Art. 44: 多个申请人; confirm locally)."),
+    Setting("REQUEST_RELEASE_MAX_MB", 50, int,
+            "Largest released file (政府信息) a handler may attach to a reply, in megabytes."),
     Setting("SMTP_HOST", "", str,
             "SMTP server for notices to applicants and handlers; empty: no mail is sent "
             "(the notices are still listed on the staff pages)."),

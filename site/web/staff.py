@@ -93,6 +93,8 @@ NAV: list[tuple[str, str]] = [
     ("staff.search_synonyms", "搜索同义词"),
     ("staff.fiscal_list", "财政预决算"),
     ("staff.request_queue", "依申请公开办理"),
+    ("staff.proactive_candidates", "依申请转主动"),
+    ("staff.request_signing_policy", "签发规则"),
     ("staff.calendar_overrides", "工作日历"),
     ("staff.reports_index", "年度报告"),
     ("staff.review_cases", "复议诉讼登记"),

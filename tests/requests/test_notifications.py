@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import socket
-from collections.abc import Callable, Iterator
-from email.message import EmailMessage
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy.orm import Session
@@ -24,40 +19,9 @@ from opengov.site.requests.models import InfoRequest
 from opengov.site.requests.rules.clock import EventKind
 from opengov.site.requests.service import handling as request_service
 from opengov.site.requests.service.notifications import notify_applicant
-from tests.requests.conftest import VALID_ID
+from tests.requests.conftest import VALID_ID, Inbox
 
 Filer = Callable[..., tuple[InfoRequest, str]]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 OK"
-
-    def bodies(self) -> list[str]:
-        return [str(message.get_content()) for message in self.messages]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
@@ -23,12 +26,22 @@ APPLICANT_NOTICES = {
     "correction_requested": ("政府信息公开申请补正告知", "email/request_correction.txt"),
     "extended": ("政府信息公开申请延期答复告知", "email/request_extended.txt"),
     "replied": ("政府信息公开申请已答复", "email/request_replied.txt"),
+    "lapsed": ("政府信息公开申请终止处理告知", "email/request_lapsed.txt"),
+    "query_code": ("政府信息公开申请查询码", "email/request_query_code.txt"),
 }
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text message; False (and a log line without the address) when no SMTP
-    server is configured or it refuses."""
+@dataclass(frozen=True)
+class MailAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def send_mail(to: str, subject: str, body: str,
+              attachments: Sequence[MailAttachment] = ()) -> bool:
+    """Send one plain-text message with ``attachments``; False (and a log line without the
+    address) when no SMTP server is configured or it refuses."""
     host = current_app.config["SMTP_HOST"]
     if not host or not to:
         return False
@@ -37,6 +50,10 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    for attachment in attachments:
+        main, _, sub = attachment.content_type.partition("/")
+        message.add_attachment(attachment.content, maintype=main, subtype=sub or "octet-stream",
+                               filename=attachment.filename)
     try:
         with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
             smtp.send_message(message)
@@ -46,14 +63,15 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     return True
 
 
-def notify_applicant(request: InfoRequest, what: str) -> bool:
+def notify_applicant(request: InfoRequest, what: str,
+                     attachments: Sequence[MailAttachment] = (), **context: Any) -> bool:
     """The notice for step ``what`` (a key of :data:`APPLICANT_NOTICES`) to the applicant."""
     if what not in APPLICANT_NOTICES or request.anonymised_at is not None:
         return False
     email = request_service.personal_data(request).email
     subject, template = APPLICANT_NOTICES[what]
-    body = render_template(template, request=request)
-    sent = send_mail(email, f"{subject}（{request.number}）", body)
+    body = render_template(template, request=request, attachments=attachments, **context)
+    sent = send_mail(email, f"{subject}（{request.number}）", body, attachments)
     log.info("request %s: applicant notice %s %s", request.number, what,
              "sent" if sent else "not sent")
     return sent
