@@ -17,11 +17,11 @@ from opengov.site.complaints.service import staff as casework
 from opengov.site.db import unit_of_work
 from tests.complaints.conftest import RECEIVED, Filer, complaint_input
 from tests.consultations.conftest import SetClock
-from tests.requests.test_notifications import Inbox, smtp  # noqa: F401 — the SMTP fixture
+from tests.support.smtp import Inbox
 
 
 @pytest.fixture
-def mailing(app: Flask, smtp: tuple[Inbox, int], staff: dict[str, User]) -> Inbox:  # noqa: F811
+def mailing(app: Flask, smtp: tuple[Inbox, int], staff: dict[str, User]) -> Inbox:
     inbox, port = smtp
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
     with unit_of_work() as session:

@@ -24,7 +24,7 @@ from opengov.site.consultations.service import public as consultations
 from opengov.site.consultations.service.moderation import CommentInput
 from opengov.site.db import get_session
 from tests.consultations.conftest import Publisher, SetClock
-from tests.requests.test_notifications import Inbox, smtp  # noqa: F401 — the SMTP fixture
+from tests.support.smtp import Inbox
 
 CONTENT = PROJECT_ROOT / "content"
 
@@ -86,7 +86,7 @@ def test_a_broken_file_imports_nothing(runner: FlaskCliRunner, app: Flask, tmp_p
 
 def test_commenters_who_left_an_address_are_told_of_the_feedback(
         publish: Publisher, staff: dict[str, User], today: SetClock, app: Flask,
-        smtp: tuple[Inbox, int], db_session: Session,  # noqa: F811
+        smtp: tuple[Inbox, int], db_session: Session,
         caplog: pytest.LogCaptureFixture) -> None:
     inbox, port = smtp
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
-import socket
-from collections.abc import Callable, Iterator
-from email.message import EmailMessage
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
 from opengov.site.db import unit_of_work
@@ -51,36 +46,4 @@ def record(filed: InfoRequest, kind: EventKind, on: dt.date,
     with unit_of_work() as session:
         return request_service.record(session, filed, kind, on, data)
 
-
-# --- mail: a real SMTP server (aiosmtpd) on a free port ----------------------------------
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 OK"
-
-    def bodies(self) -> list[str]:
-        return [str(message.get_content()) for message in self.messages]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+from tests.support.smtp import Inbox  # noqa: E402, F401 — request tests import it from here
