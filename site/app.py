@@ -26,12 +26,16 @@ FEATURES_WITH_VIEWS = (
     "agencies",
     "audit",
     "catalog",
+    "complaints",
+    "consultations",
     "dashboard",
+    "error_reports",
     "fiscal",
     "mail",
     "reports",
     "requests",
     "search",
+    "standard_catalog",
     "workdays",
 )
 
@@ -82,9 +86,11 @@ def _trust_proxies(app: Flask) -> None:
 def _connect_features() -> None:
     # A feature that must follow another's changes subscribes to its signal here, so that the
     # lower feature need not import the higher one (and nothing depends on import order).
+    from opengov.site.complaints.service.filing import follow_calendar_changes as complaints
     from opengov.site.requests.service.handling import follow_calendar_changes
 
     follow_calendar_changes()
+    complaints()
 
 
 def _register_blueprints(app: Flask) -> None:

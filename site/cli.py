@@ -76,12 +76,15 @@ def settings_command() -> None:
 #: Features whose ``cli`` module adds commands (its ``COMMANDS``) to ``opengov``.
 FEATURES_WITH_COMMANDS = (
     "accounts",
+    "complaints",
+    "consultations",
     "content",
     "fiscal",
     "mail",
     "operations",
     "requests",
     "search",
+    "standard_catalog",
     "workdays",
 )
 

@@ -139,11 +139,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Whether the 20-working-day fee-payment window is excluded from the reply "
             "deadline (rules.md §1.5: unsettled, widely implemented)."),
     Setting("REQUEST_MIN_FILL_SECONDS", 5, int,
-            "A request form sent back faster than this is treated as a robot."),
+            "A public form (request, comment on a draft, complaint) sent back faster than "
+            "this is treated as a robot."),
     Setting("REQUEST_SUBMIT_LIMIT", 5, int,
             "Requests one IP address may file per hour."),
     Setting("REQUEST_STATUS_LIMIT", 10, int,
-            "Wrong number/query-code pairs one IP address may try per 15 minutes."),
+            "Wrong number/query-code pairs one IP address may try per 15 minutes (requests and "
+            "complaints, counted apart)."),
     Setting("REQUEST_REVIEW_BODY", "示例市人民政府", str,
             "行政复议机关 named in reply letters of departments and townships."),
     Setting("REQUEST_ROOT_REVIEW_BODY", "示例省人民政府", str,
@@ -152,6 +154,17 @@ SETTINGS: tuple[Setting, ...] = (
             "人民法院 named in reply letters for 行政诉讼."),
     Setting("LETTER_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", str,
             "CJK font file for PDF letters (Debian package fonts-noto-cjk)."),
+    Setting("LETTER_TITLE_FONT", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", str,
+            "Serif CJK font file for the titles and body of letters and reports, as in a 公文 "
+            "(Debian package fonts-noto-cjk); LETTER_FONT serves where it is missing."),
+    Setting("REQUEST_QUERY_CODE_RESEND_LIMIT", 3, int,
+            "How often per day a new query code may be sent to the contact on file of one "
+            "request (each sending replaces the old code)."),
+    Setting("REQUEST_ART44_APPLICANTS", 3, int,
+            "How many different applicants must have asked for the same information before it is "
+            "raised to the editors for 主动公开 (条例 Art. 44: 多个申请人; confirm locally)."),
+    Setting("REQUEST_RELEASE_MAX_MB", 50, int,
+            "Largest released file (政府信息) a handler may attach to a reply, in megabytes."),
     # --- mail (issue 11): notices go through the mail outbox, `opengov mail send` delivers ---
     Setting("SMTP_HOST", "", str,
             "SMTP server for notices to applicants and handlers; empty: no notice is queued "
@@ -180,6 +193,44 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_MAX_ATTEMPTS", 12, int,
             "Attempts after which a notice is given up and listed as failed for staff "
             "(12 with the defaults: about eight hours)."),
+    # --- portal conventions (issue 16; 《政府网站发展指引》, rules.md §10.2: confirm) ---
+    Setting("SITE_ORGANISER", "", str,
+            "主办单位 named in the footer; empty: SITE_NAME."),
+    Setting("SITE_OPERATOR", "", str,
+            "承办单位 (or 技术支持) named in the footer; empty: not shown."),
+    Setting("SITE_CONTACT", "", str,
+            "联系方式 of the site in the footer (telephone or e-mail of the site's office)."),
+    Setting("ICP_RECORD", "", str,
+            "ICP备案号, e.g. 示ICP备12345678号; linked to the MIIT record site. Empty: not shown."),
+    Setting("ICP_RECORD_URL", "https://beian.miit.gov.cn/", str,
+            "Where the ICP备案号 links."),
+    Setting("PUBLIC_SECURITY_RECORD", "", str,
+            "公安机关备案号, e.g. 示公网安备 99010002000001号. Empty: not shown."),
+    Setting("PUBLIC_SECURITY_RECORD_URL", "", str,
+            "Where the 公安机关备案号 links (the record's page on the public-security "
+            "record site); empty: not linked."),
+    Setting("PARTY_GOV_BADGE_URL", "", str,
+            "Certificate page of the 党政机关网站标识 (the red badge in the footer). Empty: "
+            "the badge is not shown."),
+    Setting("SITE_DESCRIPTION", "", str,
+            "Description meta of pages that have none of their own; empty: generated from "
+            "SITE_NAME."),
+    Setting("ERROR_REPORT_WORKDAYS", 3, int,
+            "Working days staff have to deal with a 找错 report (confirm with the site's "
+            "management rules)."),
+    Setting("ERROR_REPORT_LIMIT", 10, int,
+            "找错 reports one IP address may send per hour."),
+    # --- public participation: 征求意见 and 举报投诉 (issue 15) ---
+    Setting("CONSULTATION_COMMENT_LIMIT", 10, int,
+            "Comments on drafts one IP address may send per hour (all consultations together)."),
+    Setting("COMPLAINT_OFFICE", "", str,
+            "Code of the agency whose staff handle complaints about disclosure, the "
+            "政府信息公开工作主管部门 (条例 Arts. 47, 51); empty: ROOT_AGENCY."),
+    Setting("COMPLAINT_REPLY_DAYS", 15, int,
+            "Working days within which a complaint is answered (the 条例 sets none: rules.md "
+            "§9.2, common practice, confirm)."),
+    Setting("COMPLAINT_SUBMIT_LIMIT", 5, int,
+            "Complaints one IP address may file per hour."),
     # --- running the site (issue 11) ---
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
@@ -272,7 +323,10 @@ def load_settings(
     if not 0 <= values["PASSWORD_MIN_CLASSES"] <= 4:
         raise ConfigError("OPENGOV_PASSWORD_MIN_CLASSES: must be between 0 and 4")
     for name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_LOCKOUT_MINUTES",
-                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+                 "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "COMPLAINT_REPLY_DAYS"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    for name in ("ERROR_REPORT_WORKDAYS", "ERROR_REPORT_LIMIT"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     for name in ("SMTP_USERNAME", "SMTP_PASSWORD"):

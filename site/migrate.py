@@ -44,7 +44,9 @@ def next_revision_id(message: str) -> str:
     reads as the history; a test checks that the numbers follow the chain."""
     script = ScriptDirectory.from_config(alembic_config())
     number = sum(1 for _ in script.walk_revisions()) + 1
-    slug = re.sub(r"[^0-9a-z]+", "_", message.lower()).strip("_")[:40] or "change"
+    # alembic_version.version_num is VARCHAR(32): "NNNN_" leaves 27 characters for the slug
+    # (a longer id migrates SQLite but fails on PostgreSQL).
+    slug = re.sub(r"[^0-9a-z]+", "_", message.lower()).strip("_")[:27].rstrip("_") or "change"
     return f"{number:04d}_{slug}"
 
 

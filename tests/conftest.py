@@ -28,6 +28,7 @@ from opengov.site.bootstrap import initialise
 from opengov.site.db import get_session, unit_of_work
 from tests.support.liveserver import LiveServer
 from tests.support.postgres import PostgresServer
+from tests.support.smtp import smtp  # noqa: F401 — the SMTP fixture for every test
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TEST_PASSWORD = "正确的马电池订书钉-2026"
@@ -42,6 +43,8 @@ def base_config(instance: Path, database_url: str) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
+        # The tests' SMTP servers (tests/support/smtp.py) are plain unless a test says so.
+        "SMTP_SECURITY": "none",
     }
 
 

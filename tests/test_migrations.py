@@ -19,12 +19,24 @@ def test_revisions_are_numbered_in_chain_order() -> None:
         assert revision.revision.startswith(f"{number:04d}_"), (
             f"revision {revision.revision} is number {number} in the chain")
         assert revision.path.endswith(f"{revision.revision}.py")
+        # alembic_version.version_num is VARCHAR(32): a longer id fails on PostgreSQL only.
+        assert len(revision.revision) <= 32, revision.revision
 
 
 def test_next_revision_id_continues_the_numbering() -> None:
     script = ScriptDirectory.from_config(migrate.alembic_config())
     count = sum(1 for _ in script.walk_revisions())
     assert migrate.next_revision_id("Add 好差评 ratings!") == f"{count + 1:04d}_add_ratings"
+    long = migrate.next_revision_id("standard catalog, managed columns and error reports")
+    assert len(long) <= 32
+    assert not long.endswith("_")
+
+
+def test_revision_ids_fit_the_alembic_version_column() -> None:
+    """alembic_version.version_num is VARCHAR(32): a longer id fails on PostgreSQL."""
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert all(len(revision.revision) <= 32 for revision in script.walk_revisions())
+    assert len(migrate.next_revision_id("consultations and complaints with a long name")) <= 32
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from opengov.site import clock
 from opengov.site.catalog.rules.metadata import (
+    COLUMN_KINDS,
     GENRES,
     Disclosure,
     is_valid_doc_number,
     is_valid_topic,
+    slug_problem,
     topic_choices,
 )
 from opengov.site.catalog.service.editorial import DocumentData, EditorChoices
@@ -147,3 +152,53 @@ class DocumentForm(ChineseForm):
 
 class CorrectionForm(DocumentForm):
     correction_note = TextAreaField("更正说明", validators=[DataRequired("请填写更正说明")])
+
+
+# --- the column structure (栏目与专栏) -----------------------------------------------------
+
+class ColumnForm(ChineseForm):
+    """A column, sub-column or 专栏 as an administrator creates or edits it."""
+
+    slug = StringField("网址名（英文，创建后不可修改）", validators=[
+        DataRequired("请填写网址名"), Length(min=2, max=40, message="网址名为 2–40 个字符")])
+    name = StringField("名称", validators=[DataRequired("请填写名称"), Length(max=60)])
+    kind = SelectField("类型", choices=options(COLUMN_KINDS.items()), default="column")
+    parent = SelectField("上级栏目", choices=[], validate_choice=False)
+    sort_order = IntegerField("排序（数字小的在前）", default=0, validators=[
+        Optional(), NumberRange(min=-9999, max=9999, message="排序应为 -9999 到 9999 的整数")])
+    description = TextAreaField("说明（显示在栏目页顶部）", validators=[Optional(), Length(max=2000)])
+    banner = FileField("横幅图片（专栏用，PNG、JPEG、GIF 或 WebP，不超过 2 MB）")
+    banner_alt = StringField("横幅图片的文字说明（供读屏软件朗读）",
+                             validators=[Optional(), Length(max=200)])
+    remove_banner = BooleanField("删除现有横幅图片")
+
+    def validate_slug(self, field: Any) -> None:
+        problem = slug_problem((field.data or "").strip())
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_parent(self, field: Any) -> None:
+        valid = {choice.value for choice in self.parent.choices}
+        if (field.data or "") not in valid:
+            raise ValidationError("请从列表中选择上级栏目。")
+
+    def validate_banner_alt(self, field: Any) -> None:
+        if self.banner.data and not (field.data or "").strip():
+            raise ValidationError("上传横幅图片时请填写文字说明。")
+
+    def parent_id(self) -> int | None:
+        value = self.parent.data or ""
+        return int(value) if value.isdigit() and value.isascii() else None
+
+
+class RetireColumnForm(ChineseForm):
+    successor = SelectField("接替栏目（文件移入该栏目，原网址自动跳转；不选则原网址显示“已撤销”）",
+                            choices=[], validate_choice=False)
+
+    def validate_successor(self, field: Any) -> None:
+        if (field.data or "") not in {choice.value for choice in self.successor.choices}:
+            raise ValidationError("请从列表中选择接替栏目。")
+
+    def successor_id(self) -> int | None:
+        value = self.successor.data or ""
+        return int(value) if value.isdigit() and value.isascii() else None

@@ -53,10 +53,32 @@ class Category(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``column`` (栏目 or 子栏目) or ``feature`` (专栏 of a 重点领域, with a banner).
+    kind: Mapped[str] = mapped_column(String(20), default="column", server_default="column")
+    #: The 专栏's banner image, stored like attachments under a random name.
+    banner_stored_name: Mapped[str | None] = mapped_column(String(80))
+    banner_content_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    banner_alt: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: A retired column leaves every list; its URLs redirect to the successor or answer 410.
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
 
-    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children")
+    parent: Mapped[Category | None] = relationship(remote_side=[id], back_populates="children",
+                                                   foreign_keys=[parent_id])
+    successor: Mapped[Category | None] = relationship(remote_side=[id],
+                                                      foreign_keys=[successor_id])
     children: Mapped[list[Category]] = relationship(back_populates="parent",
-                                                    order_by="Category.sort_order")
+                                                    order_by="Category.sort_order",
+                                                    foreign_keys=[parent_id])
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def is_feature(self) -> bool:
+        """A 专栏 (special column of a 重点领域) rather than an ordinary column."""
+        return self.kind == "feature"
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"

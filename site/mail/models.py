@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from opengov.site.clock import utcnow
 from opengov.site.db import Base
@@ -45,3 +45,22 @@ class MailOutbox(Base):
     failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     #: Set when the mail server took the notice.
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="MailAttachment.id")
+
+
+class MailAttachment(Base):
+    """A file sent with a notice (a reply letter, the information released), encrypted like
+    the body — it names the applicant — and deleted once the notice is delivered."""
+
+    __tablename__ = "mail_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("mail_outbox.id", ondelete="CASCADE"),
+                                           index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+    notice: Mapped[MailOutbox] = relationship(back_populates="attachments")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from opengov.site.reports.rules import ReviewGroup, ReviewResult
@@ -38,3 +46,17 @@ class ReviewCaseForm(ChineseForm):
                                  validators=[Optional(), Length(max=40)])
     filed_on = DateField("申请复议（起诉）日期", validators=[Optional()])
     note = TextAreaField("备注", validators=[Optional(), Length(max=2000)])
+
+
+class PublishForm(ChineseForm):
+    """发布 asks for confirmation: the reviewer ticks that they checked the whole report."""
+
+    confirm = BooleanField("我已核对年度报告的全部内容（正文、表格和数据），确认发布")
+
+
+class ReturnForm(ChineseForm):
+    note = TextAreaField("退回理由", validators=[Optional(), Length(max=2000)])
+
+
+class CorrectForm(ChineseForm):
+    note = TextAreaField("更正内容（将写在更正版的开头）", validators=[Optional(), Length(max=2000)])

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from opengov.site.accounts.models import User
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Document
 from opengov.site.clock import utcnow
@@ -29,11 +30,24 @@ class AnnualReport(Base):
     """One agency's report for one year: what staff write and enter; the tables are counted."""
 
     __tablename__ = "annual_reports"
-    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+    __table_args__ = (UniqueConstraint("agency_id", "year", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     year: Mapped[int] = mapped_column(Integer)
+    #: 1 for the report as first published; a correction is a new version, the old one stays.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: draft → submitted (awaits review) → published; a returned report is a draft again.
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Why the reviewer returned the draft (shown to the drafters).
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    #: What a corrected version changes (printed at its head).
+    correction_note: Mapped[str] = mapped_column(Text, default="")
     #: 一、总体情况 (主动公开、依申请公开、政府信息管理、平台建设、监督保障)
     overview: Mapped[str] = mapped_column(Text, default="")
     #: 五、存在的主要问题及改进情况
@@ -54,6 +68,9 @@ class AnnualReport(Base):
 
     agency: Mapped[Agency] = relationship()
     document: Mapped[Document | None] = relationship()
+    drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
 
 class ReviewCase(Base):

@@ -8,6 +8,7 @@ without a database; labels are verbatim from the published format.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -269,3 +270,50 @@ def compute_table4(cases: Iterable[ReviewCase]) -> dict[ReviewGroup, dict[str, i
         table[case.group][case.result.value] += 1
         table[case.group][TOTAL_COLUMN] += 1
     return table
+
+
+# --- the written sections ---------------------------------------------------------------------
+
+#: What a section still holds when nobody wrote it: the form's own placeholder, bracketed
+#: instructions, blanks to fill in.
+PLACEHOLDER_PATTERNS: tuple[str, ...] = (
+    r"（本节由工作人员撰写。?）",
+    r"[（(【\[]\s*(?:此处|在此|请|待)(?:填写|撰写|补充|说明|输入)[^）)】\]]*[）)】\]]",
+    r"待(?:填写|撰写|补充)",
+    r"[X×Ｘ]{2,}",
+    r"_{3,}",
+    r"…{2,}|\.{6,}",
+)
+
+#: The sections staff write, by the attribute that holds them, with their headings.
+WRITTEN_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("overview", "一、总体情况"),
+    ("problems", "五、存在的主要问题及改进情况"),
+)
+
+
+def placeholder_in(text: str) -> str | None:
+    """The first placeholder left in ``text``, or None."""
+    for pattern in PLACEHOLDER_PATTERNS:
+        found = re.search(pattern, text)
+        if found:
+            return found.group()
+    return None
+
+
+def section_problems(sections: dict[str, str], other_matters: str = "") -> list[str]:
+    """Why the written sections cannot be published: empty, or still holding placeholder
+    text (section 六 may be left to the system's fee sentence, but not hold a placeholder)."""
+    problems: list[str] = []
+    for attribute, heading in WRITTEN_SECTIONS:
+        text = sections.get(attribute, "").strip()
+        if not text:
+            problems.append(f"“{heading}”尚未撰写。")
+            continue
+        left = placeholder_in(text)
+        if left:
+            problems.append(f"“{heading}”仍有待填写的内容：“{left}”。")
+    left = placeholder_in(other_matters)
+    if left:
+        problems.append(f"“六、其他需要报告的事项”仍有待填写的内容：“{left}”。")
+    return problems

@@ -95,6 +95,8 @@ class InfoRequest(Base):
         back_populates="request", order_by="RequestEvent.seq", cascade="all, delete-orphan")
     letters: Mapped[list[RequestLetter]] = relationship(
         back_populates="request", order_by="RequestLetter.id", cascade="all, delete-orphan")
+    released_files: Mapped[list[ReleasedFile]] = relationship(
+        back_populates="request", order_by="ReleasedFile.id", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<InfoRequest {self.number}>"
@@ -136,6 +138,8 @@ class RequestLetter(Base):
     #: Paragraphs of the letter as issued (plain text, one per line).
     body: Mapped[str] = mapped_column(Text)
     issued_on: Mapped[dt.date] = mapped_column(Date)
+    #: 附件说明: names of the released files that go with the letter, one per line.
+    enclosures: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     request: Mapped[InfoRequest] = relationship(back_populates="letters")
@@ -151,3 +155,103 @@ class RequestSerial(Base):
     last_serial: Mapped[int] = mapped_column(Integer, default=0)
 
 
+
+
+class ReleasedFile(Base):
+    """A file of the information released to the applicant (予以公开 / 部分公开), as it
+    leaves the agency: redacted where Art. 37 calls for it. The unredacted original is never
+    stored; only the released bytes are, under a random name in ``UPLOAD_DIR``."""
+
+    __tablename__ = "info_request_released_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("info_requests.id"), index=True)
+    #: The name the applicant sees and downloads.
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: What redaction did, e.g. "遮盖12处（第1、3页），删除文字86个"; "" when none was needed.
+    redaction: Mapped[str] = mapped_column(Text, default="")
+    attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    request: Mapped[InfoRequest] = relationship(back_populates="released_files")
+    attached_by: Mapped[User | None] = relationship()
+    downloads: Mapped[list[ReleaseDownload]] = relationship(
+        back_populates="released_file", order_by="ReleaseDownload.id",
+        cascade="all, delete-orphan")
+
+
+class ReleaseDownload(Base):
+    """Every time a released file left the site: downloaded by the applicant, sent by
+    e-mail, or fetched by staff. Who the applicant is stays in the request; no address here."""
+
+    __tablename__ = "info_request_release_downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    released_file_id: Mapped[int] = mapped_column(
+        ForeignKey("info_request_released_files.id"), index=True)
+    #: applicant (status page) / email / staff
+    channel: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    released_file: Mapped[ReleasedFile] = relationship(back_populates="downloads")
+
+
+class SigningPolicy(Base):
+    """Whether one person may both decide a request and sign off (签发) its reply letter in
+    this agency. By default not: a small office may allow it, and the audit log records who
+    changed it when."""
+
+    __tablename__ = "info_request_signing_policies"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    decider_may_sign: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProactiveCandidate(Base):
+    """依申请转主动 (条例 Art. 44): information that handlers marked as suitable for 主动公开,
+    with the requests that asked for it. Raised for the editors once several applicants asked;
+    becomes a draft document of the catalog."""
+
+    __tablename__ = "info_request_proactive_candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    #: The information as the handler names it (e.g. the document's title and 文号).
+    subject: Mapped[str] = mapped_column(String(200))
+    #: ``subject`` normalised: what makes two marks the same information.
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    #: open → drafted (a catalog draft exists) / declined
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    drafted_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    agency: Mapped[Agency] = relationship()
+    marks: Mapped[list[ProactiveMark]] = relationship(
+        back_populates="candidate", order_by="ProactiveMark.id", cascade="all, delete-orphan")
+
+
+class ProactiveMark(Base):
+    """One request marked as asking for a :class:`ProactiveCandidate`'s information."""
+
+    __tablename__ = "info_request_proactive_marks"
+    __table_args__ = (UniqueConstraint("candidate_id", "request_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("info_request_proactive_candidates.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("info_requests.id"), index=True)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    marked_on: Mapped[dt.date] = mapped_column(Date)
+
+    candidate: Mapped[ProactiveCandidate] = relationship(back_populates="marks")
+    request: Mapped[InfoRequest] = relationship()

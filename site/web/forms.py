@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import i18n as wtforms_i18n
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -33,3 +35,20 @@ class ChineseForm(FlaskForm):  # type: ignore[misc]
 
         def get_translations(self, form: Any) -> Any:
             return wtforms_i18n.get_translations(self.locales)
+
+
+#: An e-mail address as people type it: something@domain.tld, no spaces.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class EmailAddress:
+    """Validator: an empty value passes (pair with DataRequired when needed); anything else
+    must look like an e-mail address."""
+
+    def __init__(self, message: str = "请填写有效的电子邮箱") -> None:
+        self.message = message
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        value = (field.data or "").strip()
+        if value and (len(value) > 120 or not EMAIL_PATTERN.match(value)):
+            raise ValidationError(self.message)

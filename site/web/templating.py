@@ -62,4 +62,22 @@ def init_app(app: Flask) -> None:
             "site_domain": current_app.config["SITE_DOMAIN"],
             "site_id_code": current_app.config["SITE_ID_CODE"],
             "staff_enabled": current_app.config["ENABLE_STAFF"],
+            "portal": portal_identifiers(),
         }
+
+
+def portal_identifiers() -> dict[str, str]:
+    """The footer's identifiers of a government site (《政府网站发展指引》, rules.md §10.2),
+    from the settings; an empty setting is left out of the footer."""
+    config = current_app.config
+    return {
+        "organiser": config["SITE_ORGANISER"] or config["SITE_NAME"],
+        "operator": config["SITE_OPERATOR"],
+        "contact": config["SITE_CONTACT"],
+        "icp": config["ICP_RECORD"],
+        "icp_url": config["ICP_RECORD_URL"],
+        "security": config["PUBLIC_SECURITY_RECORD"],
+        "security_url": config["PUBLIC_SECURITY_RECORD_URL"],
+        "badge_url": config["PARTY_GOV_BADGE_URL"],
+        "description": config["SITE_DESCRIPTION"],
+    }

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import shutil
+import subprocess
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -19,7 +22,7 @@ from opengov.site.agencies.service import agency_by_code
 from opengov.site.audit.service import Origin
 from opengov.site.catalog.rules.metadata import Validity
 from opengov.site.db import unit_of_work
-from opengov.site.exceptions import ConflictError, NotFoundError
+from opengov.site.exceptions import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from opengov.site.reports import service as reports
 from opengov.site.reports.models import ReviewCase
 from opengov.site.reports.rules import (
@@ -46,13 +49,27 @@ def admin(make_user: Callable[..., User]) -> User:
     return make_user("admin", Role.ADMIN)
 
 
-def entries(**figures: int | Decimal) -> reports.ReportEntries:
-    """What staff enter in a report: nothing written, these figures, the rest 0."""
+@pytest.fixture
+def drafter(make_user: Callable[..., User]) -> User:
+    """A site-wide drafter of annual reports (not a reviewer: another person publishes)."""
+    return make_user("drafter", Role.REPORT_DRAFTER)
+
+
+def entries(overview: str = "", problems: str = "", **figures: int | Decimal,
+            ) -> reports.ReportEntries:
+    """What staff enter in a report: the written sections, these figures, the rest 0."""
     values: dict[str, int | Decimal] = {"licensing_decisions": 0, "penalty_decisions": 0,
                                         "coercion_decisions": 0, "fees_collected": Decimal("0")}
     values.update(figures)
-    return reports.ReportEntries(overview="", problems="", other_matters="",
+    return reports.ReportEntries(overview=overview, problems=problems, other_matters="",
                                  **values)  # type: ignore[arg-type]
+
+
+def written(code: str, year: int, drafter: User) -> None:
+    """The report drafted with both written sections and submitted for review."""
+    reports.save_report(code, year, entries("本年度认真贯彻落实《条例》。", "公开质量有待提高。"),
+                        actor=drafter, origin=ORIGIN)
+    reports.submit_report(code, year, actor=drafter, origin=ORIGIN)
 
 
 def test_every_cell_of_table3_from_a_year_of_requests(db_session: Session) -> None:
@@ -78,9 +95,10 @@ def test_every_cell_of_table3_from_a_year_of_requests(db_session: Session) -> No
 
 
 def test_publication_freezes_the_tables_and_next_year_carries_over(
-        db_session: Session, admin: User) -> None:
+        db_session: Session, admin: User, drafter: User) -> None:
     build_year()
     gov = agency_by_code("gov")
+    written("gov", 2025, drafter)
     with unit_of_work() as session:
         document = reports.publish(session, gov, 2025, on=D(2026, 1, 20), actor=admin,
                                    origin=ORIGIN)
@@ -110,12 +128,14 @@ def test_publication_freezes_the_tables_and_next_year_carries_over(
                                                      TOTAL_COLUMN: 3}}
     problems = reports.build_report(db_session, gov, 2026).problems
     assert any("2025年已发布年报" in problem for problem in problems)
-    with pytest.raises(reports.ReportCheckError), unit_of_work() as session:
-        reports.publish(session, gov, 2026, on=D(2027, 1, 5), actor=admin, origin=ORIGIN)
+    with pytest.raises(reports.ReportCheckError, match="2025年已发布年报"):
+        written("gov", 2026, drafter)
 
 
-def test_published_files_are_real_xlsx_and_pdf(db_session: Session, admin: User) -> None:
+def test_published_files_are_real_xlsx_and_pdf(db_session: Session, admin: User,
+                                               drafter: User) -> None:
     build_year()
+    written("gov", 2025, drafter)
     with unit_of_work() as session:
         document = reports.publish(session, agency_by_code("gov"), 2025, on=D(2026, 1, 20),
                                    actor=admin, origin=ORIGIN)
@@ -185,7 +205,11 @@ def test_deadlines_and_the_government_summary(db_session: Session) -> None:
     assert reports.build_report(db_session, czj, 2025).departments == []
 
 
-def test_a_report_is_published_after_its_year(db_session: Session, admin: User) -> None:
+def test_a_report_is_published_after_its_year(db_session: Session, admin: User,
+                                              drafter: User) -> None:
+    with unit_of_work() as session:
+        make_agency(session, "gov")
+    written("gov", 2025, drafter)
     with pytest.raises(reports.ReportCheckError, match="结束后发布"), \
             unit_of_work() as session:
         reports.publish(session, make_agency(session, "gov"), 2025, on=D(2025, 12, 31),
@@ -226,14 +250,108 @@ def test_a_person_keeps_the_report_and_register_of_their_agency_only(
     assert reports.report_for_editing("czj", 2025, actor=department).agency.code == "czj"
 
 
-def test_a_published_report_is_not_edited(db_session: Session, admin: User) -> None:
+def test_a_published_report_is_not_edited(db_session: Session, admin: User,
+                                          drafter: User) -> None:
     build_year()
+    written("gov", 2025, drafter)
     with unit_of_work() as session:
         reports.publish(session, agency_by_code("gov"), 2025, on=D(2026, 1, 20), actor=admin,
                         origin=ORIGIN)
     with pytest.raises(ConflictError, match="已发布"):
-        reports.save_report("gov", 2025, entries(licensing_decisions=1), actor=admin,
+        reports.save_report("gov", 2025, entries(licensing_decisions=1), actor=drafter,
                             origin=ORIGIN)
     report = reports.find_report(db_session, agency_by_code("gov"), 2025)
     assert report is not None
     assert report.licensing_decisions == 0
+
+
+def test_a_report_with_placeholder_text_cannot_be_published_by_anyone(
+        db_session: Session, admin: User, drafter: User,
+        make_user: Callable[..., User]) -> None:
+    build_year()
+    gov = agency_by_code("gov")
+    reviewer = make_user("reviewer", Role.REVIEWER)
+    for overview, problems in (("", "公开质量有待提高。"),
+                               ("（本节由工作人员撰写。）", "公开质量有待提高。"),
+                               ("本年度共办理XX件。", "公开质量有待提高。"),
+                               ("本年度认真贯彻落实《条例》。", "【此处填写存在的问题】")):
+        reports.save_report("gov", 2025, entries(overview, problems), actor=drafter,
+                            origin=ORIGIN)
+        with pytest.raises(reports.ReportCheckError):
+            reports.submit_report("gov", 2025, actor=drafter, origin=ORIGIN)
+        # Not even an administrator can publish it past the check.
+        report = reports.find_report(db_session, gov, 2025)
+        assert report is not None
+        with unit_of_work() as session:
+            session.get(type(report), report.id).status = reports.SUBMITTED  # type: ignore[union-attr]
+        for person in (admin, reviewer):
+            with pytest.raises(reports.ReportCheckError, match=r"尚未撰写|待填写"), \
+                    unit_of_work() as session:
+                reports.publish(session, gov, 2025, on=D(2026, 1, 20), actor=person,
+                                origin=ORIGIN)
+        with unit_of_work() as session:
+            session.get(type(report), report.id).status = reports.DRAFT  # type: ignore[union-attr]
+    assert reports.find_report(db_session, gov, 2025).published_on is None  # type: ignore[union-attr]
+
+
+def test_review_by_another_person_with_confirmation_and_corrections_keep_the_old(
+        db_session: Session, drafter: User, make_user: Callable[..., User]) -> None:
+    build_year()
+    gov = agency_by_code("gov")
+    reviewer = make_user("reviewer", Role.REVIEWER)
+    both = make_user("both", Role.REPORT_DRAFTER, Role.REVIEWER)
+    with pytest.raises(ForbiddenError):
+        reports.save_report("gov", 2025, entries("概况", "问题"), actor=reviewer, origin=ORIGIN)
+    reports.save_report("gov", 2025, entries("本年度认真贯彻落实《条例》。", "公开质量有待提高。"),
+                        actor=both, origin=ORIGIN)
+    reports.submit_report("gov", 2025, actor=both, origin=ORIGIN)
+    with pytest.raises(reports.ReportCheckError, match="不能审核发布"):
+        reports.publish_report("gov", 2025, actor=both, origin=ORIGIN, confirmed=True)
+    with pytest.raises(InvalidInputError, match="确认"):
+        reports.publish_report("gov", 2025, actor=reviewer, origin=ORIGIN, confirmed=False)
+    reports.return_report("gov", 2025, "请补充平台建设情况", actor=reviewer, origin=ORIGIN)
+    returned = reports.find_report(db_session, gov, 2025)
+    assert returned is not None
+    assert (returned.status, returned.review_note) == (reports.DRAFT, "请补充平台建设情况")
+    written("gov", 2025, drafter)
+    first = reports.publish_report("gov", 2025, actor=reviewer, origin=ORIGIN, confirmed=True)
+    assert first.title == "示例市人民政府2025年政府信息公开工作年度报告"
+    assert "本报告中所列数据统计期限为2025年1月1日至12月31日" in first.body
+    with pytest.raises(InvalidInputError):
+        reports.correct_report("gov", 2025, " ", actor=drafter, origin=ORIGIN)
+    corrected = reports.correct_report("gov", 2025, "更正表二行政许可数量", actor=drafter,
+                                       origin=ORIGIN)
+    assert corrected.version == 2
+    written("gov", 2025, drafter)
+    second = reports.publish_report("gov", 2025, actor=reviewer, origin=ORIGIN, confirmed=True)
+    assert second.id != first.id
+    assert second.title.endswith("（第2版）")
+    assert "更正内容：更正表二行政许可数量" in second.body
+    with unit_of_work() as session:
+        old = session.get(type(first), first.id)
+        assert old is not None
+        assert old.is_public
+    versions = reports.versions_of(db_session, gov, 2025)
+    assert [(v.version, v.status) for v in versions] == [(1, "published"), (2, "published")]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_the_pdf_tables_have_the_grouped_headers_of_the_xlsx(db_session: Session,
+                                                             tmp_path: Path) -> None:
+    build_year()
+    data = reports.build_report(db_session, agency_by_code("gov"), 2025)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(reports.render_pdf(data))
+    shutil.copy(path, Path("/tmp/i12-report.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    compact = "".join(text.split())
+    assert "本报告中所列数据统计期限为2025年1月1日至12月31日" in compact
+    for header in ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
+                   "法律服务机构", "总计", "未经复议直接起诉", "复议后起诉", "第二十条第（一）项"):
+        assert header in compact, header
+    # The group heading 申请人情况 is one merged cell above the seven columns: one line.
+    assert text.count("申请人情况") == 1
+    fonts = {font["/BaseFont"] for page in PdfReader(path).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("Serif" in str(font) for font in fonts)  # the title in a serif face

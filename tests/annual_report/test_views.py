@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -33,6 +34,7 @@ def test_admin_writes_checks_and_downloads_the_report(
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 1, 20))
     build_year()
     make_user("admin", Role.ADMIN)
+    make_user("reviewer", Role.REVIEWER)
     login("admin")
     index = client.get("/staff/reports?year=2025").get_data(as_text=True)
     assert "示例市人民政府" in index
@@ -68,7 +70,16 @@ def test_admin_writes_checks_and_downloads_the_report(
     pdf = client.get("/staff/reports/gov/2025.pdf")
     assert pdf.data.startswith(b"%PDF")
 
-    published = client.post("/staff/reports/gov/2025/publish")
+    # The one who wrote it cannot publish it: it goes to review, and another person publishes
+    # after confirming.
+    assert client.post("/staff/reports/gov/2025/submit").status_code == 302
+    own = client.post("/staff/reports/gov/2025/publish", data={"confirm": "y"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "不能审核发布同一报告" in own
+    login("reviewer")
+    unconfirmed = client.post("/staff/reports/gov/2025/publish", follow_redirects=True)
+    assert "请勾选确认" in unconfirmed.get_data(as_text=True)
+    published = client.post("/staff/reports/gov/2025/publish", data={"confirm": "y"})
     assert published.status_code == 302
     public = client.get(published.headers["Location"]).get_data(as_text=True)
     assert "示例市人民政府2025年政府信息公开工作年度报告" in public
@@ -83,19 +94,33 @@ def test_a_broken_table_cannot_be_published(
         login: Callable[[str], None]) -> None:
     build_year()
     admin = make_user("admin", Role.ADMIN)
+    drafter = make_user("drafter", Role.REPORT_DRAFTER)
+    origin = Origin(ip="127.0.0.1", user_agent="pytest")
+    written = reports.ReportEntries(overview="本年度认真贯彻落实《条例》。", problems="无。",
+                                    other_matters="", licensing_decisions=0,
+                                    penalty_decisions=0, coercion_decisions=0,
+                                    fees_collected=Decimal("0"))
+    reports.save_report("gov", 2024, written, actor=drafter, origin=origin)
+    reports.submit_report("gov", 2024, actor=drafter, origin=origin)
     with unit_of_work() as session:
         reports.publish(session, agency_by_code("gov"), 2024, on=dt.date(2025, 1, 20),
-                        actor=admin, origin=Origin(ip="127.0.0.1", user_agent="pytest"))
+                        actor=admin, origin=origin)
     # A 2024 request entered after the 2024 report froze its “结转下年度”.
     with unit_of_work() as session:
         file(session, dt.date(2024, 12, 31), "自然人", number=200)
-    login("admin")
-    response = client.post("/staff/reports/gov/2025/publish", follow_redirects=True)
+    reports.save_report("gov", 2025, written, actor=drafter, origin=origin)
+    login("drafter")
+    response = client.post("/staff/reports/gov/2025/submit", follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "2024年已发布年报" in text
+    login("admin")
+    response = client.post("/staff/reports/gov/2025/publish", data={"confirm": "y"},
+                           follow_redirects=True)
+    assert "提交审核" in response.get_data(as_text=True)
     # The requests shared this test's app context, hence its session.
     db_session.expire_all()
-    assert db_session.scalars(select(AnnualReport).where(AnnualReport.year == 2025)).all() == []
+    [draft] = db_session.scalars(select(AnnualReport).where(AnnualReport.year == 2025)).all()
+    assert (draft.status, draft.published_on) == ("draft", None)
 
 
 def test_department_staff_see_only_their_agency(

@@ -49,6 +49,8 @@ def populated(app: Flask) -> Flask:
     runner = app.test_cli_runner()
     for args in (["import-content", str(PROJECT_ROOT / "content")],
                  ["import-fiscal", str(PROJECT_ROOT / "content" / "fiscal")],
+                 ["standard-catalog", "load", str(PROJECT_ROOT / "content" / "standard_catalog")],
+                 ["import-consultations", str(PROJECT_ROOT / "content" / "consultations")],
                  ["index", "rebuild"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (args, result.output)
@@ -153,13 +155,16 @@ def test_every_public_page_and_api_endpoint_answers_and_writes_nothing(
 
 
 def test_public_pages_other_than_the_request_forms_only_read(app: Flask) -> None:
-    """The public blueprint accepts other methods only on the 依申请公开 pages (the form, and
-    the status pages that carry the query code in a POST body rather than in the URL)."""
+    """The public blueprint accepts other methods only on the forms citizens send: the
+    依申请公开 and 投诉举报 forms and status pages (which carry the query code in a POST body
+    rather than in the URL), comments on a draft (征求意见) and the 找错 form."""
     safe = {"GET", "HEAD", "OPTIONS"}
     writers = {rule.endpoint for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith("public.") and set(rule.methods or ()) - safe}
     views = {app.view_functions[endpoint].__module__ for endpoint in writers}
-    assert views <= {"opengov.site.requests.views.public"}, views
+    assert views <= {"opengov.site.requests.views.public", "opengov.site.complaints.views.public",
+                     "opengov.site.consultations.views.public",
+                     "opengov.site.error_reports.views"}, views
 
 
 def test_the_api_is_read_only(app: Flask) -> None:

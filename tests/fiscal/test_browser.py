@@ -29,11 +29,18 @@ def fiscal_content(app: Flask) -> None:
 def test_sangong_comparison_downloads(page: Any, live_server: LiveServer,
                                       tmp_path: Path) -> None:
     page.goto(f"{live_server.url}/fiscal/sangong")
-    assert page.get_by_role("heading", name="“三公”经费对比").is_visible()
+    assert page.get_by_role("heading", name="示例市人民政府各部门“三公”经费").is_visible()
     departments = page.locator("#departments-table table")
     assert departments.get_by_role("rowheader", name="示例市住房和城乡建设局").is_visible()
+    # One chart, drawn for wide and for narrow screens; the style sheet shows one.
     assert page.locator("svg.fiscal-chart").count() == 2
+    assert page.locator("svg.fiscal-chart:visible").count() == 1
     assert page.locator("#departments-chart-title").count() == 1
+    assert page.locator("#sources-table").count() == 0  # other bodies' figures: own page
+
+    page.get_by_role("link", name=re.compile("其他地方和部门公开发布的“三公”经费")).click()
+    page.wait_for_url("**/fiscal/sangong/references")
+    assert page.get_by_role("heading", name="其他地方和部门公开的“三公”经费（参考资料）").is_visible()
     sources = page.locator("#sources-table")
     assert sources.get_by_role("link", name="www.shouxian.gov.cn").count() == 1
 
@@ -53,6 +60,7 @@ def test_sangong_comparison_downloads(page: Any, live_server: LiveServer,
     assert central[11] == "796900.00"
 
     # Narrow to one department and year, then take the XLSX of that table.
+    page.goto(f"{live_server.url}/fiscal/sangong")
     page.get_by_label("2025").check()
     page.get_by_label("示例市住房和城乡建设局").check()
     page.get_by_role("button", name="筛选").click()

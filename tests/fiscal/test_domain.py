@@ -491,3 +491,24 @@ def test_negative_sangong_and_dates() -> None:
     messages = [str(p) for p in validate_disclosure(data)]
     assert "发布日期早于批复日期" in messages
     assert "【一般公共预算“三公”经费支出表】第3行：因公出国（境）费（上年）为负数（-2），不能为负" in messages
+
+
+def test_reference_sources_and_notes_read_in_chinese() -> None:
+    """Every source type and note of the shipped reference file shows without English."""
+    import csv
+
+    from opengov.site.config import PROJECT_ROOT
+    from opengov.site.fiscal.rules.references import chinese_note, has_english, source_label
+
+    path = PROJECT_ROOT / "content" / "fiscal" / "sangong_published.tsv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert rows
+    for row in rows:
+        assert not has_english(source_label(row["source_type"])), row["source_type"]
+        assert not has_english(chinese_note(row["note"])), row["note"]
+    assert source_label("news(政府采购信息网 reprint)") == "新闻报道（政府采购信息网转载）"
+    assert source_label("third-party mirror of 开远市财政局 page (traditional chars)") == \
+        "第三方网站转载的开远市财政局网页（繁体）"
+    assert chinese_note("total derived (12+25)") == "合计为推算值（12+25）"
+    assert has_english("see gov site")

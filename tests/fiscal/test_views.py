@@ -83,7 +83,7 @@ def test_department_page_shows_tables_narrative_and_chart(client: FlaskClient) -
     assert "<svg" in page
     assert "比上年增加0.5万元" in page  # the explanation
     assert "table-5.csv" in page
-    assert "<script" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # the chart needs no script
     assert client.get("/fiscal/czj/2025/final/").status_code == 404
     assert client.get("/fiscal/czj/2025/draft/").status_code == 404
 
@@ -132,16 +132,31 @@ def test_json_download(client: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("published")
-def test_sangong_comparison_page_and_downloads(client: FlaskClient) -> None:
+def test_sangong_page_shows_the_sites_own_agencies_and_links_the_references(
+        client: FlaskClient) -> None:
     page = client.get("/fiscal/sangong").get_data(as_text=True)
     assert "示例市财政局" in page
-    assert "寿县司法局" in page
-    assert "https://www.shouxian.gov.cn/public/118322806/1258999741.html" in page
-    assert "亿元" in page
-    assert "796900.00" in page  # 79.69亿元 in 万元
-    assert page.count("<svg") == 2
-    assert "真实数据" in page
     assert "示例数据" in page
+    assert "寿县司法局" not in page  # other bodies' figures are not mixed in
+    assert page.count("<svg") == 2  # the departments' chart, for wide and narrow screens
+    assert "/fiscal/sangong/references" in page
+    references = client.get("/fiscal/sangong/references").get_data(as_text=True)
+    assert "参考资料" in references
+    assert "寿县司法局" in references
+    assert "https://www.shouxian.gov.cn/public/118322806/1258999741.html" in references
+    assert "亿元" in references
+    assert "796900.00" in references  # 79.69亿元 in 万元
+    assert references.count("<svg") == 2
+    assert "政府网站" in references
+    assert "新闻报道" in references
+    assert "third-party" not in references
+    assert "gov site" not in references
+    # Government sites come before news reprints.
+    assert references.index("寿县司法局") < references.index("中央本级")
+
+
+@pytest.mark.usefixtures("published")
+def test_sangong_comparison_downloads(client: FlaskClient) -> None:
     rows = list(csv.reader(io.StringIO(
         client.get("/fiscal/sangong/sources.csv").data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["单位", "范围", "年度", "阶段", "计量单位"]

@@ -18,7 +18,7 @@ from opengov.site.accounts.rules.roles import Role
 from opengov.site.audit.models import AuditEntry
 from opengov.site.cli import main
 from opengov.site.db import get_session, unit_of_work
-from opengov.site.mail.models import MailOutbox
+from opengov.site.mail.models import MailAttachment, MailOutbox
 from opengov.site.mail.rules import backoff, mask_address
 from opengov.site.mail.service import outbox, sender
 from opengov.site.personal_data import key_from_secret
@@ -104,6 +104,25 @@ def test_plain_delivery_erases_the_recipient_and_body(app: Flask,
     assert sent.recipient_enc == ""
     assert sent.body_enc == ""
     assert runner.invoke(main, ["mail", "send"]).output.startswith("已发出 0 封")
+
+
+def test_attachments_travel_encrypted_and_are_erased_once_sent(
+        app: Flask, serve: Callable[..., SmtpServer]) -> None:
+    server = serve()
+    letter = b"%PDF-1.4 \xe7\xad\x94\xe5\xa4\x8d\xe4\xb9\xa6 zhangsan"
+    [notice_id] = queue(app, attachments=[outbox.Attachment("答复书.pdf", "application/pdf",
+                                                            letter)])
+    with app.app_context():
+        [stored] = get_session().scalars(select(MailAttachment)).all()
+        assert b"zhangsan" not in stored.content_enc
+        assert sender.send_due().sent == 1
+        assert get_session().scalars(select(MailAttachment)).all() == []
+    [message] = server.inbox.messages
+    [part] = list(message.iter_attachments())
+    assert part.get_filename() == "答复书.pdf"
+    assert part.get_content_type() == "application/pdf"
+    assert part.get_content() == letter
+    assert notice(app, notice_id).sent_at is not None
 
 
 def test_starttls_with_login(app: Flask, serve: Callable[..., SmtpServer],

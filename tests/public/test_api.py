@@ -133,7 +133,8 @@ def test_categories(client: FlaskClient, catalog: Catalog) -> None:
     assert data["agency"] is None
     tree = {node["slug"]: node for node in data["categories"]}
     assert [node["slug"] for node in data["categories"]] == [
-        "guide", "rules", "statutory", "annual-reports", "interpretations", "news"]
+        "guide", "rules", "statutory", "annual-reports", "interpretations", "news",
+        "consultations"]
     statutory = tree["statutory"]
     assert (statutory["name"], statutory["count"], statutory["own_count"]) == (
         "法定主动公开内容", 4, 0)

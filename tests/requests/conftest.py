@@ -45,3 +45,5 @@ def record(filed: InfoRequest, kind: EventKind, on: dt.date,
     """Record a step of ``filed`` through the service, committed in a unit of work of its own."""
     with unit_of_work() as session:
         return request_service.record(session, filed, kind, on, data)
+
+from tests.support.smtp import Inbox  # noqa: E402, F401 — request tests import it from here

@@ -1,5 +1,6 @@
-"""End to end in a real browser with CSRF on: an applicant files a request, a handler answers
-it, and the applicant downloads the reply letter."""
+"""End to end in a real browser with CSRF on: an applicant files a request, a handler decides
+and attaches the released file redacted, another person signs off, and the applicant downloads
+the letter and the file, in which nothing of what was redacted can be found."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,13 @@ from opengov.site.db import unit_of_work
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID
+from tests.requests.released_pdf import (
+    KEPT,
+    SECRET_ID,
+    SECRET_MOBILE,
+    SECRET_NAME,
+    released_pdf,
+)
 from tests.support.liveserver import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,6 +43,7 @@ def test_file_answer_and_download(live_server: LiveServer, page: Any, browser: A
         make_agency(session, "gov")
         make_agency(session, "czj")
     make_user("handler1", Role.HANDLER)
+    make_user("signer1", Role.HANDLER)
 
     # The applicant fills the form, checks it and confirms.
     page.goto(f"{live_server.url}/requests/new")
@@ -55,32 +65,51 @@ def test_file_answer_and_download(live_server: LiveServer, page: Any, browser: A
     code = page.locator("#query-code").inner_text()
     assert number.startswith("YSQ-")
 
-    # A handler decides, signs off and delivers the reply.
-    staff = browser.new_context(locale="zh-CN")
-    handler = staff.new_page()
-    handler.goto(f"{live_server.url}/staff/login")
-    handler.get_by_label("用户名").fill("handler1")
-    handler.get_by_label("密码").fill(TEST_PASSWORD)
-    handler.get_by_role("button", name="登录").click()
-    handler.goto(f"{live_server.url}/staff/requests")
-    handler.get_by_role("link", name=number).click()
+    # A handler decides to release part, attaches the file with the third party's data
+    # redacted; a second person signs off; the reply is delivered.
+    source = tmp_path / "拨付情况.pdf"
+    source.write_bytes(released_pdf())
+
+    def signed_in(username: str) -> Any:
+        context = browser.new_context(locale="zh-CN")
+        staff_page = context.new_page()
+        staff_page.goto(f"{live_server.url}/staff/login")
+        staff_page.get_by_label("用户名").fill(username)
+        staff_page.get_by_label("密码").fill(TEST_PASSWORD)
+        staff_page.get_by_role("button", name="登录").click()
+        staff_page.goto(f"{live_server.url}/staff/requests")
+        staff_page.get_by_role("link", name=number).click()
+        return context, staff_page
+
+    staff, handler = signed_in("handler1")
     handler.locator("#act-decided summary").click()
-    handler.locator("#decided-outcome").select_option("1")
-    handler.locator("#decided-detail").fill("现将所申请的预算调整文件随本答复书提供。")
+    handler.locator("#decided-outcome").select_option("2")
+    handler.locator("#decided-detail").fill("施工单位联系人的个人信息属于个人隐私，不予公开")
     handler.locator("#act-decided button[type=submit]").click()
     assert handler.locator("#stage").inner_text() == "待签发"
-    handler.locator("#act-signed_off summary").click()
-    handler.locator("#act-signed_off button[type=submit]").click()
-    handler.locator("#act-replied summary").click()
-    handler.locator("#replied-delivery").fill("电子邮件")
-    handler.locator("#act-replied button[type=submit]").click()
-    assert handler.locator("#stage").inner_text() == "已答复"
+    assert "签发须由另一位工作人员进行" in handler.locator("#sign-off-rule").inner_text()
+    handler.locator("#release-upload summary").click()
+    handler.get_by_label("文件（PDF、图片或 Office 文件）").set_input_files(str(source))
+    handler.get_by_label("遮盖以下文字（每行一项，如第三方姓名、单位名称）").fill(SECRET_NAME)
+    handler.get_by_label("遮盖文件中所有居民身份证号码").check()
+    handler.get_by_label("遮盖文件中所有手机号码").check()
+    handler.get_by_role("button", name="遮盖并附上").click()
+    assert "删除文字" in handler.locator("ul.released").inner_text()
+    staff.close()
+    staff, signer = signed_in("signer1")
+    signer.locator("#act-signed_off summary").click()
+    signer.locator("#act-signed_off button[type=submit]").click()
+    signer.locator("#act-replied summary").click()
+    signer.locator("#replied-delivery").fill("网上下载、电子邮件")
+    signer.locator("#act-replied button[type=submit]").click()
+    assert signer.locator("#stage").inner_text() == "已答复"
     staff.close()
 
-    # The applicant looks the request up and downloads the letter.
+    # The applicant looks the request up, typing the code the forgiving way, and downloads
+    # the letter and the released file.
     page.goto(f"{live_server.url}/requests/status")
-    page.get_by_label("申请编号").fill(number)
-    page.get_by_label("查询码").fill(code)
+    page.get_by_label("申请编号").fill(number.replace("-", "").lower())
+    page.get_by_label("查询码").fill(code.replace("-", " ").lower())
     page.get_by_role("button", name="查询").click()
     assert page.locator("#stage").inner_text() == "已答复"
     with page.expect_download() as download_info:
@@ -89,3 +118,14 @@ def test_file_answer_and_download(live_server: LiveServer, page: Any, browser: A
     download_info.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")
     assert "答复书" in download_info.value.suggested_filename
+    released = page.locator("#released-files")
+    assert "拨付情况.pdf" in released.inner_text()
+    with page.expect_download() as download_info:
+        released.get_by_role("button", name="下载").click()
+    received = tmp_path / "received.pdf"
+    download_info.value.save_as(received)
+    text = "".join(page_.extract_text() for page_ in pypdf.PdfReader(received).pages)
+    text = "".join(text.replace("\x00", "").split())
+    assert KEPT in text
+    for secret in (SECRET_NAME, SECRET_ID, SECRET_MOBILE):
+        assert secret not in text

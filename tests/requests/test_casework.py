@@ -67,11 +67,16 @@ def test_each_step_issues_its_letter_and_notice(agencies: dict[str, int], file_r
     answered = casework.record_step(handler, filed.number, EventKind.CORRECTED, D(2025, 10, 14))
     assert (answered.letter, answered.notice) == (None, None)
     casework.record_step(handler, filed.number, EventKind.DECIDED, D(2025, 10, 20),
-                         {"outcome": "1", "detail": "现予公开。"})
-    signed = casework.record_step(handler, filed.number, EventKind.SIGNED_OFF, D(2025, 10, 21))
+                         {"outcome": "1", "reply": "1-published",
+                          "detail": "本机关网站“政策文件”栏目"})
+    with pytest.raises(ConflictError, match="不能签发"):  # two people sign
+        casework.record_step(handler, filed.number, EventKind.SIGNED_OFF, D(2025, 10, 21))
+    signer = make_user("signer1", Role.HANDLER)
+    signed = casework.record_step(signer, filed.number, EventKind.SIGNED_OFF, D(2025, 10, 21))
     assert signed.letter is not None
     assert signed.letter.kind == "reply"
-    assert filed.events[-1].data["signer"] == handler.display_name  # the actor signs
+    assert "第三十六条第（一）项" in signed.letter.body
+    assert filed.events[-1].data["signer"] == signer.display_name  # the actor signs
     replied = casework.record_step(handler, filed.number, EventKind.REPLIED, D(2025, 10, 22),
                                    {"delivery": "电子邮件"})
     assert (replied.letter, replied.notice) == (None, "replied")

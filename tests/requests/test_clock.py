@@ -312,9 +312,20 @@ class TestFees:
 
 
 class TestDecisionToArchive:
+    def test_a_decision_states_what_its_letter_form_needs(self) -> None:
+        with pytest.raises(TransitionError, match="不予公开的部分及理由"):
+            run(IN_PERSON, ev(K.DECIDED, D(2025, 10, 9), outcome="2"))
+        with pytest.raises(TransitionError, match="第三十六条第（五）项"):
+            run(IN_PERSON, ev(K.DECIDED, D(2025, 10, 9), outcome="4.1", reply="4.1-elsewhere"))
+        with pytest.raises(TransitionError, match="请选择处理结果"):
+            run(IN_PERSON, ev(K.DECIDED, D(2025, 10, 9), outcome="1", reply="4.1"))
+        state = run(IN_PERSON, ev(K.DECIDED, D(2025, 10, 9), outcome="4.1",
+                                  reply="4.1-elsewhere", other_body="示例市财政局"))
+        assert state.outcome is Outcome.NOT_HELD
+
     def test_full_path_and_on_time(self) -> None:
         events = [IN_PERSON, ev(K.ASSIGNED, D(2025, 9, 26), handler="张三"),
-                  ev(K.DECIDED, D(2025, 10, 20), outcome="2"),
+                  ev(K.DECIDED, D(2025, 10, 20), outcome="2", detail="第3页涉及个人隐私"),
                   ev(K.SIGNED_OFF, D(2025, 10, 21), signer="李四"),
                   ev(K.REPLIED, D(2025, 10, 22), channel="电子邮件")]
         state = run(*events)

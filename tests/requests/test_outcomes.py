@@ -5,10 +5,13 @@ from __future__ import annotations
 from opengov.site.requests.rules.outcomes import (
     AUTOMATIC_OUTCOMES,
     OUTCOMES,
+    REPLIES,
     Bucket,
     Outcome,
     decision_choices,
     remedies_text,
+    replies_of,
+    reply_for,
 )
 
 TABLE_THREE = [
@@ -49,18 +52,32 @@ def test_keys_match_bucket_and_reason_numbers() -> None:
             assert outcome.info.reason.startswith(outcome.value.split(".")[1] + ".")
 
 
-def test_every_outcome_cites_a_basis_and_has_letter_text() -> None:
+def test_every_outcome_has_a_letter_form_citing_its_law() -> None:
     for outcome in Outcome:
-        assert outcome.info.basis.startswith("《")
-        assert outcome.info.letter_text
+        forms = replies_of(outcome)
+        assert forms, outcome
+        for reply in forms:
+            assert reply.basis.startswith("《")
+            assert reply.finding
+            assert reply.conclusion
+            assert reply_for(outcome, reply.key) is reply
+    # Two rows have two letter forms, each citing one item of Art. 36.
+    assert [r.articles for r in replies_of(Outcome.DISCLOSED)] == [
+        ("第三十六条第（二）项",), ("第三十六条第（一）项",)]
+    assert [r.articles for r in replies_of(Outcome.NOT_HELD)] == [
+        ("第三十六条第（四）项",), ("第三十六条第（五）项",)]
+    # A decision stored without its form gets the outcome's first form.
+    assert reply_for(Outcome.DISCLOSED).key == "1"
+    assert reply_for(Outcome.DISCLOSED, "4.1").key == "1"
 
 
 def test_decision_choices_leave_out_the_automatic_ones() -> None:
     values = [value for value, _label in decision_choices()]
-    assert len(values) == len(Outcome) - len(AUTOMATIC_OUTCOMES)
+    assert len(values) == len(REPLIES) - 2
     assert "6.1" not in values
     assert "6.2" not in values
-    assert "6.3" in values
+    assert {"6.3", "1", "1-published", "4.1", "4.1-elsewhere"} <= set(values)
+    assert all(REPLIES[value].outcome not in AUTOMATIC_OUTCOMES for value in values)
 
 
 def test_remedies_text() -> None:

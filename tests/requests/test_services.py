@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from opengov.site.agencies.models import Agency
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules import codes
 from opengov.site.requests.rules.clock import Channel, EventKind, Stage, TransitionError
 from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service import upkeep
 from opengov.site.search.service import search
 from opengov.site.search.service.index import get_backend, process_outbox
 from opengov.site.workdays import service as work_calendar
@@ -32,8 +34,9 @@ def test_number_code_and_encryption(db_session: Session, file_request: Filer) ->
     second, _ = file_request(description="另一项")
     assert filed.number == "YSQ-2025-000001"
     assert second.number == "YSQ-2025-000002"
-    raw = "".join(char for char in code if char.isalnum())
-    assert len(raw) == 32  # base32: 160 random bits
+    groups = code.split("-")
+    assert [len(group) for group in groups] == [4] * 7  # 28 × 5 = 140 random bits
+    assert set("".join(groups)) <= set(codes.ALPHABET)  # no I, L, O or U to misread
     assert code not in filed.query_code_hash
     row = db_session.execute(text(
         "SELECT id_number_enc, phone_enc, email_enc, address_enc FROM info_requests "
@@ -100,11 +103,17 @@ def test_calendar_change_recomputes_open_requests(db_session: Session,
 def test_lapses_are_recorded(db_session: Session, file_request: Filer) -> None:
     filed, _ = file_request()
     record(filed, EventKind.CORRECTION_REQUESTED, D(2025, 10, 9), {"deadline": "2025-10-20"})
+    assert upkeep.remind(D(2025, 10, 20)).lapsed == []
+    assert upkeep.remind(D(2025, 10, 21)).lapsed == [filed.number]
     with unit_of_work() as session:
-        assert request_service.apply_lapses(session, D(2025, 10, 20)) == []
-        assert request_service.apply_lapses(session, D(2025, 10, 21)) == [filed]
-    assert filed.stage == Stage.ABANDONED.value
-    assert filed.outcome == "6.1"
+        lapsed = session.get(InfoRequest, filed.id)
+        assert lapsed is not None
+        assert lapsed.stage == Stage.ABANDONED.value
+        assert lapsed.outcome == "6.1"
+        # The applicant is told in a letter that cites Art. 30 and no other article.
+        letter = lapsed.letters[-1]
+        assert letter.title == "政府信息公开申请终止处理告知书"
+        assert "第三十条的规定" in letter.body
 
 
 def test_anonymisation_after_retention(db_session: Session, file_request: Filer) -> None:

@@ -37,6 +37,20 @@ def handler(db_session: Session, make_user: Callable[..., User],
     return user
 
 
+@pytest.fixture
+def colleague(make_user: Callable[..., User], login: Callable[[str], None]) -> Callable[..., Any]:
+    """Sign off as a second handler, then carry on as the first: two people sign."""
+    make_user("signer1", Role.HANDLER)
+
+    def sign_off(client: FlaskClient, number: str, on: dt.date) -> Any:
+        login("signer1")
+        response = act(client, number, "signed_off", on)
+        login("handler1")
+        return response
+
+    return sign_off
+
+
 def act(client: FlaskClient, number: str, kind: str, on: dt.date, **fields: Any) -> Any:
     data = {"kind": kind, "on": on.isoformat(), **fields}
     return client.post(f"/staff/requests/{number}/act", data=data)
@@ -91,7 +105,8 @@ def test_paper_request_entry_with_receipt_dates(client: FlaskClient, handler: Us
 
 
 def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
-                                            file_request: Filer, db_session: Session) -> None:
+                                            file_request: Filer, db_session: Session,
+                                            colleague: Callable[..., Any]) -> None:
     filed, _ = file_request()
     number = filed.number
     detail = client.get(f"/staff/requests/{number}").get_data(as_text=True)
@@ -106,7 +121,10 @@ def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
     assert "届满前" in bad.get_data(as_text=True)
     assert act(client, number, "decided", dt.date(2025, 10, 20), outcome="3.4",
                detail="涉及第三方商业秘密").status_code == 302
-    assert act(client, number, "signed_off", dt.date(2025, 10, 21)).status_code == 302
+    own = act(client, number, "signed_off", dt.date(2025, 10, 21))
+    assert own.status_code == 409  # the one who decided does not sign off too
+    assert "不能签发" in own.get_data(as_text=True)
+    assert colleague(client, number, dt.date(2025, 10, 21)).status_code == 302
     assert act(client, number, "replied", dt.date(2025, 10, 22),
                delivery="电子邮件").status_code == 302
     db_session.expire_all()
@@ -120,7 +138,8 @@ def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
     paragraphs = letter.body.split("\n")
     assert paragraphs[0] == "张三："
     assert paragraphs[1].startswith("本机关于2025年9月26日收到您提出的政府信息公开申请")
-    assert paragraphs[2].startswith("经审查，现答复如下：您申请获取的政府信息涉及商业秘密")
+    assert paragraphs[2].startswith("经审查，您申请获取的政府信息涉及商业秘密")
+    assert "第十五条、第三十六条第（三）项的规定，本机关决定不予公开。" in paragraphs[2]
     assert paragraphs[-1].startswith("如对本答复不服")
     html = client.get(f"/staff/requests/letters/{letter.id}").get_data(as_text=True)
     assert "第十五条" in html
@@ -163,8 +182,8 @@ def test_correction_and_extension_letters(client: FlaskClient, handler: User,
 
 
 def test_transfer_to_another_agency_on_the_site(client: FlaskClient, handler: User,
-                                                file_request: Filer,
-                                                db_session: Session) -> None:
+                                                file_request: Filer, db_session: Session,
+                                                colleague: Callable[..., Any]) -> None:
     filed, code = file_request()
     with unit_of_work() as session:
         target = make_agency(session, "czj")
@@ -187,10 +206,12 @@ def test_transfer_to_another_agency_on_the_site(client: FlaskClient, handler: Us
     decision = original.events[-1].data
     assert "示例市财政局" in decision["other_body"]
     assert forwarded.number in decision["detail"]
-    assert act(client, filed.number, "signed_off", dt.date(2025, 10, 10)).status_code == 302
+    assert colleague(client, filed.number, dt.date(2025, 10, 10)).status_code == 302
     db_session.expire_all()
     letter = db_session.scalars(select(RequestLetter)).one()
-    assert "该政府信息由示例市财政局" in letter.body
+    assert "第三十六条第（五）项" in letter.body
+    assert "第三十六条第（四）项" not in letter.body
+    assert "负责公开该政府信息的机关及其联系方式：示例市财政局" in letter.body
     assert forwarded.number in letter.body
 
 

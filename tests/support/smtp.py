@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd on a free port), plain, with STARTTLS or with
-implicit TLS, optionally requiring a log-in; and a self-signed certificate for 127.0.0.1."""
+implicit TLS, optionally requiring a log-in; a self-signed certificate for 127.0.0.1; and the
+``smtp`` fixture every test can take: a plain server collecting what the site sends."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import email.policy
 import ipaddress
 import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
@@ -130,3 +133,22 @@ class SmtpServer:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A plain SMTP server: (what it received, its port). The site queues notices; a test
+    delivers them with ``opengov mail send`` (or :func:`deliver`) before looking."""
+    server = SmtpServer().start()
+    yield server.inbox, server.port
+    server.stop()
+
+
+def deliver() -> int:
+    """Send the queued notices now, as the mail worker would (inside an app context);
+    returns how many went out."""
+    from opengov.site.mail.service.sender import send_due
+
+    report = send_due()
+    assert report.ok, report.errors
+    return report.sent

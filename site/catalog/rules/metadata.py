@@ -69,6 +69,7 @@ GENRES: tuple[str, ...] = (
     "司法解释",
     "宪法",
     "政府工作报告",
+    "征集调查",
     "其他",
 )
 
@@ -132,7 +133,32 @@ COLUMNS: tuple[Column, ...] = (
            "各机关政府信息公开工作年度报告（条例第四十九条、第五十条）。"),
     Column("interpretations", "政策解读", "对重要政策文件的解读、答记者问和图解。"),
     Column("news", "工作动态", "政务公开和政务服务工作动态、总结和综述。"),
+    Column("consultations", "征集调查",
+           "公开征求意见的政策文件草案和重大行政决策预公开事项，及其意见采纳情况"
+           "（《重大行政决策程序暂行条例》等）。"),
 )
+
+
+#: Columns the site cannot do without: the four first-level columns of 国办公开办函〔2019〕61号,
+#: and those other features build on (政策文件, 政策解读, 财政预决算 and its “三公”经费).
+#: Administrators rename and describe them but do not retire them.
+PROTECTED_COLUMNS = frozenset({"guide", "rules", "statutory", "annual-reports", "policies",
+                               "interpretations", "fiscal", "sangong"})
+
+#: What a column is: an ordinary 栏目 (or 子栏目) or a 专栏 for a 重点领域.
+COLUMN_KINDS: dict[str, str] = {"column": "栏目", "feature": "专栏"}
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot name a column's URL, or None. Slugs are lower-case ASCII so that
+    addresses stay short and stable; they never change once a column exists."""
+    if not _SLUG.match(slug):
+        return "网址名只能由小写英文字母、数字和连字符组成（2–40 个字符，不以连字符开头或结尾）。"
+    if "--" in slug:
+        return "网址名不能含连续的连字符。"
+    return None
 
 
 def iter_columns(columns: tuple[Column, ...] = COLUMNS,

@@ -473,6 +473,8 @@ def _editor_choices(session: Session, actor: User) -> EditorChoices:
 
     def visit(categories: Sequence[Category], depth: int) -> None:
         for category in categories:
+            if category.retired_at is not None:
+                continue  # retired columns take no new documents, nor do their children
             if category.slug != "guide":
                 columns.append((category.id, category.name, depth))
             visit(category.children, depth + 1)

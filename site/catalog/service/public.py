@@ -29,6 +29,7 @@ from opengov.site.catalog.rules.metadata import TOPIC_SEPARATOR, Disclosure, Pub
 from opengov.site.catalog.service.attachments import stored_path, upload_dir
 from opengov.site.catalog.service.columns import category_by_slug
 from opengov.site.catalog.service.editorial import in_scope, versions
+from opengov.site.catalog.service.structure import live_column
 from opengov.site.db import get_session
 from opengov.site.exceptions import InvalidInputError, NotFoundError
 
@@ -68,7 +69,9 @@ class ColumnNode:
 
 
 def all_categories(session: Session) -> list[Category]:
-    return list(session.scalars(select(Category).order_by(Category.sort_order, Category.id)))
+    """The columns in use (retired ones leave every list), in display order."""
+    return list(session.scalars(select(Category).where(Category.retired_at.is_(None))
+                                .order_by(Category.sort_order, Category.id)))
 
 
 def column_and_descendant_ids(session: Session, category: Category) -> list[int]:
@@ -322,7 +325,7 @@ def home_page(columns: Sequence[str], items: int) -> HomePage:
     sections = []
     for slug in columns:
         category = category_by_slug(session, slug)
-        if category is not None:
+        if category is not None and category.retired_at is None:
             sections.append((category, latest_in_column(session, category, items)))
     return HomePage(sections, agencies.all_agencies())
 
@@ -395,11 +398,10 @@ class ColumnPage:
 def column_page(slug: str, query: ListingQuery) -> ColumnPage:
     """The public documents of column ``slug`` and its sub-columns narrowed by ``query``
     (whose own column parameter is ignored: the column comes from the path).
-    :class:`NotFoundError` for an unknown column or a page beyond the last."""
+    :class:`NotFoundError` for an unknown column or a page beyond the last,
+    :class:`~opengov.site.catalog.service.structure.ColumnRetiredError` for a retired one."""
     session = get_session()
-    category = category_by_slug(session, slug)
-    if category is None:
-        raise NotFoundError("没有这个栏目。")
+    category = live_column(session, slug)
     errors = {name: message for name, message in query.errors.items() if name != "column"}
     filters = replace(query.filters, column=slug)
     result = None
@@ -512,13 +514,12 @@ _EMPTY_FEED_UPDATED = dt.datetime(2000, 1, 1)
 
 def feed(slug: str | None, size: int) -> Feed:
     """The ``size`` newest public documents of column ``slug`` (with its sub-columns), or of
-    every column when None; :class:`NotFoundError` for an unknown column."""
+    every column when None; :class:`NotFoundError` for an unknown column (retired:
+    :class:`~opengov.site.catalog.service.structure.ColumnRetiredError`)."""
     session = get_session()
     category = None
     if slug is not None:
-        category = category_by_slug(session, slug)
-        if category is None:
-            raise NotFoundError("没有这个栏目。")
+        category = live_column(session, slug)
     items = list_documents(session, DocumentFilters(column=slug), size=size).items
     updated = max((document.updated_at for document in items), default=_EMPTY_FEED_UPDATED)
     return Feed(category, items, updated)

@@ -10,9 +10,11 @@ from opengov.site.catalog.views import (
     feeds,
     guides,
     pages,
+    portal,
     staff_attachments,
+    structure,
 )
 
 __all__ = ["api", "attachment_files", "documents", "editor", "feeds", "guides", "pages",
-           "staff_attachments"]
+           "portal", "staff_attachments", "structure"]
 

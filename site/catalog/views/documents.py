@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from opengov.site.catalog.rules.listing import parse_listing
 from opengov.site.catalog.rules.metadata import Validity, topic_choices
 from opengov.site.catalog.service import public as catalog
+from opengov.site.catalog.service.structure import ColumnRetiredError
 from opengov.site.catalog.views.attachment_files import send_attachment
 from opengov.site.web.public import ATTACHMENT_ID, DOCUMENT_ID, bp
 
@@ -17,7 +18,14 @@ def column(slug: str) -> ResponseReturnValue:
     """A column's documents (with its sub-columns), newest first, filtered and paginated.
     Bad filters are shown beside their field with a 400, never a 500."""
     query = parse_listing(request.args, default_size=current_app.config["PAGE_SIZE"])
-    page = catalog.column_page(slug, query)
+    try:
+        page = catalog.column_page(slug, query)
+    except ColumnRetiredError as retired:
+        if retired.successor_slug is None:
+            raise  # 410 Gone, with the way to the 目录 and search
+        arguments = request.query_string.decode()
+        return redirect(url_for(".column", slug=retired.successor_slug)
+                        + (f"?{arguments}" if arguments else ""), 301)
     context = {
         "category": page.category,
         "path": page.path,

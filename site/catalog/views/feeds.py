@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, url_for
+from flask import Response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from opengov.site.catalog.service import public as catalog
+from opengov.site.catalog.service.structure import ColumnRetiredError
 from opengov.site.web.public import bp
 
 FEED_ITEMS = 50
@@ -27,8 +29,14 @@ def feed() -> Response:
 
 
 @bp.get("/columns/<slug>/feed.atom")
-def column_feed(slug: str) -> Response:
-    return _feed(slug)
+def column_feed(slug: str) -> ResponseReturnValue:
+    """A column's (or 专栏's) own feed; a retired column's moves to its successor's."""
+    try:
+        return _feed(slug)
+    except ColumnRetiredError as retired:
+        if retired.successor_slug is None:
+            raise
+        return redirect(url_for(".column_feed", slug=retired.successor_slug), 301)
 
 
 @bp.get("/sitemap.xml")

@@ -1,4 +1,5 @@
-"""Administrators edit the column descriptions (栏目说明)."""
+"""Administrators see the column structure and edit the column descriptions (栏目说明); the
+structure itself is changed on the pages of :mod:`opengov.site.catalog.views.structure`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from wtforms.validators import Length, Optional
 
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.accounts.service.auth import request_origin
+from opengov.site.catalog.rules.metadata import COLUMN_KINDS, PROTECTED_COLUMNS
 from opengov.site.catalog.service import guides as column_descriptions
+from opengov.site.catalog.service import structure
 from opengov.site.web.forms import ChineseForm
 from opengov.site.web.staff import staff_route
 
@@ -21,6 +24,7 @@ class CategoryForm(ChineseForm):
 
 @staff_route("/categories", roles=[Role.ADMIN], methods=["GET", "POST"])
 def categories() -> ResponseReturnValue:
+    """The tree of columns, sub-columns and 专栏 (retired ones marked), with their counts."""
     if request.method == "POST":
         form = CategoryForm()
         if form.validate_on_submit():
@@ -31,4 +35,5 @@ def categories() -> ResponseReturnValue:
             return redirect(url_for("staff.categories"))
         flash("；".join(error for errors in form.errors.values() for error in errors), "error")
     return render_template("staff/categories.html",
-                           categories=column_descriptions.column_outline(current_user.user))
+                           page=structure.structure_page(current_user.user),
+                           kinds=COLUMN_KINDS, protected=PROTECTED_COLUMNS)

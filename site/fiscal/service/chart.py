@@ -53,34 +53,53 @@ class Bar:
         return sum((amount for _, amount in self.parts), ZERO)
 
 
+#: The layout for a phone (320–414 px): labels above their bars, one legend column, drawn
+#: 1:1 so that its text stays 13 px instead of shrinking with a 760-wide chart.
+NARROW_WIDTH = 340
+NARROW_VALUE_WIDTH = 96
+NARROW_LABEL_ROW = 18
+
+
 def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
-                 share: bool = False, unit: str = "万元", ident: str = "chart") -> str:
+                 share: bool = False, unit: str = "万元", ident: str = "chart",
+                 narrow: bool = False) -> str:
     """Horizontal stacked bars. ``share`` draws each bar as 100% (composition), for rows in
-    very different units or scales; otherwise lengths are proportional to amounts."""
+    very different units or scales; otherwise lengths are proportional to amounts.
+    ``narrow`` lays the same chart out for a phone (see :func:`responsive_chart`)."""
     drawn = [bar for bar in bars if bar.total > 0]
     used = {name for bar in drawn for name, _ in bar.parts}
     legend = [(name, colour) for name, colour in SERIES if name in used]
-    legend_height = LEGEND_ROW * ((len(legend) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS) + 12
-    height = legend_height + len(drawn) * (BAR_HEIGHT + ROW_GAP) + 10
-    plot = PLOT_WIDTH
+    columns = 1 if narrow else LEGEND_COLUMNS
+    legend_height = LEGEND_ROW * ((len(legend) + columns - 1) // columns) + 12
+    row_height = BAR_HEIGHT + ROW_GAP + (NARROW_LABEL_ROW if narrow else 0)
+    height = legend_height + len(drawn) * row_height + 10
+    chart_width = NARROW_WIDTH if narrow else WIDTH
+    label_width = 0 if narrow else LABEL_WIDTH
+    plot = NARROW_WIDTH - NARROW_VALUE_WIDTH if narrow else PLOT_WIDTH
     largest = max((bar.total for bar in drawn), default=ZERO)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fiscal-chart" role="img" '
-           f'viewBox="0 0 {WIDTH} {height}" width="100%" '
+    layout = "chart-narrow" if narrow else "chart-wide"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="fiscal-chart {layout}" role="img" '
+           f'viewBox="0 0 {chart_width} {height}" width="100%" '
            f'aria-labelledby="{ident}-title {ident}-desc">',
            f'<title id="{ident}-title">{escape(title)}</title>',
            f'<desc id="{ident}-desc">{escape(description)}</desc>']
     for index, (name, colour) in enumerate(legend):
-        row, column = divmod(index, LEGEND_COLUMNS)
+        row, column = divmod(index, columns)
         x = column * 380
         y = 6 + row * LEGEND_ROW
         out.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>'
                    f'<text x="{x + 20}" y="{y + 12}" font-size="13">{escape(name)}</text>')
     for row_index, bar in enumerate(drawn):
-        y = legend_height + row_index * (BAR_HEIGHT + ROW_GAP)
-        out.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" font-size="13" '
-                   f'text-anchor="end">{escape(_shorten(bar.label))}</text>')
+        y = legend_height + row_index * row_height
+        if narrow:
+            out.append(f'<text x="0" y="{y + 13}" font-size="13">'
+                       f'{escape(_shorten(bar.label, 24))}</text>')
+            y += NARROW_LABEL_ROW
+        else:
+            out.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" font-size="13" '
+                       f'text-anchor="end">{escape(_shorten(bar.label))}</text>')
         scale = Decimal(plot) / (bar.total if share else largest)
-        x_pos = Decimal(LABEL_WIDTH)
+        x_pos = Decimal(label_width)
         for name, amount in bar.parts:
             if amount <= 0:
                 continue
@@ -94,10 +113,24 @@ def stacked_bars(bars: Sequence[Bar], *, title: str, description: str,
                 f'（占{percent}%）</title></rect>')
             x_pos += width
         caption = bar.caption or f"{format_amount(bar.total)}{bar.unit or unit}"
-        end = LABEL_WIDTH + plot + 6 if share else x_pos + 6
+        end = label_width + plot + 6 if share else x_pos + 6
         out.append(f'<text x="{end:.2f}" y="{y + 15}" font-size="12">{escape(caption)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def responsive_chart(bars: Sequence[Bar], *, title: str, description: str,
+                     share: bool = False, unit: str = "万元", ident: str = "chart") -> str:
+    """The chart drawn twice, for a wide and for a narrow screen; the style sheet shows the
+    one that fits (``.chart-wide`` / ``.chart-narrow``), so a phone gets a chart redrawn for
+    its width rather than the desktop one shrunk until its labels are unreadable. The hidden
+    one is ``display: none``, so screen readers meet one chart."""
+    wide = stacked_bars(bars, title=title, description=description, share=share, unit=unit,
+                        ident=ident)
+    if not wide.count("<rect"):
+        return wide
+    return wide + stacked_bars(bars, title=title, description=description, share=share,
+                               unit=unit, ident=f"{ident}-narrow", narrow=True)
 
 
 def _shorten(label: str, limit: int = 18) -> str:
@@ -141,7 +174,7 @@ def disclosure_chart(disclosure: FiscalDisclosure) -> str:
     bars = [_sangong_bar(label, SangongFigures({item: (line.prior_amount if prior else line.amount)
                                                 for item, line in lines.items()}))
             for label, prior in ((f"{disclosure.year - 1}年", True), (f"{disclosure.year}年", False))]
-    return stacked_bars(bars, title=f"{disclosure.title}“三公”经费与上年对比",
+    return responsive_chart(bars, title=f"{disclosure.title}“三公”经费与上年对比",
                         description="按因公出国（境）费、公务用车购置费、公务用车运行（维护）费、"
                                     "公务接待费分段的横向条形图；数字见下方“三公”经费表。",
                         ident="sangong-chart")
@@ -152,7 +185,7 @@ def departments_chart(disclosures: Sequence[FiscalDisclosure]) -> str:
     bars = [_sangong_bar(f"{d.agency.short_name or d.agency.name} {d.year}{d.stage}",
                          SangongFigures({line.item: line.amount for line in d.sangong_lines}))
             for d in disclosures if d.sangong_lines]
-    return stacked_bars(bars, title="各部门“三公”经费（万元）",
+    return responsive_chart(bars, title="各部门“三公”经费（万元）",
                         description="每个部门每年一条横条，长度与金额成正比，按分项分段；数字见下表。",
                         ident="departments-chart")
 
@@ -170,7 +203,7 @@ def _reference_bar(ref: SangongReference) -> Bar:
 def references_chart(references: Sequence[SangongReference]) -> str:
     """The composition of each published figure, every bar drawn as 100%: the rows are in
     different units, so only the shares compare."""
-    return stacked_bars(
+    return responsive_chart(
         [_reference_bar(ref) for ref in references], share=True,
         title="公开发布的“三公”经费构成（各分项占合计的比例）",
         description="每个单位每年一条横条，按分项占合计的比例分段；各行计量单位不同，只比较构成，"

@@ -21,6 +21,7 @@ from opengov.site.db import get_session
 from opengov.site.exceptions import NotFoundError
 from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
 from opengov.site.fiscal.rules.disclosures import Stage, Timeliness, days_after_approval, timeliness
+from opengov.site.fiscal.rules.references import source_rank
 from opengov.site.fiscal.service.chart import departments_chart, disclosure_chart, references_chart
 from opengov.site.fiscal.service.disclosures import (
     OverviewEntry,
@@ -205,26 +206,51 @@ def sangong_tables(years: list[int], agency_codes: list[str]) -> SangongTables:
 
 @dataclass
 class SangongPage:
-    """The comparison page: both tables, their charts and the choices of the filter."""
+    """The comparison of the site's own agencies: table, chart and the filter's choices."""
 
-    tables: SangongTables
-    #: Years with a public disclosure or a published figure, newest first.
+    departments: TableData
+    example: bool
+    #: Years with a public disclosure, newest first.
     all_years: list[int]
     all_agencies: list[Agency]
     departments_chart_svg: str
-    references_chart_svg: str
+    #: How many figures of other bodies the reference page cites.
+    reference_count: int
 
 
 def sangong_page(years: list[int], agency_codes: list[str]) -> SangongPage:
-    """The 三公经费 comparison of some years and departments (all when a list is empty)."""
+    """The 三公经费 of the site's own agencies, of some years and departments (all when a list
+    is empty). Other bodies' published figures are on :func:`sangong_references_page`."""
     session = get_session()
-    tables = sangong_tables(years, agency_codes)
-    all_years = sorted({*disclosure_years(session, clock.today()),
-                        *(reference.year for reference in sangong_references(session))},
+    departments, disclosures = _departments(session, years, agency_codes)
+    return SangongPage(departments, any(d.is_example for d in disclosures),
+                       disclosure_years(session, clock.today()),
+                       agencies_with_disclosures(session), departments_chart(disclosures),
+                       len(sangong_references(session)))
+
+
+@dataclass
+class SangongReferencesPage:
+    """Figures other governments and departments published, kept apart from the site's own:
+    government sites first, then news reports, then third-party copies."""
+
+    table: TableData
+    chart_svg: str
+    all_years: list[int]
+
+
+def _ordered_references(session: Session, years: list[int]) -> list[SangongReference]:
+    references = sangong_references(session, years=years or None)
+    return sorted(references, key=lambda ref: source_rank(ref.source_type))
+
+
+def sangong_references_page(years: list[int]) -> SangongReferencesPage:
+    session = get_session()
+    references = _ordered_references(session, years)
+    all_years = sorted({reference.year for reference in sangong_references(session)},
                        reverse=True)
-    return SangongPage(tables, all_years, agencies_with_disclosures(session),
-                       departments_chart(tables.disclosures),
-                       references_chart(tables.reference_rows))
+    return SangongReferencesPage(reference_table(references), references_chart(references),
+                                 all_years)
 
 
 def sangong_download(dataset: str, years: list[int], agency_codes: list[str],
@@ -234,7 +260,7 @@ def sangong_download(dataset: str, years: list[int], agency_codes: list[str],
     if dataset == "departments":
         table, _ = _departments(session, years, agency_codes)
     elif dataset == "sources":
-        table = reference_table(sangong_references(session, years=years or None))
+        table = reference_table(_ordered_references(session, years))
     else:
         raise NotFoundError("没有这份数据")
     return render(table, fmt)

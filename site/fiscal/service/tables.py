@@ -20,6 +20,7 @@ from opengov.site.fiscal.rules.disclosures import (
     to_wan,
     year_on_year,
 )
+from opengov.site.fiscal.rules.references import chinese_note, source_label
 
 Cell = str | int | Decimal | None
 
@@ -163,7 +164,7 @@ def reference_table(references: Sequence[SangongReference]) -> TableData:
         rows.append([ref.entity, ref.scope, ref.year, ref.stage_label, str(ref.unit), ref.total,
                      ref.outbound, ref.vehicle, ref.vehicle_purchase, ref.vehicle_operation,
                      ref.reception, to_wan(ref.total, ref.unit) if ref.total is not None else None,
-                     ref.source_type, ref.source_url, ref.note])
+                     source_label(ref.source_type), ref.source_url, chinese_note(ref.note)])
     return TableData("公开发布的“三公”经费数据（真实数据，按来源单位）", REFERENCE_COLUMNS, rows,
                      "sangong-published-sources", unit="见“计量单位”列",
                      notes=["数据摘自所列来源网页，金额按来源的计量单位（元、万元或亿元）记录；"

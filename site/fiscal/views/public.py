@@ -118,17 +118,27 @@ def _selection() -> tuple[list[int], list[str]]:
 
 @bp.get("/fiscal/sangong")
 def sangong() -> str:
+    """The 三公经费 of the site's own agencies (other bodies' figures: the reference page)."""
     years, agencies = _selection()
     page = fiscal.sangong_page(years, agencies)
     # stacked_bars escapes every text it writes, so its SVG is safe to mark up.
     department_chart = Markup(page.departments_chart_svg)  # noqa: S704
-    reference_chart = Markup(page.references_chart_svg)  # noqa: S704
     return render_template(
-        "public/fiscal/sangong.html", departments=page.tables.departments,
-        example=page.tables.example, references=page.tables.references,
+        "public/fiscal/sangong.html", departments=page.departments, example=page.example,
         years=years, agencies=agencies, all_years=page.all_years,
         all_agencies=page.all_agencies, department_chart=department_chart,
-        reference_chart=reference_chart)
+        reference_count=page.reference_count)
+
+
+@bp.get("/fiscal/sangong/references")
+def sangong_references() -> str:
+    """Figures other governments and departments published, with their sources: reference
+    material on a page of its own, never mixed with the site's own agencies."""
+    years, _agencies = _selection()
+    page = fiscal.sangong_references_page(years)
+    chart = Markup(page.chart_svg)  # noqa: S704 — stacked_bars escapes every text
+    return render_template("public/fiscal/sangong_references.html", table=page.table,
+                           chart=chart, years=years, all_years=page.all_years)
 
 
 @bp.get("/fiscal/sangong/<dataset>.<fmt>")

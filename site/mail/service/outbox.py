@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -11,10 +12,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opengov.site import clock
-from opengov.site.mail.models import MailOutbox
+from opengov.site.mail.models import MailAttachment, MailOutbox
 from opengov.site.personal_data import get_cipher
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a notice."""
+
+    filename: str
+    content_type: str
+    content: bytes
 
 
 def mail_configured() -> bool:
@@ -23,7 +33,8 @@ def mail_configured() -> bool:
 
 
 def enqueue(session: Session, *, kind: str, to: str, subject: str, body: str,
-            reference: str = "", dedupe_key: str | None = None) -> bool:
+            attachments: Sequence[Attachment] = (), reference: str = "",
+            dedupe_key: str | None = None) -> bool:
     """Queue one notice in ``session``'s transaction: it is sent once that commits, never
     for a change that was rolled back, and never while a web request waits. False when
     nothing was queued: no mail server configured, no address, or a notice with the same
@@ -40,9 +51,13 @@ def enqueue(session: Session, *, kind: str, to: str, subject: str, body: str,
             select(MailOutbox.id).where(MailOutbox.dedupe_key == dedupe_key)) is not None:
         return False
     cipher = get_cipher()
-    session.add(MailOutbox(kind=kind, reference=reference[:60], dedupe_key=dedupe_key,
-                           recipient_enc=cipher.encrypt(to), subject=subject[:200],
-                           body_enc=cipher.encrypt(body)))
+    session.add(MailOutbox(
+        kind=kind, reference=reference[:60], dedupe_key=dedupe_key,
+        recipient_enc=cipher.encrypt(to), subject=subject[:200], body_enc=cipher.encrypt(body),
+        attachments=[MailAttachment(filename=item.filename[:255],
+                                    content_type=item.content_type[:100],
+                                    content_enc=cipher.encrypt_bytes(item.content))
+                     for item in attachments]))
     log.info("notice %s %s queued", kind, reference)
     return True
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import selectinload
 
 from opengov.site import clock
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.logs import redact
-from opengov.site.mail.models import MailOutbox
+from opengov.site.mail.models import MailAttachment, MailOutbox
 from opengov.site.mail.rules import CLAIM_SECONDS, KEEP_SENT_DAYS, backoff, give_up, is_permanent
 from opengov.site.mail.service.transport import (
     SmtpSettings,
@@ -77,10 +78,12 @@ def _claim(now: dt.datetime, limit: int) -> list[int]:
 
 
 def _settle_sent(notice_id: int, now: dt.datetime) -> None:
+    """Delivered: what named the applicant (recipient, body, files) is erased at once."""
     with unit_of_work() as session:
         session.execute(update(MailOutbox).where(MailOutbox.id == notice_id).values(
             sent_at=now, attempts=MailOutbox.attempts + 1, recipient_enc="", body_enc="",
             last_error=""))
+        session.execute(delete(MailAttachment).where(MailAttachment.notice_id == notice_id))
 
 
 def _settle_failed(notice_id: int, now: dt.datetime, error: BaseException,
@@ -128,14 +131,19 @@ def send_due(*, limit: int = 1000, now: dt.datetime | None = None) -> SendReport
             session = get_session()
             notices = session.scalars(select(MailOutbox).where(MailOutbox.id.in_(claimed))
                                       .order_by(MailOutbox.id)
+                                      .options(selectinload(MailOutbox.attachments))
                                       .execution_options(populate_existing=True)).all()
             session.commit()  # ends the read: nothing is held while the server works
             for position, notice in enumerate(notices):
                 try:
                     if smtp is None:
                         smtp = connect(settings)
+                    files = [(item.filename, item.content_type,
+                              cipher.decrypt_bytes(item.content_enc))
+                             for item in notice.attachments]
                     smtp.send_message(compose(settings, cipher.decrypt(notice.recipient_enc),
-                                              notice.subject, cipher.decrypt(notice.body_enc)))
+                                              notice.subject, cipher.decrypt(notice.body_enc),
+                                              files))
                 except (OSError, smtplib.SMTPException) as error:
                     if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
                         # The connection is still good: the refusal concerns this message,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -66,8 +66,10 @@ def connect(settings: SmtpSettings) -> smtplib.SMTP:
     return smtp
 
 
-def compose(settings: SmtpSettings, to: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text message in UTF-8 with a date and a message id."""
+def compose(settings: SmtpSettings, to: str, subject: str, body: str,
+            attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
+    """A plain-text message in UTF-8 with a date, a message id and ``attachments``
+    (file name, content type, bytes)."""
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
@@ -76,6 +78,10 @@ def compose(settings: SmtpSettings, to: str, subject: str, body: str) -> EmailMe
     domain = settings.sender.partition("@")[2] or None
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(body)
+    for filename, content_type, content in attachments:
+        main, _, sub = content_type.partition("/")
+        message.add_attachment(content, maintype=main or "application",
+                               subtype=sub or "octet-stream", filename=filename)
     return message
 
 

@@ -116,6 +116,14 @@ class StatusForm(FlaskForm):  # type: ignore[misc]
     code = StringField("查询码", validators=[DataRequired("请填写查询码")])
 
 
+class ResendCodeForm(FlaskForm):  # type: ignore[misc]
+    """找回查询码: the number and the e-mail or phone given in the application."""
+
+    number = StringField("申请编号", validators=[DataRequired("请填写申请编号"), Length(max=40)])
+    contact = StringField("申请时填写的电子邮箱或联系电话",
+                          validators=[DataRequired("请填写电子邮箱或联系电话"), Length(max=120)])
+
+
 class CorrectionForm(FlaskForm):  # type: ignore[misc]
     text = TextAreaField("补正内容", validators=[DataRequired("请填写补正内容"),
                                               Length(max=4000)])
@@ -123,3 +131,7 @@ class CorrectionForm(FlaskForm):  # type: ignore[misc]
 
 class WithdrawForm(FlaskForm):  # type: ignore[misc]
     confirm = BooleanField("我确认撤回本申请", validators=[DataRequired("请勾选确认撤回")])
+
+
+class DownloadForm(FlaskForm):  # type: ignore[misc]
+    """A download that is logged (a POST with its CSRF token): no fields of its own."""

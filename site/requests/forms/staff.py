@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     HiddenField,
@@ -15,12 +17,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from opengov.site.requests.forms.public import ApplicationFields
 from opengov.site.requests.rules.clock import Channel, EventKind
-from opengov.site.requests.rules.outcomes import decision_choices
-from opengov.site.web.forms import options
+from opengov.site.requests.rules.outcomes import REPLIES, decision_choices
+from opengov.site.requests.service.delivery import Area, RedactionRequest
+from opengov.site.web.forms import ChineseForm, options
 from opengov.site.workdays.rules import DATE_FORMAT_MESSAGE
 
 
@@ -60,7 +63,7 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
     party = StringField("征求意见对象")
     outcome = SelectField("处理结果", choices=options([("", "（请选择）"), *decision_choices()]),
                           validators=[Optional()])
-    detail = TextAreaField("说明（写入告知书）")
+    detail = TextAreaField("说明（写入告知书；理由、获取途径等，不必重复“经审查”）")
     other_body = StringField("负责公开的机关名称和联系方式")
     fee_yuan = DecimalField("收费金额（元）", places=2,
                             validators=[Optional(), NumberRange(min=0.01, message="应大于0")])
@@ -89,7 +92,9 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
                                    else str(self.fee_yuan.data),
                                    "amount": self.amount.data,
                                    "received_on": _iso(self.received_on.data)},
-            EventKind.DECIDED: {"outcome": self.outcome.data, "detail": self.detail.data,
+            EventKind.DECIDED: {"outcome": REPLIES[self.outcome.data].outcome.value
+                                if self.outcome.data in REPLIES else "",
+                                "reply": self.outcome.data, "detail": self.detail.data,
                                 "other_body": self.other_body.data},
             EventKind.REPLIED: {"delivery": self.delivery.data},
         }
@@ -103,3 +108,55 @@ class TransferForm(FlaskForm):  # type: ignore[misc]
     target = SelectField("转送至", choices=[], coerce=int, validate_choice=False,
                          validators=[DataRequired("请选择机关")])
     on = DateField("转送日期", validators=[DataRequired(DATE_FORMAT_MESSAGE)])
+
+
+class ReleaseForm(ChineseForm):
+    """A released file with what to remove from it before it leaves (Art. 37 区分处理)."""
+
+    file = FileField("文件（PDF、图片或 Office 文件）", validators=[FileRequired("请选择文件")])
+    terms = TextAreaField("遮盖以下文字（每行一项，如第三方姓名、单位名称）",
+                          validators=[Optional(), Length(max=4000)])
+    id_numbers = BooleanField("遮盖文件中所有居民身份证号码")
+    mobile_numbers = BooleanField("遮盖文件中所有手机号码")
+    areas = TextAreaField("遮盖区域（每行：页码,距左,距上,宽,高；PDF 按毫米，图片按像素）",
+                          validators=[Optional(), Length(max=4000)])
+
+    def validate_areas(self, field: Any) -> None:
+        self.parsed_areas()
+
+    def parsed_areas(self) -> list[Area]:
+        """The areas typed, one per line; :class:`ValidationError` names the bad line."""
+        areas = []
+        for number, line in enumerate((self.areas.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part for part in line.replace("，", ",").replace(" ", ",").split(",")
+                     if part]
+            try:
+                page, left, top, width, height = (float(part) for part in parts)
+            except ValueError:
+                raise ValidationError(f"第{number}行应为5个数字：页码,距左,距上,宽,高") from None
+            if page < 1 or page != int(page) or min(left, top) < 0 or min(width, height) <= 0:
+                raise ValidationError(f"第{number}行：页码从1起，宽和高须大于0")
+            areas.append(Area(int(page), left, top, width, height))
+        return areas
+
+    def redaction(self) -> RedactionRequest:
+        return RedactionRequest(terms=(self.terms.data or "").splitlines(),
+                                id_numbers=bool(self.id_numbers.data),
+                                mobile_numbers=bool(self.mobile_numbers.data),
+                                areas=self.parsed_areas())
+
+
+class SigningPolicyForm(ChineseForm):
+    """Whether the person who decides may also sign off, per agency (小型机关)."""
+
+    agency_id = IntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
+    allowed = BooleanField("允许作出处理决定的人签发答复书")
+
+
+class ProactiveForm(ChineseForm):
+    """依申请转主动 (Art. 44): the information, named so that later requests find it."""
+
+    subject = StringField("信息名称（如文件标题、文号）",
+                          validators=[DataRequired("请填写信息名称"), Length(max=200)])

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from opengov.site.requests.rules.outcomes import AUTOMATIC_OUTCOMES, Outcome
+from opengov.site.requests.rules.outcomes import AUTOMATIC_OUTCOMES, REPLIES, Outcome, reply_for
 from opengov.site.workdays.rules import DueDate, WorkingCalendar
 
 REPLY_DAYS = 20  # Art. 33 ¶2
@@ -190,6 +190,8 @@ class RequestState:
     closed_on: dt.date | None = None
     #: The reply deadline with its explanation; None before the receipt date is fixed.
     due: DueDate | None = None
+    #: Working days the clock stood still (consultations, the fee window if it pauses).
+    paused_days: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -274,6 +276,7 @@ class _Machine:
                                 f"依条例第三十五条确定的延迟答复合理期限（{state.custom_basis}）")
             return
         paused = self._paused_days()
+        state.paused_days = len(paused)
         days = REPLY_DAYS + state.extension_days
         day = self.calendar.add_workdays(state.clock_start, days, paused)
         start_label = ("收到补正后申请之日" if state.corrected_on == state.clock_start
@@ -487,6 +490,14 @@ class _Machine:
             raise TransitionError("请选择处理结果。") from exc
         if outcome in AUTOMATIC_OUTCOMES:
             raise TransitionError("该处理结果由系统在期限届满时登记。")
+        key = str(event.data.get("reply") or "")
+        if key and (key not in REPLIES or REPLIES[key].outcome is not outcome):
+            raise TransitionError("请选择处理结果。")
+        reply = reply_for(outcome, key)
+        if reply.needs_detail and not str(event.data.get("detail") or "").strip():
+            raise TransitionError(f"请填写{reply.detail_label}（写入答复书）。")
+        if reply.needs_other_body and not str(event.data.get("other_body") or "").strip():
+            raise TransitionError("请填写负责公开该政府信息的机关名称和联系方式（条例第三十六条第（五）项）。")
         state.outcome, state.decided_on = outcome, event.on
         state.stage = Stage.DECIDED
 

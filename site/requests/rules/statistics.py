@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from statistics import median
 
 from opengov.site.requests.rules.outcomes import Bucket, Outcome
 
@@ -28,6 +29,11 @@ class RequestFacts:
     due_on: dt.date | None = None
     #: Working days from receipt to reply (the clock's pauses not deducted).
     workdays_to_reply: int | None = None
+    #: Working days the reply took net of the pauses the law excludes (补正 restarts the
+    #: count; consultations and the fee window are deducted).
+    workdays_net: int | None = None
+    #: Still open on the day the figures were made and past its deadline.
+    overdue_open: bool = False
 
 
 @dataclass
@@ -39,6 +45,17 @@ class YearFigures:
     replied_on_time: int = 0
     workdays_total: int = 0
     outcomes: Counter[Bucket] = field(default_factory=Counter)
+    #: Net working days of each reply, for the median.
+    net_workdays: list[int] = field(default_factory=list)
+    #: Requests received this year, still open and past their deadline.
+    overdue_open: int = 0
+
+    @property
+    def median_workdays(self) -> float | None:
+        """The median of the net working days a reply took; None without replies."""
+        if not self.net_workdays:
+            return None
+        return float(median(self.net_workdays))
 
     @property
     def on_time_rate(self) -> Fraction | None:
@@ -68,7 +85,9 @@ def yearly_figures(requests: Iterable[RequestFacts]) -> list[YearFigures]:
         return years.setdefault(year, YearFigures(year))
 
     for request in requests:
-        of(request.received_on.year).received += 1
+        received = of(request.received_on.year)
+        received.received += 1
+        received.overdue_open += request.overdue_open
         if request.closed_on is None or request.outcome is None:
             continue
         figures = of(request.closed_on.year)
@@ -78,4 +97,6 @@ def yearly_figures(requests: Iterable[RequestFacts]) -> list[YearFigures]:
             figures.replied += 1
             figures.replied_on_time += request.replied_on <= request.due_on
             figures.workdays_total += request.workdays_to_reply or 0
+            if request.workdays_net is not None:
+                figures.net_workdays.append(request.workdays_net)
     return sorted(years.values(), key=lambda figures: figures.year, reverse=True)

@@ -8,12 +8,10 @@ them inside a unit of work; the rules themselves are in :mod:`opengov.site.reque
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,6 +28,7 @@ from opengov.site.agencies.models import Agency
 from opengov.site.exceptions import ConflictError
 from opengov.site.personal_data import PersonalDataCipher, get_cipher
 from opengov.site.requests.models import InfoRequest, RequestEvent, RequestSerial
+from opengov.site.requests.rules import codes
 from opengov.site.requests.rules.applicant import ApplicantKind
 from opengov.site.requests.rules.clock import (
     CLOSED_STAGES,
@@ -110,18 +109,29 @@ def allocate_number(session: Session, year: int) -> str:
 
 
 def new_query_code() -> str:
-    """160 random bits as 32 base32 characters in groups of four: easy to copy from paper."""
-    raw = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
-
-
-def _normalise_code(code: str) -> str:
-    return "".join(char for char in code.upper() if char.isalnum())
+    """140 random bits in groups of four, in an alphabet that forgives O/0 and I/1/L."""
+    return codes.new_code()
 
 
 def hash_query_code(code: str) -> str:
-    # The code has 160 random bits: a fast hash cannot be brute-forced, no salt is needed.
-    return hashlib.sha256(_normalise_code(code).encode("ascii", "ignore")).hexdigest()
+    # The code has 140 random bits: a fast hash cannot be brute-forced, no salt is needed.
+    return hashlib.sha256(codes.canonical_code(code).encode("ascii", "ignore")).hexdigest()
+
+
+def _legacy_hash(code: str) -> str:
+    return hashlib.sha256(codes.legacy_form(code).encode("ascii", "ignore")).hexdigest()
+
+
+def replace_query_code(session: Session, request: InfoRequest) -> str:
+    """A new query code for ``request`` and every request forwarded from it (they share
+    one); the old one stops working."""
+    code = new_query_code()
+    old = request.query_code_hash
+    for shared in session.scalars(select(InfoRequest).where(
+            InfoRequest.query_code_hash == old)):
+        shared.query_code_hash = hash_query_code(code)
+    session.flush()
+    return code
 
 
 # --- filing -----------------------------------------------------------------------------
@@ -291,13 +301,22 @@ def follow_calendar_changes() -> None:
 # --- applicants -------------------------------------------------------------------------
 
 
+def find_by_number(session: Session, number: str) -> InfoRequest | None:
+    """The request numbered ``number`` as a person typed it (hyphens and zeros optional),
+    whatever its agency (other features — complaints — link requests by number): the caller
+    decides who may learn that it exists."""
+    result: InfoRequest | None = session.scalars(select(InfoRequest).where(
+        InfoRequest.number == codes.canonical_number(number, NUMBER_PREFIX))).one_or_none()
+    return result
+
+
 def find_for_applicant(session: Session, number: str, code: str) -> InfoRequest | None:
     """The request when number and query code match; None otherwise (no hint which failed)."""
-    request = session.scalars(
-        select(InfoRequest).where(InfoRequest.number == number.strip().upper())).one_or_none()
+    request = find_by_number(session, number)
     expected = request.query_code_hash if request else "0" * 64
     matches = hmac.compare_digest(expected, hash_query_code(code))
-    return request if request is not None and matches else None
+    legacy = hmac.compare_digest(expected, _legacy_hash(code))
+    return request if request is not None and (matches or legacy) else None
 
 
 @dataclass(frozen=True)
@@ -341,23 +360,22 @@ def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
 # --- lapses and reminders ---------------------------------------------------------------
 
 
-def apply_lapses(session: Session, today: dt.date) -> list[InfoRequest]:
-    """Record 视为放弃 for corrections and fees whose window ended before ``today``."""
+def due_lapses(session: Session, today: dt.date) -> list[tuple[InfoRequest, EventKind]]:
+    """The 补正 and fee windows that ended before ``today``: the request and the 视为放弃
+    step to record (the caller records it with its letter, :mod:`.steps`)."""
     calendar = _calendar(session)
-    lapsed: list[InfoRequest] = []
+    due: list[tuple[InfoRequest, EventKind]] = []
     waiting = session.scalars(select(InfoRequest).where(
         InfoRequest.stage.in_([Stage.CORRECTION.value, Stage.AWAITING_FEE.value])))
     for request in waiting:
         state = state_of(session, request, calendar)
         if (state.stage is Stage.CORRECTION and state.correction_deadline
                 and today > state.correction_deadline):
-            record(session, request, EventKind.CORRECTION_LAPSED, today)
-            lapsed.append(request)
+            due.append((request, EventKind.CORRECTION_LAPSED))
         elif (state.stage is Stage.AWAITING_FEE and state.fee_due
               and today > state.fee_due.date):
-            record(session, request, EventKind.FEE_LAPSED, today)
-            lapsed.append(request)
-    return lapsed
+            due.append((request, EventKind.FEE_LAPSED))
+    return due
 
 
 #: Working days before a deadline at which handlers are reminded.
@@ -451,10 +469,10 @@ def transfer(session: Session, request: InfoRequest, target: Agency, on: dt.date
     session.add(forwarded)
     session.flush()
     record(session, request, EventKind.DECIDED, on, {
-        "outcome": "4.1",
+        "outcome": "4.1", "reply": "4.1-elsewhere",
         "other_body": f"{target.name}（{contact}）" if contact else target.name,
-        "detail": f"本机关已将您的申请转送{target.name}办理（申请编号{forwarded.number}，"
-                  "可凭原查询码查询办理进度），该机关将另行答复。",
+        "detail": f"本机关已将您的申请转送{target.name}办理，新的申请编号为{forwarded.number}，"
+                  "您可凭原查询码查询办理进度，该机关将另行答复",
     }, actor=actor)
     _append(forwarded, Event(EventKind.RECEIVED, on, {"channel": Channel.TRANSFER.value}), actor,
             note=f"由{request.agency.name}转送（原申请编号{request.number}）")

@@ -7,13 +7,20 @@ ID numbers; the applicant's address is used only as the recipient."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from flask import render_template
 from sqlalchemy.orm import Session
 
+from opengov.site.db import unit_of_work
 from opengov.site.mail.service import outbox as mail
+from opengov.site.mail.service.outbox import Attachment as MailAttachment
 from opengov.site.requests.models import InfoRequest
 from opengov.site.requests.service import handling as request_service
+
+__all__ = ["APPLICANT_NOTICES", "MailAttachment", "notify_applicant", "send_mail",
+           "send_reminders"]
 
 #: Applicant notices by event: (subject, template).
 APPLICANT_NOTICES = {
@@ -21,21 +28,36 @@ APPLICANT_NOTICES = {
     "correction_requested": ("政府信息公开申请补正告知", "email/request_correction.txt"),
     "extended": ("政府信息公开申请延期答复告知", "email/request_extended.txt"),
     "replied": ("政府信息公开申请已答复", "email/request_replied.txt"),
+    "lapsed": ("政府信息公开申请终止处理告知", "email/request_lapsed.txt"),
+    "query_code": ("政府信息公开申请查询码", "email/request_query_code.txt"),
 }
 
 
-def notify_applicant(session: Session, request: InfoRequest, what: str) -> bool:
+def send_mail(to: str, subject: str, body: str, attachments: Sequence[MailAttachment] = (),
+              *, kind: str = "notice", reference: str = "") -> bool:
+    """The site's one mail path for every feature: queue one plain-text message (with
+    ``attachments``) for the mail worker — in the caller's unit of work when there is one, so
+    that it goes out only if that commits, else in a unit of work of its own. False when
+    nothing was queued (no address, no mail server configured)."""
+    with unit_of_work() as session:
+        return mail.enqueue(session, kind=kind, to=to, subject=subject, body=body,
+                            attachments=attachments, reference=reference)
+
+
+def notify_applicant(session: Session, request: InfoRequest, what: str,
+                     attachments: Sequence[MailAttachment] = (), **context: Any) -> bool:
     """Queue the notice for step ``what`` (a key of :data:`APPLICANT_NOTICES`) to the
     applicant in ``session``'s transaction; the mail worker sends it once that commits.
-    False when nothing was queued (no such notice, anonymised, no address or no server)."""
+    ``context`` goes to the template. False when nothing was queued (no such notice,
+    anonymised, no address or no mail server)."""
     if what not in APPLICANT_NOTICES or request.anonymised_at is not None:
         return False
     email = request_service.personal_data(request).email
     subject, template = APPLICANT_NOTICES[what]
-    body = render_template(template, request=request)
+    body = render_template(template, request=request, attachments=attachments, **context)
     return mail.enqueue(session, kind=f"request.{what}", to=email,
                         subject=f"{subject}（{request.number}）", body=body,
-                        reference=request.number)
+                        attachments=attachments, reference=request.number)
 
 
 def send_reminders(session: Session, today: dt.date) -> list[str]:

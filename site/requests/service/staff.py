@@ -21,6 +21,8 @@ from opengov.site import clock
 from opengov.site.accounts.models import User
 from opengov.site.agencies import service as agencies
 from opengov.site.agencies.models import Agency
+from opengov.site.audit import service as audit
+from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.exceptions import (
     ConflictError,
@@ -28,7 +30,7 @@ from opengov.site.exceptions import (
     InvalidInputError,
     NotFoundError,
 )
-from opengov.site.requests.models import InfoRequest, RequestLetter
+from opengov.site.requests.models import InfoRequest, ProactiveCandidate, RequestLetter
 from opengov.site.requests.rules.clock import (
     CLOSED_STAGES,
     Channel,
@@ -38,7 +40,7 @@ from opengov.site.requests.rules.clock import (
     TransitionError,
     allowed_kinds,
 )
-from opengov.site.requests.service import handling, steps
+from opengov.site.requests.service import delivery, handling, proactive, signing, steps
 from opengov.site.requests.service.letters import LetterPdf, letter_pdf
 from opengov.site.requests.service.public import NO_SUCH_REQUEST, Filed
 from opengov.site.search.service import search
@@ -150,6 +152,13 @@ class Case:
     #: The other agencies of the site the request may be forwarded to (Art. 36(五)).
     transfer_targets: list[Agency]
     today: dt.date
+    #: Art. 44 candidates this request is marked for.
+    proactive: list[ProactiveCandidate]
+    #: Who recorded the decision awaiting sign-off, and whether they may sign it too.
+    decided_by: User | None
+    decider_may_sign: bool
+    #: Released files may still be attached or removed (before sign-off).
+    can_attach: bool
 
     @property
     def outcome_label(self) -> str:
@@ -163,11 +172,15 @@ def case(actor: User, number: str) -> Case:
     state = handling.state_of(session, found)
     personal = handling.personal_data(found) if found.anonymised_at is None else None
     documents = search.related_documents(handling.document_query(found), size=RELATED_DOCUMENTS)
+    decision = steps.latest_decision(found)
     return Case(found, state, allowed_kinds(state), personal, documents,
                 handling.items_in_month(session, found),
                 handling.handlers_of(session, found.agency),
                 [agency for agency in agencies.all_agencies() if agency.id != found.agency_id],
-                clock.today())
+                clock.today(), proactive.candidates_of_request(found.id),
+                decision.actor if decision is not None else None,
+                signing.decider_may_sign(session, found.agency_id),
+                found.stage in delivery.ATTACHABLE_STAGES)
 
 
 # --- steps ------------------------------------------------------------------------------
@@ -226,6 +239,18 @@ def transfer(actor: User, number: str, target_agency_id: int, on: dt.date) -> In
             return handling.transfer(session, found, target, on, actor)
     except TransitionError as exc:
         raise ConflictError(str(exc)) from exc
+
+
+def reissue_query_code(actor: User, number: str, *, origin: Origin) -> str:
+    """A new query code for an applicant who lost theirs, after the handler verified who is
+    asking (by phone or in person); shown once to the handler, the old one stops working."""
+    with unit_of_work() as session:
+        found = _visible_request(session, actor, number)
+        code = handling.replace_query_code(session, found)
+        audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
+                     object_type="info_request", object_id=found.id,
+                     detail=f"申请 {found.number}：重新生成查询码")
+    return code
 
 
 # --- letters ----------------------------------------------------------------------------

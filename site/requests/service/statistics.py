@@ -2,40 +2,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from opengov.site.agencies.models import Agency
 from opengov.site.requests.models import InfoRequest
+from opengov.site.requests.rules.clock import OPEN_STAGES, derive
 from opengov.site.requests.rules.outcomes import Outcome
 from opengov.site.requests.rules.statistics import RequestFacts, YearFigures, yearly_figures
+from opengov.site.requests.service import handling
 from opengov.site.workdays.service import load_calendar
 
 
-def figures(session: Session, agency: Agency | None = None) -> list[YearFigures]:
+def figures(session: Session, agency: Agency | None = None,
+            today: dt.date | None = None) -> list[YearFigures]:
     """Requests whose receipt date is fixed, counted per year (newest first)."""
+    return yearly_figures(request_facts(session, agency, today))
+
+
+def request_facts(session: Session, agency: Agency | None = None,
+                  today: dt.date | None = None) -> list[RequestFacts]:
+    """What the statistics need of each request whose receipt date is fixed: the replied ones
+    with the working days they took net of the pauses (from their event logs)."""
     calendar = load_calendar(session)
-    query = select(InfoRequest.receipt_date, InfoRequest.closed_on, InfoRequest.outcome,
-                   InfoRequest.replied_on, InfoRequest.due_on).where(
-        InfoRequest.receipt_date.is_not(None))
+    settings = handling.clock_settings()
+    query = select(InfoRequest).where(InfoRequest.receipt_date.is_not(None)).options(
+        selectinload(InfoRequest.events))
     if agency is not None:
         query = query.where(InfoRequest.agency_id == agency.id)
     facts = []
-    for received, closed, outcome, replied, due in session.execute(query):
+    for request in session.scalars(query):
+        received, replied = request.receipt_date, request.replied_on
         assert received is not None  # filtered above
+        net = None
+        if replied is not None:
+            state = derive(handling.events_of(request), calendar, settings)
+            start = state.clock_start or received
+            net = max(0, calendar.workdays_between(start, replied) - state.paused_days) \
+                if replied >= start else 0
+        open_now = request.stage in {stage.value for stage in OPEN_STAGES}
         facts.append(RequestFacts(
-            received_on=received, closed_on=closed, outcome=Outcome(outcome) if outcome else None,
-            replied_on=replied, due_on=due,
+            received_on=received, closed_on=request.closed_on,
+            outcome=Outcome(request.outcome) if request.outcome else None,
+            replied_on=replied, due_on=request.due_on,
             workdays_to_reply=(calendar.workdays_between(received, replied)
-                               if replied is not None else None)))
-    return yearly_figures(facts)
+                               if replied is not None else None),
+            workdays_net=net,
+            overdue_open=bool(open_now and today and request.due_on
+                              and today > request.due_on)))
+    return facts
 
 
 # --- figures the annual report counts (read by the reports feature) -------------------------
 # Self-contained on purpose (its imports here, not at the top), so that it merges beside
 # other changes to this module.
 
-import datetime as dt  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from decimal import Decimal  # noqa: E402
 

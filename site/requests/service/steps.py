@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from opengov.site.accounts.models import User
-from opengov.site.requests.models import InfoRequest, RequestLetter
-from opengov.site.requests.rules.clock import EventKind, RequestState
-from opengov.site.requests.rules.outcomes import Outcome
-from opengov.site.requests.service import handling
+from opengov.site.requests.models import InfoRequest, RequestEvent, RequestLetter
+from opengov.site.requests.rules.applicant import Delivery
+from opengov.site.requests.rules.clock import EventKind, RequestState, TransitionError
+from opengov.site.requests.rules.outcomes import Outcome, Reply, reply_for
+from opengov.site.requests.service import delivery, handling, signing
 from opengov.site.requests.service import letters as letter_service
-from opengov.site.requests.service.notifications import notify_applicant
+from opengov.site.requests.service.notifications import MailAttachment, notify_applicant
 
 #: Steps that issue a letter to the applicant, and its kind (``templates/letters/<kind>.txt``).
 LETTER_KINDS: dict[EventKind, str] = {
@@ -29,6 +30,8 @@ LETTER_KINDS: dict[EventKind, str] = {
     EventKind.EXTENDED: "extension",
     EventKind.FEE_NOTICE: "fee",
     EventKind.SIGNED_OFF: "reply",
+    EventKind.CORRECTION_LAPSED: "lapse",
+    EventKind.FEE_LAPSED: "lapse",
 }
 #: Steps the applicant is told of by e-mail, and the notice (a key of ``APPLICANT_NOTICES``).
 NOTICES: dict[EventKind, str] = {
@@ -36,7 +39,13 @@ NOTICES: dict[EventKind, str] = {
     EventKind.CORRECTION_REQUESTED: "correction_requested",
     EventKind.EXTENDED: "extended",
     EventKind.REPLIED: "replied",
+    EventKind.CORRECTION_LAPSED: "lapsed",
+    EventKind.FEE_LAPSED: "lapsed",
 }
+
+#: Ways of delivery in which the released files must be in the system before sign-off: the
+#: applicant gets them from the status page or by e-mail.
+ELECTRONIC_DELIVERIES = frozenset({Delivery.EMAIL.value, Delivery.ONLINE.value})
 
 
 @dataclass(frozen=True)
@@ -57,28 +66,65 @@ def take_step(session: Session, request: InfoRequest, kind: EventKind, on: dt.da
     """Record the step (``TransitionError`` when the law does not allow it now) and issue
     the letter it calls for, dated ``on``; queue the applicant's notice of it."""
     values = dict(data or {})
+    if kind is EventKind.SIGNED_OFF:
+        _check_sign_off(session, request, actor)
     state = handling.record(session, request, kind, on, values, actor=actor, note=note)
     letter = None
     if kind in LETTER_KINDS:
         letter_kind = LETTER_KINDS[kind]
+        enclosures = ([released.filename for released in request.released_files]
+                      if letter_kind == "reply" else [])
         letter = letter_service.issue(session, request, letter_kind, on,
-                                      _letter_body(request, letter_kind, values, state))
+                                      _letter_body(request, letter_kind, values, state),
+                                      enclosures=enclosures)
     notice = NOTICES.get(kind)
     if notice is not None:
-        notify_applicant(session, request, notice)
+        queue_notice(session, request, notice)
     return Recorded(request, kind, state, letter, notice)
+
+
+def latest_decision(request: InfoRequest) -> RequestEvent | None:
+    """The decision a sign-off would deliver: the last one recorded."""
+    return next((event for event in reversed(request.events)
+                 if event.kind == EventKind.DECIDED.value), None)
+
+
+def decision_reply(decision: RequestEvent) -> Reply:
+    return reply_for(Outcome(decision.data["outcome"]), str(decision.data.get("reply") or ""))
+
+
+def _check_sign_off(session: Session, request: InfoRequest, actor: User | None) -> None:
+    """Two people sign (签发): the one who decided may not sign off too, unless the agency
+    allows it (:func:`.signing.decider_may_sign`); the files an electronic delivery needs
+    must be attached first."""
+    decision = latest_decision(request)
+    if decision is None:
+        return  # the domain refuses a sign-off without a decision
+    if (actor is not None and decision.actor_id == actor.id
+            and not signing.decider_may_sign(session, request.agency_id)):
+        raise TransitionError("作出处理决定的人不能签发同一答复书：请由另一位有权签发的工作人员签发"
+                              "（小型机关可由管理员在“依申请公开办理设置”中允许同一人签发）。")
+    reply = decision_reply(decision)
+    if (reply.releases_files and request.delivery in ELECTRONIC_DELIVERIES
+            and not request.released_files):
+        raise TransitionError(f"申请人选择“{request.delivery}”：请先在“提供的政府信息”中附上"
+                              "要提供的文件，再签发答复书。")
 
 
 def _letter_body(request: InfoRequest, letter_kind: str, data: Mapping[str, Any],
                  state: RequestState) -> str:
     """The letter's text from the step's details (a reply from the decision it delivers)."""
     if letter_kind == "reply":
-        decision = next(event for event in reversed(request.events)
-                        if event.kind == EventKind.DECIDED.value)
+        decision = latest_decision(request)
+        assert decision is not None
         return letter_service.compose(
-            request, "reply", outcome=Outcome(decision.data["outcome"]),
+            request, "reply", reply=decision_reply(decision),
             detail=decision.data.get("detail") or "",
-            other_body=decision.data.get("other_body") or "")
+            other_body=decision.data.get("other_body") or "",
+            releases=[released.filename for released in request.released_files])
+    if letter_kind == "lapse":
+        assert state.outcome is not None
+        return letter_service.compose(request, "lapse", reply=reply_for(state.outcome))
     if letter_kind == "correction":
         return letter_service.compose(request, "correction", detail=data.get("matters") or "",
                                       deadline=state.correction_deadline)
@@ -98,4 +144,24 @@ def queue_filing_notice(session: Session, request: InfoRequest) -> bool:
     """Queue the notice due when ``request`` was filed (:func:`filing_notice`), in the
     filing's unit of work."""
     notice = filing_notice(request)
-    return notice is not None and notify_applicant(session, request, notice)
+    return notice is not None and queue_notice(session, request, notice)
+
+
+def queue_notice(session: Session, request: InfoRequest, notice: str) -> bool:
+    """Queue ``notice`` to the applicant in the step's unit of work. The reply goes with its
+    letter and, when the applicant chose e-mail, with the released files (their sending is
+    logged like a download, when queued: the mail worker delivers or lists it as failed)."""
+    if notice != NOTICES[EventKind.REPLIED]:
+        return notify_applicant(session, request, notice)
+    session.flush()
+    attachments = [MailAttachment(pdf.filename, "application/pdf", pdf.content)
+                   for pdf in (letter_service.letter_pdf(letter) for letter in request.letters
+                               if letter.kind == "reply")][-1:]
+    by_mail = request.delivery == Delivery.EMAIL.value and bool(request.released_files)
+    if by_mail:
+        attachments += [MailAttachment(item.filename, item.content_type, item.content)
+                        for item in delivery.files_for_mail(request)]
+    queued = notify_applicant(session, request, notice, attachments, files_attached=by_mail)
+    if queued and by_mail:
+        delivery.log_mailed(request.id)  # joins this unit of work
+    return queued

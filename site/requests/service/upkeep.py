@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from opengov.site.db import unit_of_work
-from opengov.site.requests.service import handling
+from opengov.site.requests.service import handling, steps
 from opengov.site.requests.service.notifications import send_reminders
 from opengov.site.workdays import service as work_calendar
 
@@ -26,7 +26,9 @@ def remind(today: dt.date) -> Reminded:
     """Record lapsed 补正/fee windows, then queue notices to handlers about deadlines 5, 3
     and 1 working days away (and overdue ones), once a day however often it runs."""
     with unit_of_work() as session:
-        lapsed = [request.number for request in handling.apply_lapses(session, today)]
+        recorded = [steps.take_step(session, request, kind, today)
+                    for request, kind in handling.due_lapses(session, today)]
+        lapsed = [step.request.number for step in recorded]
     with unit_of_work() as session:
         return Reminded(lapsed, send_reminders(session, today))
 

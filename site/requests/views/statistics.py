@@ -1,17 +1,41 @@
-"""依申请公开 statistics for the public, with the numbers they rest on."""
+"""依申请公开 statistics for the public, per agency and year, with the numbers they rest on:
+a chart always with its table, and the table as CSV."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 
 from opengov.site.requests.rules.outcomes import Bucket
 from opengov.site.requests.rules.statistics import MIN_FOR_RATE
 from opengov.site.requests.service import public as applicants
 from opengov.site.web.public import bp
 
+#: Years a query may name (an integer in a URL has a bound: no input ever gives a 5xx).
+YEARS = range(2008, 2101)
+
+
+def _year() -> int | None:
+    year = request.args.get("year", type=int)
+    return year if year in YEARS else None
+
 
 @bp.get("/statistics")
 def request_statistics() -> str:
-    page = applicants.statistics_page(request.args.get("agency", ""))
+    page = applicants.statistics_page(request.args.get("agency", ""), _year())
     return render_template("public/statistics.html", years=page.years, agencies=page.agencies,
-                           agency=page.agency, buckets=list(Bucket), min_for_rate=MIN_FOR_RATE)
+                           agency=page.agency, buckets=list(Bucket), min_for_rate=MIN_FOR_RATE,
+                           year=page.year, by_agency=page.by_agency, today=page.today)
+
+
+@bp.get("/statistics.csv")
+def request_statistics_csv() -> ResponseReturnValue:
+    """Per year (of one agency or the site), or per agency with ``?year=``."""
+    agency = request.args.get("agency", "")
+    year = _year() if "year" in request.args else None
+    name = f"依申请公开统计{('-' + agency) if agency else ''}{('-' + str(year)) if year else ''}.csv"
+    return applicants.statistics_csv(agency, year), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}

@@ -1,7 +1,7 @@
 """The mail outbox (issue 11): notices queued with their step, sent by `opengov mail send`.
 
-Revision ID: 0002_mail_outbox
-Revises: 0001_initial
+Revision ID: 0005_mail_outbox
+Revises: 0004_request_delivery
 Create Date: 2026-11-29 17:31:30.953095
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002_mail_outbox'
-down_revision: str | Sequence[str] | None = '0001_initial'
+revision: str = '0005_mail_outbox'
+down_revision: str | Sequence[str] | None = '0004_request_delivery'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -39,9 +39,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mail_outbox_reference'), ['reference'], unique=False)
         batch_op.create_index(batch_op.f('ix_mail_outbox_sent_at'), ['sent_at'], unique=False)
 
+    op.create_table('mail_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('notice_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('content_enc', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['notice_id'], ['mail_outbox.id'], name=op.f('fk_mail_attachments_notice_id_mail_outbox'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_attachments'))
+    )
+    with op.batch_alter_table('mail_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_attachments_notice_id'), ['notice_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('mail_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mail_attachments_notice_id'))
+
+    op.drop_table('mail_attachments')
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mail_outbox_sent_at'))
         batch_op.drop_index(batch_op.f('ix_mail_outbox_reference'))

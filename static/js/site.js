@@ -1,0 +1,36 @@
+/* opengov — public pages. Loaded in <head> without defer: it marks the page as scripted at once
+   (so a narrow screen never shows the full menu before collapsing it), then wires the menu
+   button. Without JavaScript the menu simply stays open. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function wireMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.querySelector(".site-nav");
+    if (!toggle || !nav) { return; }
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+      if (open) {
+        var first = nav.querySelector("a");
+        if (first) { first.focus(); }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && nav.classList.contains("open")) {
+        nav.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", wireMenu);
+  } else {
+    wireMenu();
+  }
+}());
