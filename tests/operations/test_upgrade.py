@@ -3,6 +3,7 @@ that fails; a back-office edit survives it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import inspect, select
+from sqlalchemy import Enum, MetaData, Table, inspect, select, text
 
 from opengov.site import create_app, migrate
 from opengov.site.accounts.models import User
@@ -20,7 +21,7 @@ from opengov.site.catalog.models import Document
 from opengov.site.catalog.service import editorial
 from opengov.site.cli import main
 from opengov.site.config import PROJECT_ROOT
-from opengov.site.db import get_database, get_session
+from opengov.site.db import get_database, get_session, write_intent
 from opengov.site.operations.service import backup as backups
 from opengov.site.search.service.index import check_index, get_backend
 from tests.operations.conftest import populate
@@ -64,6 +65,69 @@ def test_upgrade_brings_an_old_schema_to_this_release(tmp_path: Path,
         engine = get_database().engine
         assert migrate.current_revision(engine) == migrate.head_revision()
         assert "mail_outbox" in inspect(engine).get_table_names()
+        engine.dispose()
+
+
+def _row(table: Table, **values: Any) -> dict[str, Any]:
+    """``values`` and a plausible value for every other required column of ``table``."""
+    row = dict(values)
+    for column in table.columns:
+        if column.name in row or column.nullable or column.primary_key \
+                or column.server_default is not None:
+            continue
+        kind = column.type.python_type if not isinstance(column.type, Enum) else str
+        if isinstance(column.type, Enum):
+            row[column.name] = column.type.enums[0]
+        elif kind is int:
+            row[column.name] = 0
+        elif kind is bool:
+            row[column.name] = False
+        elif kind is dt.datetime:
+            row[column.name] = dt.datetime(2025, 1, 1)
+        elif kind is dt.date:
+            row[column.name] = dt.date(2025, 1, 1)
+        else:
+            row[column.name] = ""
+    return row
+
+
+def test_a_populated_site_upgrades_through_table_rebuilds(tmp_path: Path,
+                                                          app_config: dict[str, Any]) -> None:
+    """Migrations that rebuild a table (SQLite's batch mode) keep every row that points to
+    it: with foreign keys enforced, dropping the old table would fail or cascade."""
+    if not app_config["DATABASE_URL"].startswith("sqlite"):
+        return  # batch rebuilds are SQLite's
+    url = f"sqlite:///{tmp_path / 'populated.sqlite3'}"
+    old = create_app({**app_config, "DATABASE_URL": url})
+    with old.app_context():
+        engine = get_database().engine
+        migrate.upgrade(engine, "0001_initial")
+        tables = MetaData()
+        tables.reflect(engine)
+        with write_intent(), engine.begin() as connection:
+            connection.execute(tables.tables["agencies"].insert(), _row(
+                tables.tables["agencies"], id=1, code="gov", name="示例市人民政府"))
+            connection.execute(tables.tables["categories"].insert(), [
+                # One key set for both rows: an executemany takes the first row's columns.
+                _row(tables.tables["categories"], id=1, slug="policies", name="政策文件",
+                     parent_id=None),
+                _row(tables.tables["categories"], id=2, slug="sub", name="子栏目", parent_id=1)])
+            connection.execute(tables.tables["documents"].insert(), _row(
+                tables.tables["documents"], id=1, agency_id=1, category_id=1, title="通知",
+                status="published", validity="有效", disclosure="主动公开"))
+            connection.execute(tables.tables["document_versions"].insert(), _row(
+                tables.tables["document_versions"], document_id=1, number=1, title="通知"))
+    result = old.test_cli_runner().invoke(main, ["upgrade", "--no-backup"])
+    assert result.exit_code == 0, result.output
+    with old.app_context():
+        engine = get_database().engine
+        with engine.connect() as connection:
+            counts = {name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar()
+                      for name in ("documents", "document_versions")}
+            parent = connection.execute(text("SELECT parent_id FROM categories WHERE id = 2"))
+            assert parent.scalar() == 1
+        assert counts == {"documents": 1, "document_versions": 1}
+        assert migrate.current_revision(engine) == migrate.head_revision()
         engine.dispose()
 
 
