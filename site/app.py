@@ -28,9 +28,12 @@ FEATURES_WITH_VIEWS = (
     "catalog",
     "dashboard",
     "fiscal",
+    "powers",
+    "ratings",
     "reports",
     "requests",
     "search",
+    "service_items",
     "workdays",
 )
 
@@ -69,9 +72,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def _connect_features() -> None:
     # A feature that must follow another's changes subscribes to its signal here, so that the
     # lower feature need not import the higher one (and nothing depends on import order).
+    from opengov.site.powers.service import index_source as powers_index
+    from opengov.site.ratings.service import followups as rating_follow_ups
     from opengov.site.requests.service.handling import follow_calendar_changes
+    from opengov.site.service_items.service import index_source as items_index
 
     follow_calendar_changes()
+    rating_follow_ups.follow_calendar_changes()
+    # Records of other features in the site search (issue 14).
+    items_index.register_index_source()
+    powers_index.register_index_source()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -78,8 +78,11 @@ FEATURES_WITH_COMMANDS = (
     "accounts",
     "content",
     "fiscal",
+    "powers",
+    "ratings",
     "requests",
     "search",
+    "service_items",
     "workdays",
 )
 

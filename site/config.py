@@ -157,6 +157,15 @@ SETTINGS: tuple[Setting, ...] = (
             "(the notices are still listed on the staff pages)."),
     Setting("SMTP_PORT", 25, int, "Port of the SMTP server."),
     Setting("MAIL_FROM", "gk@example.gov.cn", str, "Sender address of notices."),
+    # --- 好差评 (issue 14) ---
+    Setting("RATING_FOLLOW_UP_DAYS", 15, int,
+            "Working days within which a 差评 must be called back (回访) and rectified (整改) "
+            "(rules.md §8.4: Sichuan's rule; confirm the national one)."),
+    Setting("RATING_MIN_PUBLIC", 10, int,
+            "Below this many ratings an item or agency shows its counts but no 满意率 "
+            "(a handful of ratings is not a rate)."),
+    Setting("RATING_LIMIT", 5, int,
+            "Service-item ratings one address may send per hour (and one per item a day)."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -225,6 +234,11 @@ def load_settings(
         raise ConfigError("OPENGOV_PASSWORD_MIN_CLASSES: must be between 0 and 4")
     for name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_IP", "LOGIN_LOCKOUT_MINUTES",
                  "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    if not 1 <= values["RATING_FOLLOW_UP_DAYS"] <= 60:
+        raise ConfigError("OPENGOV_RATING_FOLLOW_UP_DAYS: must be between 1 and 60")
+    for name in ("RATING_MIN_PUBLIC", "RATING_LIMIT"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if values["AUDIT_RETENTION_DAYS"] < 184:

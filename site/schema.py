@@ -7,9 +7,12 @@ from opengov.site.audit import models as audit_models
 from opengov.site.catalog import models as catalog_models
 from opengov.site.db import Base
 from opengov.site.fiscal import models as fiscal_models
+from opengov.site.powers import models as powers_models
+from opengov.site.ratings import models as ratings_models
 from opengov.site.reports import models as reports_models
 from opengov.site.requests import models as requests_models
 from opengov.site.search import models as search_models
+from opengov.site.service_items import models as service_items_models
 from opengov.site.throttle import models as throttle_models
 from opengov.site.workdays import models as workdays_models
 
@@ -17,5 +20,5 @@ from opengov.site.workdays import models as workdays_models
 metadata = Base.metadata
 
 FEATURE_MODELS = (accounts_models, agencies_models, audit_models, catalog_models, fiscal_models,
-                  reports_models, requests_models, search_models, throttle_models,
-                  workdays_models)
+                  powers_models, ratings_models, reports_models, requests_models, search_models,
+                  service_items_models, throttle_models, workdays_models)

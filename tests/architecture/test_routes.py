@@ -154,12 +154,14 @@ def test_every_public_page_and_api_endpoint_answers_and_writes_nothing(
 
 def test_public_pages_other_than_the_request_forms_only_read(app: Flask) -> None:
     """The public blueprint accepts other methods only on the 依申请公开 pages (the form, and
-    the status pages that carry the query code in a POST body rather than in the URL)."""
+    the status pages that carry the query code in a POST body rather than in the URL) and on
+    the 好差评 forms (rating an item; rating a closed request with its query code)."""
     safe = {"GET", "HEAD", "OPTIONS"}
     writers = {rule.endpoint for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith("public.") and set(rule.methods or ()) - safe}
     views = {app.view_functions[endpoint].__module__ for endpoint in writers}
-    assert views <= {"opengov.site.requests.views.public"}, views
+    assert views <= {"opengov.site.requests.views.public",
+                     "opengov.site.ratings.views.public"}, views
 
 
 def test_the_api_is_read_only(app: Flask) -> None:
