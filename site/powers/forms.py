@@ -77,7 +77,10 @@ class PowerForm(ChineseForm):
     lock_version = HiddenField()
 
     def prepare(self, agencies: list[tuple[int, str]], *, existing: bool) -> None:
-        self.agency.choices = options((str(agency_id), name) for agency_id, name in agencies)
+        """Fill the choices; an existing power keeps its agency and code (the fields go)."""
+        if "agency" in self:
+            self.agency.choices = options((str(agency_id), name)
+                                          for agency_id, name in agencies)
         if existing and "agency" in self:
             del self.agency
             del self.code

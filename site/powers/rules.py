@@ -16,6 +16,7 @@ from opengov.site.service_items.rules.guide import (
     LegalBasis,
     Step,
     format_basis,
+    plain,
 )
 
 
@@ -81,8 +82,8 @@ class PowerContent:
         return bool(self.discretion)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = asdict(self)
-        data["power_type"] = self.power_type.value
+        """JSON-able form for a stored version."""
+        data: dict[str, Any] = plain(asdict(self))
         return data
 
     @classmethod

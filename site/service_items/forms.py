@@ -135,8 +135,10 @@ class ItemForm(ChineseForm):
 
     def prepare(self, agencies: list[tuple[int, str]], files: list[tuple[int, str]],
                 *, existing: bool) -> None:
-        """Fill the choices; an existing item keeps its agency and code."""
-        self.agency.choices = options((str(agency_id), name) for agency_id, name in agencies)
+        """Fill the choices; an existing item keeps its agency and code (the fields go)."""
+        if "agency" in self:
+            self.agency.choices = options((str(agency_id), name)
+                                          for agency_id, name in agencies)
         file_choices = options([("", "（无）")] + [(str(file_id), name)
                                                    for file_id, name in files])
         for row in self.materials:

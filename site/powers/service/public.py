@@ -140,7 +140,7 @@ def power_page(power_id: int) -> PowerPage:
     content = PowerContent.from_dict(revision.content)
     items = service_items.public_item_ids(session, [content.service_item_code])
     return PowerPage(power, content, revision.number,
-                     law_links(session, [basis.law for basis in content.basis]),
+                     law_links(session, content.basis),
                      items.get(content.service_item_code))
 
 

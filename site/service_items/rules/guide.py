@@ -202,7 +202,8 @@ class ItemGuide:
     @property
     def legal_label(self) -> str:
         if self.legal_limit_days is None:
-            return "法律法规未规定"
+            # Some laws set a period in calendar days (收养登记: 30日): the note says which.
+            return "见时限说明" if self.limit_note else "法律法规未规定"
         return "即办" if self.legal_limit_days == 0 else f"{self.legal_limit_days}个工作日"
 
     @property
@@ -225,7 +226,7 @@ class ItemGuide:
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (enums as their values) for a stored version."""
         data: dict[str, Any] = asdict(self)
-        return _plain(data)  # type: ignore[no-any-return]
+        return plain(data)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ItemGuide:
@@ -264,13 +265,15 @@ def _build(kind: type[Any], raw: Mapping[str, Any]) -> Any:
     return kind(**values)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """``value`` as JSON holds it: enums by value, tuples as lists (so that a stored content
+    compares equal to the one it was made from)."""
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
 
 

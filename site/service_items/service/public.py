@@ -5,6 +5,7 @@ the blank forms and samples, and the same as JSON. Everything here only reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from opengov.site.service_items.rules.guide import (
     PERSON_THEMES,
     ItemGuide,
     ItemType,
+    LegalBasis,
     Target,
 )
 from opengov.site.service_items.rules.listing import TARGET_SLUGS, ListQuery
@@ -45,28 +47,48 @@ class LawLink:
     title: str
 
 
-def law_links(session: Session, laws: Iterable[str]) -> dict[str, LawLink]:
-    """The public catalog document of each law named (by title, with or without the
-    “中华人民共和国” of national laws), the text in force and newest first."""
+def law_links(session: Session, basis: Iterable[LegalBasis]) -> dict[str, LawLink]:
+    """The public catalog document of each law named in ``basis`` (by title, with or without
+    the “中华人民共和国” of national laws): the text in force, newest first. A law the catalog
+    holds in parts under one title (the 民法典 by 编) links to the part holding the first
+    article cited."""
     prefix = "中华人民共和国"
     candidates: dict[str, str] = {}
-    for law in set(laws):
-        bare = law.removeprefix(prefix)
-        for title in (law, bare, prefix + bare):
-            candidates.setdefault(title, law)
+    first_article: dict[str, str] = {}
+    for item in basis:
+        bare = item.law.removeprefix(prefix)
+        for title in (item.law, bare, prefix + bare):
+            candidates.setdefault(title, item.law)
+        found = _ARTICLE.search(item.articles)
+        if found and item.law not in first_article:
+            first_article[item.law] = found.group(0)
     if not candidates:
         return {}
     rows = session.execute(
         select(Document.id, Document.title, Document.validity, Document.published_on)
         .where(public_clause(), Document.title.in_(list(candidates)))).all()
-    best: dict[str, tuple[tuple[bool, str, int], LawLink]] = {}
+    by_law: dict[str, list[tuple[tuple[bool, str, int], LawLink]]] = {}
     for document_id, title, validity, published_on in rows:
-        law = candidates[title]
         rank = (validity == Validity.VALID, published_on.isoformat() if published_on else "",
                 document_id)
-        if law not in best or rank > best[law][0]:
-            best[law] = (rank, LawLink(document_id, title))
-    return {law: link for law, (_rank, link) in best.items()}
+        by_law.setdefault(candidates[title], []).append((rank, LawLink(document_id, title)))
+    links: dict[str, LawLink] = {}
+    for law, found_links in by_law.items():
+        found_links.sort(key=lambda entry: entry[0], reverse=True)
+        best = found_links[0][1]
+        parts = {link.document_id for _rank, link in found_links if link.title == best.title}
+        if len(parts) > 1 and law in first_article:
+            holding = set(session.scalars(select(Document.id).where(
+                Document.id.in_(parts),
+                Document.body.contains(first_article[law], autoescape=True))))
+            best = next((link for _rank, link in found_links if link.document_id in holding),
+                        best)
+        links[law] = best
+    return links
+
+
+#: The first article a 设定依据 cites: 第一千零四十九条, 第5条.
+_ARTICLE = re.compile(r"第[零一二三四五六七八九十百千0-9]+条")
 
 
 # --- the directory ------------------------------------------------------------------------
@@ -226,8 +248,7 @@ def item_page(item_id: int) -> ItemPage:
     files = {file.id: file for file in session.scalars(select(ServiceItemFile).where(
         ServiceItemFile.item_id == item.id,
         ServiceItemFile.id.in_(list(guide.file_ids))))} if guide.file_ids else {}
-    return ItemPage(item, guide, revision.number, files,
-                    law_links(session, [basis.law for basis in guide.basis]))
+    return ItemPage(item, guide, revision.number, files, law_links(session, guide.basis))
 
 
 @dataclass(frozen=True)
