@@ -66,7 +66,7 @@ class PowerForm(ChineseForm):
                                                          Length(max=5000)])
     accountability = TextAreaField("追责情形", validators=[DataRequired("请写明追责情形"),
                                                        Length(max=5000)])
-    process = TextAreaField("运行流程（每行一个环节，“环节：说明”）")
+    flow = TextAreaField("运行流程（每行一个环节，“环节：说明”）")
     supervision_phone = StringField("监督电话", validators=[Optional(), Length(max=100)])
     service_item_code = StringField("对应办事事项编码（有办事指南的填写）",
                                     validators=[Optional(), Length(max=60)])
@@ -106,7 +106,7 @@ class PowerForm(ChineseForm):
             basis=basis, handling_unit=(self.handling_unit.data or "").strip(),
             responsibilities=(self.responsibilities.data or "").strip(),
             accountability=(self.accountability.data or "").strip(),
-            process=parse_steps(self.process.data or ""),
+            process=parse_steps(self.flow.data or ""),
             supervision_phone=(self.supervision_phone.data or "").strip(),
             service_item_code=(self.service_item_code.data or "").strip(),
             discretion=tuple(rule for row in self.discretion
@@ -132,7 +132,7 @@ class PowerForm(ChineseForm):
         self.basis.data = format_basis(content.basis).replace("；", "\n")
         self.responsibilities.data = content.responsibilities
         self.accountability.data = content.accountability
-        self.process.data = format_steps(content.process)
+        self.flow.data = format_steps(content.process)
         self.supervision_phone.data = content.supervision_phone
         self.service_item_code.data = content.service_item_code
         while len(self.discretion):

@@ -61,7 +61,7 @@ class RequestRatingForm(RatingForm):
     """The applicant rates a closed request with its number and query code."""
 
     number = StringField("申请编号", validators=[DataRequired("请填写申请编号"), Length(max=20)])
-    code = StringField("查询码", validators=[DataRequired("请填写查询码"), Length(max=20)])
+    code = StringField("查询码", validators=[DataRequired("请填写查询码"), Length(max=80)])
     # The 回访 of a request uses the contact given with the application.
     contact = None
     guide_accuracy = None

@@ -80,7 +80,9 @@ def test_a_good_file_is_previewed_then_imported_for_review(
                    [material_row(code="SL-MZ-001"), material_row(code="SL-MZ-002")])
     url = upload(client, content)
     page = client.get(url).get_data(as_text=True)
-    assert "新版本" in page and "新增" in page and "确认导入并提交审核" in page
+    assert "新版本" in page
+    assert "新增" in page
+    assert "确认导入并提交审核" in page
     assert db_session.scalars(select(ServiceItem).where(
         ServiceItem.code == "SL-MZ-002")).first() is None  # a preview writes nothing
     response = client.post(url)

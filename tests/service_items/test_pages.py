@@ -19,6 +19,7 @@ from tests.factories import make_document
 from tests.public.html import parse
 from tests.service_items.conftest import Publisher, marriage_guide
 
+
 def text_of(html: str) -> str:
     """The page's text as a reader sees it (tags gone, spaces folded)."""
     found = parse(html).all("body")
@@ -47,7 +48,9 @@ def test_the_item_page_answers_what_to_bring_where_and_how_long(
     assert f'href="/service-items/{item_id}/rating"' in page
 
     checklist = client.get(f"/service-items/{item_id}/print").get_data(as_text=True)
-    assert "请带齐以下材料" in checklist and "☐" in checklist and "本人的居民身份证" in checklist
+    assert "请带齐以下材料" in checklist
+    assert "☐" in checklist
+    assert "本人的居民身份证" in checklist
     assert "site-nav" not in checklist  # a page of its own, made to print
 
 
@@ -71,7 +74,8 @@ def test_blank_forms_are_offered_by_the_published_version_only(
                                    (staff["reviewer"], "publish", "")):
         editorial.take_action(actor, item_id, action, opinion=opinion, origin=COMMAND_LINE)
     download = client.get(f"/service-items/{item_id}/files/{file_id}")
-    assert download.status_code == 200 and download.data == PDF
+    assert download.status_code == 200
+    assert download.data == PDF
     assert "attachment" in download.headers["Content-Disposition"]
     assert f"/service-items/{item_id}/files/{file_id}" in client.get(
         f"/service-items/{item_id}").get_data(as_text=True)
@@ -107,7 +111,8 @@ def test_the_directory_by_event_agency_type_and_words(
     bad = client.get("/service-items?type=行政处罚&page=x")
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
-    assert "类型应为" in text and "页码应为数字" in text
+    assert "类型应为" in text
+    assert "页码应为数字" in text
     assert client.get("/service-items?agency=nope").status_code == 404
     assert client.get("/service-items/99999999999").status_code == 404
 
@@ -115,14 +120,17 @@ def test_the_directory_by_event_agency_type_and_words(
 def test_the_api(client: FlaskClient, db_session: Session, publish_item: Publisher) -> None:
     item_id = publish_item()
     listing = client.get("/api/v1/service-items?theme=婚姻登记&size=5").get_json()
-    assert listing["total"] == 1 and listing["size"] == 5
+    assert listing["total"] == 1
+    assert listing["size"] == 5
     [summary] = listing["results"]
-    assert summary["code"] == "SL-MZ-001" and summary["agency"]["code"] == "mzj"
+    assert summary["code"] == "SL-MZ-001"
+    assert summary["agency"]["code"] == "mzj"
     assert summary["url"].endswith(f"/service-items/{item_id}")
     detail = client.get(summary["api_url"]).get_json()
     assert [m["name"] for m in detail["materials"]] == ["本人的居民身份证", "签字声明"]
     assert detail["basis"][0] == {"law": "婚姻登记条例", "articles": "第四条、第五条", "url": None}
-    assert detail["legal_limit_days"] == 0 and detail["handling_kind"] == "即办件"
+    assert detail["legal_limit_days"] == 0
+    assert detail["handling_kind"] == "即办件"
     assert detail["faq"][0]["question"] == "结婚登记要带什么证件？"
     bad = client.get("/api/v1/service-items?size=1000&type=x")
     assert bad.status_code == 400
@@ -150,7 +158,8 @@ def test_the_editor_keeps_what_was_typed_and_puts_messages_beside_fields(
     added = client.post("/staff/service-items/new", data={**form, "intent": "add-material"})
     assert added.status_code == 200
     page = added.get_data(as_text=True)
-    assert 'name="materials-1-name"' in page and 'value="本人的居民户口簿"' in page
+    assert 'name="materials-1-name"' in page
+    assert 'value="本人的居民户口簿"' in page
     refused = client.post("/staff/service-items/new", data={**form, "intent": "save"})
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
@@ -164,6 +173,8 @@ def test_the_editor_keeps_what_was_typed_and_puts_messages_beside_fields(
     assert saved.status_code == 302
     item = db_session.scalars(select(ServiceItem).where(ServiceItem.code == "SL-MZ-010")).one()
     detail = client.get(saved.headers["Location"]).get_data(as_text=True)
-    assert "第 1 版：草稿" in detail and "提交审核" in detail
+    assert "第 1 版：草稿" in detail
+    assert "提交审核" in detail
     edit = client.get(f"/staff/service-items/{item.id}/edit").get_data(as_text=True)
-    assert "《婚姻登记条例》第十七条" in edit and 'value="本人的居民户口簿"' in edit
+    assert "《婚姻登记条例》第十七条" in edit
+    assert 'value="本人的居民户口簿"' in edit

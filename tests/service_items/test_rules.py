@@ -59,7 +59,8 @@ def test_each_rule_of_a_guide_names_its_field(changes: dict[str, object], field:
 
 def test_zero_visits_with_full_online_handling_is_fine() -> None:
     assert messages(marriage_guide(visits=0, online_depth=OnlineDepth.FULL)) == {}
-    assert visits_label(0).startswith("零跑动") and visits_label(1) == "最多跑一次"
+    assert visits_label(0).startswith("零跑动")
+    assert visits_label(1) == "最多跑一次"
 
 
 def test_labels_people_read() -> None:
@@ -76,7 +77,8 @@ def test_a_stored_guide_reads_back_the_same_and_tolerates_other_versions() -> No
     guide = marriage_guide(materials=(Material("户口簿", blank_form=3, sample=4),))
     data = guide.to_dict()
     assert ItemGuide.from_dict(data) == guide
-    assert data["targets"] == ["自然人"] and data["materials"][0]["form"] == "原件"
+    assert data["targets"] == ["自然人"]
+    assert data["materials"][0]["form"] == "原件"
     # A later version of the site may add keys; an earlier one lacked some.
     older = {key: value for key, value in data.items() if key not in ("faq", "aliases")}
     assert ItemGuide.from_dict({**older, "future_field": 1}).faq == ()
@@ -174,7 +176,8 @@ def test_a_good_workbook_reads_into_guides() -> None:
     assert (first.code, first.agency_code, first.row) == ("SL-MZ-001", "mzj", 2)
     assert [m.name for m in first.guide.materials] == ["本人的居民身份证", "签字声明"]
     assert first.guide.materials[1].copies == 2
-    assert first.guide.promised_limit_days == 0 and first.guide.targets == (Target.PERSON,)
+    assert first.guide.promised_limit_days == 0
+    assert first.guide.targets == (Target.PERSON,)
     assert (second.guide.legal_limit_days, second.guide.promised_limit_days) == (20, 1)
 
 
@@ -182,7 +185,8 @@ def test_a_title_line_above_the_header_is_allowed() -> None:
     grids = workbook([item_row()], [material_row()])
     grids["事项"] = [["示例市政务服务事项清单（2026年版）"], *grids["事项"]]
     read = layout.read_workbook(grids, AGENCIES)
-    assert read.problems == [] and read.items[0].row == 3
+    assert read.problems == []
+    assert read.items[0].row == 3
 
 
 def problems(grids: dict[str, layout.Grid]) -> list[str]:
@@ -241,7 +245,8 @@ def test_an_import_keeps_what_the_layout_has_no_column_for() -> None:
     imported = marriage_guide(materials=(Material("本人的居民身份证"), Material("照片")),
                               faq=())
     merged = layout.merge_imported(current, imported)
-    assert merged.faq == current.faq and merged.is_example
+    assert merged.faq == current.faq
+    assert merged.is_example
     assert [(m.name, m.blank_form) for m in merged.materials] == [("本人的居民身份证", 7),
                                                                   ("照片", None)]
     assert layout.merge_imported(None, imported) == imported

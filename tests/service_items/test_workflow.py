@@ -35,7 +35,8 @@ def test_nothing_is_public_before_review_and_publication(
     editorial.take_action(reviewer, item_id, "return", opinion="请补充照片要求",
                           origin=COMMAND_LINE)
     detail, _files = editorial.item_detail(editor, item_id)
-    assert detail.open is not None and detail.open.status == RevisionStatus.DRAFT
+    assert detail.open is not None
+    assert detail.open.status == RevisionStatus.DRAFT
     assert detail.open.review_opinion == "请补充照片要求"
     # Whoever last edited a version does not review it, whatever roles they hold.
     opened = editorial.open_editor(staff["site"], item_id)
@@ -66,7 +67,8 @@ def test_a_new_version_is_reviewed_while_the_published_one_stays_public(
     editor, reviewer = staff["editor"], staff["reviewer"]
     item_id = publish_item()
     page = editorial.open_editor(editor, item_id)
-    assert page.lock_version == 0 and page.guide == marriage_guide()
+    assert page.lock_version == 0
+    assert page.guide == marriage_guide()
     changed = marriage_guide(materials=(*marriage_guide().materials, Material("双方合影照片", 3)))
     number = editorial.save_item(editor, item_id, guide=changed, note="增加照片",
                                  expected_version=0, origin=COMMAND_LINE)
@@ -83,7 +85,8 @@ def test_a_new_version_is_reviewed_while_the_published_one_stays_public(
     editorial.take_action(reviewer, item_id, "approve", opinion="同意", origin=COMMAND_LINE)
     editorial.take_action(editor, item_id, "publish", opinion="", origin=COMMAND_LINE)
     page_now = items.item_page(item_id)
-    assert page_now.version == 2 and len(page_now.guide.materials) == 3
+    assert page_now.version == 2
+    assert len(page_now.guide.materials) == 3
     comparison = editorial.compare_versions(reviewer, item_id)
     assert (comparison.old.number, comparison.new.number) == (1, 2)  # type: ignore[union-attr]
     assert [revision.status for revision in comparison.versions] == [
@@ -98,7 +101,8 @@ def test_a_draft_can_be_discarded_and_an_item_withdrawn(
                         expected_version=0, origin=COMMAND_LINE)
     editorial.take_action(editor, item_id, "discard", opinion="", origin=COMMAND_LINE)
     detail, _files = editorial.item_detail(editor, item_id)
-    assert detail.open is None and detail.editable
+    assert detail.open is None
+    assert detail.editable
     with pytest.raises(ConflictError, match="撤下必须说明理由"):
         editorial.withdraw_item(reviewer, item_id, reason="", origin=COMMAND_LINE)
     with pytest.raises(ConflictError, match="没有撤下的权限"):
@@ -107,7 +111,8 @@ def test_a_draft_can_be_discarded_and_an_item_withdrawn(
     with pytest.raises(NotFoundError):
         items.item_page(item_id)
     item = db_session.get(ServiceItem, item_id, populate_existing=True)
-    assert item is not None and item.withdrawn_reason == "依国务院决定取消"
+    assert item is not None
+    assert item.withdrawn_reason == "依国务院决定取消"
 
 
 def test_staff_of_one_agency_do_not_see_another_agencys_items(
