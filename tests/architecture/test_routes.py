@@ -1,8 +1,8 @@
 """Every public page and API endpoint, found from the URL map, answers without a server error
 and without writing to the database.
 
-The site is set up as a user sets it up (``import-content``, ``import-fiscal``, ``index
-process``); then the pages are crawled from the routes without parameters, and every GET route
+The site is set up as a user sets it up (``import-content``, ``import-fiscal``,
+``import-service-items``, ``import-powers``, ``index process``); then the pages are crawled from the routes without parameters, and every GET route
 of the public and API blueprints that the crawl did not reach is requested with parameter values
 the crawl saw. A route whose parameter no page ever links to fails the test until a sample is
 added to :data:`EXTRA_SAMPLES`, so a new route cannot escape the walk.
@@ -29,8 +29,8 @@ from opengov.site.cli import main
 from opengov.site.config import PROJECT_ROOT
 
 #: Values for parameters that no public page links to: a letter needs the query code; the seed
-#: content carries no attachments.
-EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1]}
+#: content carries no attachments; the few items with blank forms may lie beyond the crawl.
+EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1], "file_id": [1]}
 #: Pages that take their subject from the query string, which links rarely carry.
 EXTRA_STARTS = ["/search?q=政务公开", "/api/v1/search?q=政府信息公开条例", "/columns/policies?page=2",
                 "/api/v1/documents?page=2&size=5"]
@@ -49,6 +49,8 @@ def populated(app: Flask) -> Flask:
     runner = app.test_cli_runner()
     for args in (["import-content", str(PROJECT_ROOT / "content")],
                  ["import-fiscal", str(PROJECT_ROOT / "content" / "fiscal")],
+                 ["import-service-items", str(PROJECT_ROOT / "content")],
+                 ["import-powers", str(PROJECT_ROOT / "content")],
                  ["index", "rebuild"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (args, result.output)
