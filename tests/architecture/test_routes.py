@@ -2,10 +2,11 @@
 and without writing to the database.
 
 The site is set up as a user sets it up (``import-content``, ``import-fiscal``,
-``import-service-items``, ``import-powers``, ``index process``); then the pages are crawled from the routes without parameters, and every GET route
-of the public and API blueprints that the crawl did not reach is requested with parameter values
-the crawl saw. A route whose parameter no page ever links to fails the test until a sample is
-added to :data:`EXTRA_SAMPLES`, so a new route cannot escape the walk.
+``import-service-items``, ``import-powers``, ``index process``); then the pages are crawled from
+the routes without parameters, and every GET route of the public and API blueprints that the crawl
+did not reach is requested with parameter values the crawl saw. A route whose parameter no page
+ever links to fails the test until a sample is added to :data:`EXTRA_SAMPLES`, so a new route
+cannot escape the walk.
 """
 
 from __future__ import annotations

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from opengov.site import clock
 from opengov.site.agencies.models import Agency
-from opengov.site.db import get_session, unit_of_work
+from opengov.site.db import unit_of_work
 from opengov.site.exceptions import ConflictError, InvalidInputError
 from opengov.site.personal_data import get_cipher
 from opengov.site.ratings.models import Rating
@@ -56,10 +57,10 @@ def _checked(rating: RatingInput) -> None:
         raise InvalidRatingError(problems)
 
 
-def _save(rating: RatingInput, *, agency: Agency, request_id: int | None = None,
+def _save(session: Session, rating: RatingInput, *, agency: Agency,
+          request_id: int | None = None,
           item_id: int | None = None) -> tuple[Rating, dt.date | None]:
-    """Add the rating (and the follow-up of a 差评) to the unit of work in progress."""
-    session = get_session()
+    """Add the rating (and the follow-up of a 差评) to the caller's unit of work."""
     row = Rating(subject=rating.subject.value, agency_id=agency.id, request_id=request_id,
                  item_id=item_id, level=rating.level.value, scores=rating.other_scores,
                  comment=rating.comment.strip(),
@@ -107,7 +108,7 @@ def rate_item(item_id: int, rating: RatingInput, *, client: str) -> Rated:
             raise throttle.RateLimitedError("您今天已经评价过这个事项，感谢参与。")
         if throttle.exceeded(session, ITEM_BUCKET, client, limit, ITEM_WINDOW):
             raise throttle.RateLimitedError("同一网络提交的评价过多，请一小时后再试。")
-        row, due = _save(rating, agency=item.agency, item_id=item.id)
+        row, due = _save(session, rating, agency=item.agency, item_id=item.id)
         throttle.hit(session, ITEM_BUCKET, client)
         throttle.hit(session, _item_bucket(item.id), client)
         return Rated(row.id, rating.is_bad, item.agency.name, due)
@@ -136,7 +137,8 @@ def rate_request(number: str, code: str, rating: RatingInput, *, client: str) ->
                 Rating.request_id == case.request.id))
             if rated:
                 raise ConflictError("这件申请已经评价过，每件申请只能评价一次。")
-            row, due = _save(rating, agency=case.request.agency, request_id=case.request.id)
+            row, due = _save(session, rating, agency=case.request.agency,
+                             request_id=case.request.id)
             return Rated(row.id, rating.is_bad, case.request.agency.name, due)
     except IntegrityError:  # rated by a second browser at the same moment
         raise ConflictError("这件申请已经评价过，每件申请只能评价一次。") from None

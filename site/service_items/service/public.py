@@ -118,7 +118,7 @@ class UnknownAgencyError(NotFoundError):
     """The list names an agency that does not exist."""
 
 
-def _conditions(session: Session, query: ListQuery) -> list[ColumnElement[bool]]:
+def _conditions(query: ListQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [public_item_clause()]
     if query.agency:
         agency = agencies.find_agency(query.agency)
@@ -143,7 +143,7 @@ def _conditions(session: Session, query: ListQuery) -> list[ColumnElement[bool]]
 
 def list_items(session: Session, query: ListQuery) -> ItemList:
     """One page of the public items matching ``query``, by agency order then name."""
-    conditions = _conditions(session, query)
+    conditions = _conditions(query)
     total = int(session.scalar(select(func.count(ServiceItem.id)).where(*conditions)) or 0)
     items = session.scalars(
         select(ServiceItem).join(Agency, Agency.id == ServiceItem.agency_id).where(*conditions)

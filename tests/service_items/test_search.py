@@ -23,13 +23,7 @@ from opengov.site.search.service import index as search_index
 from opengov.site.search.service import search as search_service
 from opengov.site.service_items.service import editorial
 from tests.conftest import SHARED
-from tests.service_items.conftest import (  # noqa: F401 - fixtures
-    Publisher,
-    agencies,
-    marriage_guide,
-    publish_item,
-    staff,
-)
+from tests.service_items.conftest import Publisher, marriage_guide
 
 
 @pytest.fixture
@@ -49,7 +43,8 @@ def test_a_published_item_is_found_with_its_own_type(
     assert hit["url"] == f"/service-items/{item_id}"
     assert data["facets"]["kind"] == [{"value": "service_item", "label": "办事指南", "count": 1}]
     page = client.get("/search?q=结婚登记&kind=service_item").get_data(as_text=True)
-    assert "类型" in page and f'href="/service-items/{item_id}"' in page
+    assert "类型" in page
+    assert f'href="/service-items/{item_id}"' in page
     assert '<span class="badge kind-badge">办事指南</span>' in page
     assert client.get("/api/v1/search?q=结婚登记&kind=document").get_json()["total"] == 0
 
