@@ -120,10 +120,17 @@ def main(repeats: int, ratings: int, items: int) -> None:
             add_ratings(ratings)
             item_id = sitemap_items()[0].id
 
-            print(f"\nworkbook preview of {items} items (× openpyxl reading it):")
+            print(f"\nworkbook preview of {items} items (× openpyxl reading its cells):")
             content = workbook(items)
-            raw = timed(lambda: load_workbook(io.BytesIO(content), read_only=True,
-                                              data_only=True).close(), 3)
+
+            def read_cells() -> None:
+                book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+                for sheet in book.worksheets:
+                    for _row in sheet.iter_rows(values_only=True):
+                        pass
+                book.close()
+
+            raw = timed(read_cells, 3)
             from opengov.site.accounts.rules.roles import Role
             from opengov.site.accounts.service import users as accounts
 

@@ -122,6 +122,8 @@ def plan(session: Session, actor: User, filename: str, content: bytes) -> Import
     read = read_workbook(sheets, agency_lookup())
     preview.problems.extend(read.problems)
     by_code = {agency.code: agency for agency in agencies.all_agencies()}
+    existing = {item.code: item for item in session.scalars(select(ServiceItem).where(
+        ServiceItem.code.in_([imported.code for imported in read.items])))}
     for imported in read.items:
         agency = by_code[imported.agency_code]
 
@@ -131,8 +133,7 @@ def plan(session: Session, actor: User, filename: str, content: bytes) -> Import
         if not revisions.in_scope(actor, agency.id):
             refuse("实施主体", f"您不能为{agency.name}维护事项。")
             continue
-        item = session.scalars(select(ServiceItem).where(
-            ServiceItem.code == imported.code)).one_or_none()
+        item = existing.get(imported.code)
         if item is None:
             preview.items.append(PlannedItem(imported.code, agency, imported.guide,
                                              imported.row, "新增"))
