@@ -80,8 +80,11 @@ FEATURES_WITH_COMMANDS = (
     "consultations",
     "content",
     "fiscal",
+    "powers",
+    "ratings",
     "requests",
     "search",
+    "service_items",
     "standard_catalog",
     "workdays",
 )

@@ -1,11 +1,12 @@
 """Every public page and API endpoint, found from the URL map, answers without a server error
 and without writing to the database.
 
-The site is set up as a user sets it up (``import-content``, ``import-fiscal``, ``index
-process``); then the pages are crawled from the routes without parameters, and every GET route
-of the public and API blueprints that the crawl did not reach is requested with parameter values
-the crawl saw. A route whose parameter no page ever links to fails the test until a sample is
-added to :data:`EXTRA_SAMPLES`, so a new route cannot escape the walk.
+The site is set up as a user sets it up (``import-content``, ``import-fiscal``,
+``import-service-items``, ``import-powers``, ``index process``); then the pages are crawled from
+the routes without parameters, and every GET route of the public and API blueprints that the crawl
+did not reach is requested with parameter values the crawl saw. A route whose parameter no page
+ever links to fails the test until a sample is added to :data:`EXTRA_SAMPLES`, so a new route
+cannot escape the walk.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from opengov.site.cli import main
 from opengov.site.config import PROJECT_ROOT
 
 #: Values for parameters that no public page links to: a letter needs the query code; the seed
-#: content carries no attachments.
-EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1]}
+#: content carries no attachments; the few items with blank forms may lie beyond the crawl.
+EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1], "file_id": [1]}
 #: Pages that take their subject from the query string, which links rarely carry.
 EXTRA_STARTS = ["/search?q=政务公开", "/api/v1/search?q=政府信息公开条例", "/columns/policies?page=2",
                 "/api/v1/documents?page=2&size=5"]
@@ -51,6 +52,8 @@ def populated(app: Flask) -> Flask:
                  ["import-fiscal", str(PROJECT_ROOT / "content" / "fiscal")],
                  ["standard-catalog", "load", str(PROJECT_ROOT / "content" / "standard_catalog")],
                  ["import-consultations", str(PROJECT_ROOT / "content" / "consultations")],
+                 ["import-service-items", str(PROJECT_ROOT / "content")],
+                 ["import-powers", str(PROJECT_ROOT / "content")],
                  ["index", "rebuild"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (args, result.output)
@@ -157,14 +160,15 @@ def test_every_public_page_and_api_endpoint_answers_and_writes_nothing(
 def test_public_pages_other_than_the_request_forms_only_read(app: Flask) -> None:
     """The public blueprint accepts other methods only on the forms citizens send: the
     依申请公开 and 投诉举报 forms and status pages (which carry the query code in a POST body
-    rather than in the URL), comments on a draft (征求意见) and the 找错 form."""
+    rather than in the URL), comments on a draft (征求意见), the 找错 form and the 好差评 forms
+    (rating an item; rating a closed request with its query code)."""
     safe = {"GET", "HEAD", "OPTIONS"}
     writers = {rule.endpoint for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith("public.") and set(rule.methods or ()) - safe}
     views = {app.view_functions[endpoint].__module__ for endpoint in writers}
     assert views <= {"opengov.site.requests.views.public", "opengov.site.complaints.views.public",
-                     "opengov.site.consultations.views.public",
-                     "opengov.site.error_reports.views"}, views
+                     "opengov.site.consultations.views.public", "opengov.site.error_reports.views",
+                     "opengov.site.ratings.views.public"}, views
 
 
 def test_the_api_is_read_only(app: Flask) -> None:
