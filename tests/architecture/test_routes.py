@@ -36,7 +36,9 @@ EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1], "
 EXTRA_STARTS = ["/search?q=政务公开", "/api/v1/search?q=政府信息公开条例", "/columns/policies?page=2",
                 "/api/v1/documents?page=2&size=5"]
 AUDIENCES = ("public.", "api.", "health.")
-MAX_PAGES = 600
+MAX_PAGES = 1500
+#: Pages fetched per endpoint at most: the crawl goes wide over the routes, not deep into a list.
+PER_ENDPOINT = 12
 HREF = re.compile(r"""(?:href|src)="([^"#]+)""")
 
 
@@ -96,6 +98,8 @@ class Walk:
 
     def crawl(self, start: list[str]) -> None:
         queue = list(start)
+        queued: set[str] = set(start)
+        queued_per_endpoint: dict[str, int] = defaultdict(int)
         while queue and len(self.status) < MAX_PAGES:
             url = queue.pop(0)
             if url in self.status:
@@ -108,8 +112,14 @@ class Walk:
                 if parts.path.startswith(("/staff", "/static")):
                     continue
                 local = parts.path + (f"?{parts.query}" if parts.query else "")
-                if local not in self.status and self.match(local) is not None:
-                    queue.append(local)
+                if local in self.status or local in queued:
+                    continue
+                found = self.match(local)
+                if found is None or queued_per_endpoint[found[0]] >= PER_ENDPOINT:
+                    continue
+                queued_per_endpoint[found[0]] += 1
+                queued.add(local)
+                queue.append(local)
 
     def samples(self, rule: Rule) -> Iterator[dict[str, Any]]:
         names = sorted(rule.arguments)
