@@ -29,6 +29,8 @@ from opengov.site.fiscal.rules.disclosures import (
     SPECS_BY_NUMBER,
     AmountError,
     DisclosureData,
+    ProcurementData,
+    ProcurementItem,
     Row,
     SangongEntry,
     SangongFigures,
@@ -195,7 +197,27 @@ def parse_example(entry: dict[str, Any]) -> tuple[str, DisclosureData]:
         data.sangong[item] = SangongEntry(item, _amount(line.get("amount"), line_where),
                                           _amount(line.get("prior"), line_where),
                                           line.get("explanation", ""), index)
+    procurement = entry.get("procurement")
+    if procurement is not None:
+        data.procurement = _procurement(procurement, f"{EXAMPLES_FILE} {where} 政府采购")
     return str(entry["agency"]), data
+
+
+#: Keys of a ``procurement:`` entry (example.yaml, government.yaml) and their lines.
+PROCUREMENT_KEYS = {"goods": ProcurementItem.GOODS, "works": ProcurementItem.WORKS,
+                    "services": ProcurementItem.SERVICES, "sme": ProcurementItem.SME,
+                    "small_micro": ProcurementItem.SMALL_MICRO}
+
+
+def _procurement(entry: Any, where: str) -> ProcurementData:
+    if not isinstance(entry, dict):
+        raise FiscalContentError(f"{where}：应为 goods/works/services/sme/small_micro 等字段")
+    unknown = set(entry) - {*PROCUREMENT_KEYS, "explanation"}
+    if unknown:
+        raise FiscalContentError(f"{where}：未知字段 {'、'.join(sorted(unknown))}")
+    return ProcurementData({item: _amount(entry.get(key), where)
+                            for key, item in PROCUREMENT_KEYS.items() if key in entry},
+                           str(entry.get("explanation", "")))
 
 
 def sync_examples(session: Session, path: Path) -> ImportReport:

@@ -10,7 +10,9 @@ Layouts understood:
 - 收支总表 side by side (收入项目 | 金额 | 支出项目 | 金额) or one row per line (收支 | 项目 | 金额,
   the layout of this site's own downloads);
 - the 三公 table wide (items as columns, rows 本年/上年, one or two header rows) or long
-  (items as rows, columns 本年 | 上年 | 说明).
+  (items as rows, columns 本年 | 上年 | 说明);
+- the 政府采购预算表 / 政府采购情况表 long (项目 | 金额 | 说明: 货物, 工程, 服务, 合计, 授予中小企业
+  合同金额, 其中授予小微企业).
 
 Nothing is saved here: the staff preview shows the result and the problems first.
 """
@@ -31,8 +33,11 @@ from openpyxl import load_workbook
 from opengov.site.fiscal.rules.disclosures import (
     SPECS_BY_NUMBER,
     AmountError,
+    PROCUREMENT_TITLES,
     DisclosureData,
     Problem,
+    ProcurementData,
+    ProcurementItem,
     Row,
     SangongEntry,
     SangongFigures,
@@ -40,10 +45,13 @@ from opengov.site.fiscal.rules.disclosures import (
     TableKind,
     TableSpec,
     Unit,
+    check_procurement,
     check_sangong,
     detect_unit,
     fold,
     join_code,
+    match_procurement_label,
+    match_procurement_title,
     match_sangong_label,
     match_spec,
     normalise_code,
@@ -121,7 +129,8 @@ def read_disclosure(filename: str, content: bytes, base: DisclosureData,
         if not any(_text(cell) for row in sheet.grid for cell in row):
             continue
         _read_sheet(sheet, result, table_number if len(sheets) == 1 else None)
-    if not result.data.tables and not result.data.sangong and not result.problems:
+    if not (result.data.tables or result.data.sangong or result.data.procurement
+            or result.problems):
         result.problems.append(Problem("文件中没有识别出任何报表"))
     if not result.problems:
         result.problems.extend(validate_disclosure(result.data))
@@ -134,6 +143,9 @@ def _read_sheet(sheet: _Sheet, result: ImportResult, table_number: int | None) -
     spec = match_spec(preamble) or match_spec(sheet.name)
     if spec is None and table_number is not None:
         spec = SPECS_BY_NUMBER.get(table_number)
+    if spec is None and (match_procurement_title(preamble) or match_procurement_title(sheet.name)):
+        _read_procurement(sheet, header_at, preamble, result)
+        return
     if spec is None:
         result.problems.append(Problem(
             f"无法识别工作表“{sheet.name}”是哪张表：请在表头写明表名（如“一般公共预算支出表”）"
@@ -161,6 +173,24 @@ def _read_sheet(sheet: _Sheet, result: ImportResult, table_number: int | None) -
     result.problems.extend(reader.problems)
     unit_note = "" if unit is Unit.WAN else f"（原单位{unit}，已换算为万元）"
     result.found.append(f"工作表“{sheet.name}” → 表{spec.number} {title}{unit_note}")
+
+
+def _read_procurement(sheet: _Sheet, header_at: int | None, preamble: str,
+                      result: ImportResult) -> None:
+    title = PROCUREMENT_TITLES[result.data.stage]
+    if result.data.procurement is not None:
+        result.problems.append(Problem(f"工作表“{sheet.name}”与前面的工作表是同一张表", table=title))
+        return
+    if header_at is None:
+        result.problems.append(Problem("找不到表头行（应为“项目、金额”）", table=title))
+        return
+    unit = detect_unit(preamble) or Unit.WAN
+    reader = _SheetReader(sheet.grid, header_at, unit, title)
+    procurement = reader.procurement()
+    if not reader.problems:
+        result.data.procurement = procurement
+    result.problems.extend(reader.problems)
+    result.found.append(f"工作表“{sheet.name}” → {title}")
 
 
 _HEADER_WORDS = ("科目编码", "编码", "科目名称", "项目", "收入", "支出", "类", "因公出国")
@@ -412,6 +442,36 @@ class _SheetReader:
         if prior_col is not None:
             self._check(prior, total_line)
         return entries
+
+    # --- 政府采购 ----------------------------------------------------------------------------
+
+    def procurement(self) -> ProcurementData:
+        header = self.header
+        note_col = next((i for i, cell in enumerate(header) if "说明" in cell), None)
+        amount_col = next((i for i, cell in enumerate(header)
+                           if i > 0 and i != note_col and cell and "占比" not in cell), 1)
+        data = ProcurementData(line=self.header_at + 1)
+        declared: Decimal | None = None
+        notes: list[str] = []
+        for line, cells in self.body():
+            cells = cells + [None] * (len(header) - len(cells))
+            label = _text(cells[0])
+            key = match_procurement_label(label)
+            if key is None:
+                self.problem(f"无法识别的政府采购项目“{label}”（应为货物、工程、服务、合计、"
+                             "授予中小企业合同金额或其中授予小微企业合同金额）", line)
+                continue
+            amount = self.amount(cells[amount_col] if amount_col < len(cells) else None, line)
+            if note_col is not None and _text(cells[note_col]):
+                notes.append(_text(cells[note_col]))
+            if isinstance(key, ProcurementItem):
+                data.amounts[key] = amount
+            else:
+                declared, data.line = amount, line
+        data.explanation = "\n".join(notes)
+        for problem in check_procurement(data, declared_total=declared):
+            self.problems.append(Problem(problem.message, problem.line, self.title))
+        return data
 
     def _check(self, values: dict[SangongItem | str, Decimal | None], line: int | None) -> None:
         figures = SangongFigures({key: value for key, value in values.items()

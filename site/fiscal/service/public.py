@@ -38,6 +38,7 @@ from opengov.site.fiscal.service.tables import (
     comparison_table,
     disclosure_table,
     disclosure_tables,
+    procurement_table,
     reference_table,
 )
 
@@ -118,6 +119,8 @@ class DisclosurePage:
     timeliness: Timeliness
     #: Days from approval to publication (预算法 Art. 14 allows twenty).
     days: int | None
+    #: 政府采购预算表 / 政府采购情况表, when the department gave its figures.
+    procurement: TableData | None = None
 
 
 def disclosure_page(agency_code: str, year: int, stage: Stage) -> DisclosurePage:
@@ -132,7 +135,8 @@ def disclosure_page(agency_code: str, year: int, stage: Stage) -> DisclosurePage
         disclosure=disclosure, tables=disclosure_tables(disclosure), other=other,
         chart_svg=disclosure_chart(disclosure),
         timeliness=timeliness(approved, published, today),
-        days=days_after_approval(approved, published) if approved and published else None)
+        days=days_after_approval(approved, published) if approved and published else None,
+        procurement=procurement_table(disclosure))
 
 
 def table_download(agency_code: str, year: int, stage: Stage, number: int,
@@ -142,6 +146,15 @@ def table_download(agency_code: str, year: int, stage: Stage, number: int,
     table = disclosure_table(disclosure, number)
     if table is None:
         raise NotFoundError(f"这份预决算没有表{number}")
+    return render(table, fmt)
+
+
+def procurement_download(agency_code: str, year: int, stage: Stage, fmt: str) -> FileDownload:
+    """The 政府采购 table of a public disclosure as CSV, XLSX or JSON."""
+    disclosure = _published_disclosure(get_session(), agency_code, year, stage)
+    table = procurement_table(disclosure)
+    if table is None:
+        raise NotFoundError("这份预决算没有公开政府采购情况")
     return render(table, fmt)
 
 

@@ -9,10 +9,14 @@ from decimal import Decimal
 
 from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
 from opengov.site.fiscal.rules.disclosures import (
+    PROCUREMENT_CATEGORIES,
+    PROCUREMENT_TITLES,
     SANGONG_LEAVES,
     SPECS_BY_NUMBER,
     TOTAL_LABEL,
     VEHICLE_LABEL,
+    ProcurementData,
+    ProcurementItem,
     SangongFigures,
     SangongItem,
     TableKind,
@@ -123,6 +127,43 @@ def sangong_table(disclosure: FiscalDisclosure) -> TableData:
         notes=["“三公”经费合计及公务用车购置及运行（维护）费由各分项计算。"])
 
 
+def procurement_figures(disclosure: FiscalDisclosure) -> ProcurementData | None:
+    """The disclosure's 政府采购 as the rules compute with it."""
+    stored = disclosure.procurement
+    if stored is None:
+        return None
+    return ProcurementData(stored.amounts(), stored.explanation)
+
+
+def procurement_table(disclosure: FiscalDisclosure) -> TableData | None:
+    """政府采购预算表 / 政府采购情况表: 合计 (computed), 货物, 工程, 服务 and, for a 决算, the
+    contracts awarded to 中小企业 and 小微企业 with their shares; None without figures."""
+    figures = procurement_figures(disclosure)
+    if figures is None:
+        return None
+    rows: list[list[Cell]] = [["政府采购合计", figures.total, None]]
+    levels = [0]
+    for item in PROCUREMENT_CATEGORIES:
+        rows.append([str(item), figures.get(item), None])
+        levels.append(1)
+    if figures.get(ProcurementItem.SME) is not None:
+        rows.append([str(ProcurementItem.SME), figures.get(ProcurementItem.SME),
+                     figures.sme_share])
+        levels.append(0)
+    if figures.get(ProcurementItem.SMALL_MICRO) is not None:
+        rows.append([str(ProcurementItem.SMALL_MICRO), figures.get(ProcurementItem.SMALL_MICRO),
+                     figures.small_micro_share])
+        levels.append(1)
+    notes = ["政府采购合计由货物、工程、服务计算；授予中小企业合同金额的占比以政府采购合计为基数，"
+             "授予小微企业合同金额的占比以授予中小企业合同金额为基数。"]
+    if figures.explanation:
+        notes.append(figures.explanation)
+    return TableData(
+        f"{disclosure.agency.name}{disclosure.year}年{PROCUREMENT_TITLES[disclosure.stage]}",
+        ["项目", "金额", "占比（%）"], rows, f"{_file_base(disclosure)}-procurement",
+        notes=notes, levels=levels)
+
+
 COMPARISON_COLUMNS = ["部门", "年度", "阶段", str(SangongItem.OUTBOUND), VEHICLE_LABEL,
                       str(SangongItem.VEHICLE_PURCHASE), str(SangongItem.VEHICLE_OPERATION),
                       str(SangongItem.RECEPTION), "合计", "上年合计", "增减额", "增减率（%）"]
@@ -207,4 +248,7 @@ def disclosure_markdown(disclosure: FiscalDisclosure) -> str:
         parts.append(disclosure.narrative.strip() + "\n")
     parts.append("## 公开报表\n")
     parts.extend(table_markdown(table) for _, table in disclosure_tables(disclosure))
+    procurement = procurement_table(disclosure)
+    if procurement is not None:
+        parts.append(table_markdown(procurement))
     return "\n".join(parts)

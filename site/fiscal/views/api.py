@@ -54,6 +54,7 @@ def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseRetu
         "sangong": [{"item": str(line.item), "amount": format_amount(line.amount) or None,
                      "prior_amount": format_amount(line.prior_amount) or None,
                      "explanation": line.explanation} for line in disclosure.sangong_lines],
+        "procurement": to_json(page.procurement) if page.procurement else None,
     })
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from opengov.site.fiscal.rules.disclosures import Stage
 from opengov.site.fiscal.service import public as fiscal
-from opengov.site.fiscal.service.export import FileDownload
+from opengov.site.fiscal.service.export import FileDownload, number_text
 from opengov.site.web.public import bp
 
 
@@ -22,7 +22,7 @@ def fiscal_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return number_text(value)
     return str(value)
 
 
@@ -89,7 +89,7 @@ def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
     return render_template("public/fiscal/disclosure.html", disclosure=page.disclosure,
                            tables=page.tables, other=page.other, chart=chart,
                            download_url=table_download_url, timeliness=page.timeliness,
-                           days=page.days)
+                           days=page.days, procurement=page.procurement)
 
 
 @bp.get("/fiscal/<agency>/<int:year>/<stage>/table-<int:number>.<fmt>")
@@ -97,6 +97,12 @@ def fiscal_table_download(agency: str, year: int, stage: str, number: int,
                           fmt: str) -> Response:
     return send_download(fiscal.table_download(agency, year, stage_from_slug(stage), number,
                                                fmt))
+
+
+@bp.get("/fiscal/<agency>/<int:year>/<stage>/procurement.<fmt>")
+def fiscal_procurement_download(agency: str, year: int, stage: str, fmt: str) -> Response:
+    """The department's 政府采购预算表 / 政府采购情况表."""
+    return send_download(fiscal.procurement_download(agency, year, stage_from_slug(stage), fmt))
 
 
 @bp.get("/fiscal/files/<int:attachment_id>")
