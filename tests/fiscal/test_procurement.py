@@ -132,7 +132,7 @@ def test_page_downloads_and_api_agree(client: FlaskClient) -> None:
     shown = [["政府采购合计", "544.00", ""], ["货物", "112.40", ""], ["工程", "0.00", ""],
              ["服务", "431.60", ""], ["授予中小企业合同金额", "468.20", "86.1"],
              ["其中：授予小微企业合同金额", "301.50", "64.4"]]
-    for label, amount, share in shown:
+    for label, amount, _share in shown:
         assert f'<th scope="row">{label}</th>' in page
         assert f'<td class="num">{amount}</td>' in page
     rows = list(csv.reader(io.StringIO(

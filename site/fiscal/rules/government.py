@@ -522,7 +522,8 @@ def _check_balance(data: ReportData) -> list[Problem]:
     for budget in (Budget.GENERAL, Budget.FUND, Budget.STATE_CAPITAL):
         revenue_spec, spending_spec = (spec_for(budget, TableKind.REVENUE),
                                        spec_for(budget, TableKind.FUNCTIONAL))
-        assert revenue_spec is not None and spending_spec is not None
+        assert revenue_spec is not None
+        assert spending_spec is not None
         revenue = data.tables.get(revenue_spec.slug) or []
         spending = data.tables.get(spending_spec.slug) or []
         income_row, spending_row = _total_row(revenue, "总计"), _total_row(spending, "总计")
@@ -553,7 +554,8 @@ def _check_transfers(data: ReportData) -> list[Problem]:
                            (Budget.FUND, 0)):
         region_spec = spec_for(budget, TableKind.TRANSFERS_BY_REGION)
         project_spec = spec_for(budget, TableKind.TRANSFERS_BY_PROJECT)
-        assert region_spec is not None and project_spec is not None
+        assert region_spec is not None
+        assert project_spec is not None
         regions = data.tables.get(region_spec.slug)
         projects = data.tables.get(project_spec.slug)
         if regions and projects:
@@ -613,14 +615,20 @@ def _debt_warnings(rows: Sequence[Row]) -> list[str]:
 
 
 def report_warnings(data: ReportData) -> list[str]:
-    """What does not stop saving but deserves a second look: late publication, the 说明
-    Art. 14 asks for, standard tables left out, codes not in the shipped list, debt over its
-    limit."""
+    """What does not stop saving but deserves a second look: late publication, then
+    :func:`content_warnings`."""
     warnings: list[str] = []
     if data.approved_on and data.published_on and is_late(data.approved_on, data.published_on):
         days = days_after_approval(data.approved_on, data.published_on)
         warnings.append(f"发布日期在批准后第{days}天，超过《预算法》第十四条规定的二十日，"
                         "将在公开情况中标为“逾期公开”。")
+    return warnings + content_warnings(data)
+
+
+def content_warnings(data: ReportData) -> list[str]:
+    """What the report itself may lack: the 说明 Art. 14 asks for, standard tables, codes
+    the shipped subject list does not know, debt within its limit."""
+    warnings: list[str] = []
     if data.stage is not ReportStage.EXECUTION:
         for word in ("转移支付", "债务"):
             if word not in data.narrative:
@@ -647,12 +655,17 @@ def report_warnings(data: ReportData) -> list[str]:
 PERCENT = Decimal("0.1")
 
 
-def execution_rate(actual: Decimal | None, planned: Decimal | None) -> Decimal | None:
-    """决算数 (or 执行数) as a percentage of the budget, to one decimal; None without a
-    budget to compare with."""
-    if actual is None or planned is None or planned == 0:
+def percentage(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` to one decimal; None without a whole."""
+    if part is None or whole is None or whole == 0:
         return None
-    return (actual * 100 / planned).quantize(PERCENT, rounding=ROUND_HALF_UP)
+    return (part * 100 / whole).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+def execution_rate(actual: Decimal | None, planned: Decimal | None) -> Decimal | None:
+    """决算数 (or 执行数) as a percentage of the budget, to one decimal (执行率); None
+    without a budget to compare with."""
+    return percentage(actual, planned)
 
 
 def growth_rate(current: Decimal | None, prior: Decimal | None) -> Decimal | None:

@@ -263,6 +263,7 @@ def public_disclosures(session: Session, today: dt.date, *, years: list[int] | N
     """Published disclosures, newest year first, then by agency order."""
     query = (select(FiscalDisclosure).join(Agency).where(_published(today))
              .options(selectinload(FiscalDisclosure.sangong_lines),
+                      selectinload(FiscalDisclosure.procurement),
                       selectinload(FiscalDisclosure.agency))
              .order_by(FiscalDisclosure.year.desc(), Agency.sort_order, Agency.code,
                        FiscalDisclosure.stage))

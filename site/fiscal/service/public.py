@@ -33,6 +33,7 @@ from opengov.site.fiscal.service.disclosures import (
     sangong_references,
 )
 from opengov.site.fiscal.service.export import FileDownload, render
+from opengov.site.fiscal.service.government import public_report_with_document
 from opengov.site.fiscal.service.tables import (
     TableData,
     comparison_table,
@@ -168,13 +169,16 @@ class OriginalFile:
 
 
 def original_file(attachment_id: int) -> OriginalFile:
-    """An original file of a public disclosure; :class:`NotFoundError` for any other file
-    (a document's attachments are served by the catalog, after its own checks)."""
+    """An original file of a public disclosure or government report; :class:`NotFoundError`
+    for any other file (a document's attachments are served by the catalog, after its own
+    checks)."""
     session = get_session()
     # Ids beyond a 32-bit integer are not looked up: PostgreSQL would refuse the query.
     attachment = session.get(Attachment, attachment_id) if 0 < attachment_id < 2**31 else None
-    if attachment is None or published_with_document(
-            session, attachment.document_id, clock.today()) is None:
+    today = clock.today()
+    if attachment is None or (
+            published_with_document(session, attachment.document_id, today) is None
+            and public_report_with_document(session, attachment.document_id, today) is None):
         raise NotFoundError("没有这个文件")
     path = stored_path(Path(current_app.config["UPLOAD_DIR"]), attachment)
     if not path.is_file():

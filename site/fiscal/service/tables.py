@@ -42,6 +42,9 @@ class TableData:
     levels: list[int] = field(default_factory=list)
     #: The column that names each row (a row header for screen readers).
     row_header: int = 0
+    #: The column of the table's own figure when others stand beside it for comparison
+    #: (what a chart of the table draws).
+    figure_column: int | None = None
 
     def level(self, index: int) -> int:
         return self.levels[index] if index < len(self.levels) else 0
@@ -162,6 +165,35 @@ def procurement_table(disclosure: FiscalDisclosure) -> TableData | None:
         f"{disclosure.agency.name}{disclosure.year}年{PROCUREMENT_TITLES[disclosure.stage]}",
         ["项目", "金额", "占比（%）"], rows, f"{_file_base(disclosure)}-procurement",
         notes=notes, levels=levels)
+
+
+OPERATIONS_COLUMNS = ["部门", "阶段", str(SangongItem.OPERATING_COST), "政府采购合计",
+                      *(str(item) for item in PROCUREMENT_CATEGORIES), str(ProcurementItem.SME),
+                      "中小企业占比（%）"]
+
+
+def operations_table(disclosures: Sequence[FiscalDisclosure], *, title: str,
+                     filename: str) -> TableData:
+    """Each department's 机关运行经费 and 政府采购 (预算法 Art. 14 ¶2–3), one row per
+    disclosure that gives either."""
+    rows: list[list[Cell]] = []
+    for disclosure in disclosures:
+        operating = next((line.amount for line in disclosure.sangong_lines
+                          if line.item is SangongItem.OPERATING_COST), None)
+        procurement = procurement_figures(disclosure)
+        if operating is None and procurement is None:
+            continue
+        amounts = procurement.amounts if procurement is not None else {}
+        rows.append([disclosure.agency.name, f"部门{disclosure.stage}", operating,
+                     procurement.total if procurement is not None else None,
+                     *(amounts.get(item) for item in PROCUREMENT_CATEGORIES),
+                     amounts.get(ProcurementItem.SME),
+                     procurement.sme_share if procurement is not None else None])
+    notes = ["机关运行经费指行政单位（含参照公务员法管理的事业单位）运行用于购买货物和服务的各项资金；"
+             "政府采购合计由货物、工程、服务计算。"]
+    if any(disclosure.is_example for disclosure in disclosures):
+        notes.insert(0, "示例数据：虚构的示例市各部门数据，仅用于演示，不是真实财政数据。")
+    return TableData(title, OPERATIONS_COLUMNS, rows, filename, notes=notes)
 
 
 COMPARISON_COLUMNS = ["部门", "年度", "阶段", str(SangongItem.OUTBOUND), VEHICLE_LABEL,
