@@ -254,12 +254,17 @@ def table_position(slug: str) -> int:
     return _POSITION[slug]
 
 
+_STAGE_BEFORE_TABLE = re.compile(r"(?:调整预算|预算调整|预算执行情况|执行情况|预算|决算|执行)(?=表)")
+
+
 def match_table(title: str) -> TableSpec | None:
     """The table whose name a title contains (“示例市2025年一般公共预算收入表”); the longest
     name wins, so 一般公共预算基本支出表 is not read as 一般公共预算支出表."""
     folded = fold(title)
+    # 一般公共预算支出决算表, 政府性基金预算收入预算表: the stage word before 表 is dropped.
+    plain = _STAGE_BEFORE_TABLE.sub("", folded)
     candidates = [(len(fold(name)), spec) for spec in TABLE_SPECS for name in spec.names
-                  if fold(name) in folded]
+                  if fold(name) in folded or fold(name) in plain]
     if not candidates:
         return None
     return max(candidates, key=lambda pair: pair[0])[1]
