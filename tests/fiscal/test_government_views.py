@@ -297,3 +297,37 @@ def test_document_body_links_to_the_report_page(app: Flask) -> None:
         assert f"]({public_path(report)})" in document.body
         assert "农村公路养护补助" in document.body
 
+
+
+@pytest.mark.usefixtures("demo")
+def test_downloads_read_back_as_the_same_report(app: Flask, client: FlaskClient) -> None:
+    """Every table of the 2024 决算 downloaded as XLSX and sent back as one workbook (as a
+    finance department corrects and re-uploads) reads without problems, figure for figure."""
+    from openpyxl import Workbook
+
+    from opengov.site.fiscal.rules.government import ReportData
+    from opengov.site.fiscal.service.government_import import read_report
+
+    detail = client.get("/api/v1/fiscal/government/2024/final").get_json()
+    combined = Workbook()
+    default = combined.active
+    for number, slug in enumerate(detail["tables"], start=1):
+        source = load_workbook(io.BytesIO(client.get(f"{FINAL}{slug}.xlsx").data)).active
+        assert source is not None
+        sheet = combined.create_sheet(f"表{number}")
+        for row in source.iter_rows(values_only=True):
+            sheet.append(list(row))
+    assert default is not None
+    combined.remove(default)
+    buffer = io.BytesIO()
+    combined.save(buffer)
+    result = read_report("决算.xlsx", buffer.getvalue(), ReportData(2024, ReportStage.FINAL))
+    assert result.problems == []
+    assert list(result.data.tables) == list(detail["tables"])
+    for slug, rows in result.data.tables.items():
+        stored = detail["tables"][slug]
+        figure = [column for column in stored["columns"] if column in ("决算数",)] or \
+            stored["columns"][1:]
+        expected = [[row[column] for column in figure] for row in stored["rows"]]
+        assert [[None if amount is None else f"{amount:f}" for amount in row.amounts]
+                for row in rows] == expected, slug

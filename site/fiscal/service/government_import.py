@@ -174,8 +174,8 @@ def _named(reader: SheetReader, spec: TableSpec, stage: ReportStage) -> list[Row
         cells = cells + [None] * (max(found) + 1 - len(cells))
         name = cell_text(cells[name_col])
         raw = [cells[index] for index in found]
-        if not name and all(not cell_text(value) for value in raw):
-            continue
+        if all(not cell_text(value) for value in raw):
+            continue  # an empty line, a caption or a note below the table
         amounts: tuple[Decimal | None, ...] = tuple(reader.amount(value, line) for value in raw)
         rows.append(Row(name=name, amounts=amounts, line=line))
     return rows

@@ -334,16 +334,18 @@ class SheetReader:
                 code_text = cell_text(cells[code_col]) if code_col is not None else ""
                 code = normalise_code(cells[code_col]) if code_col is not None else ""
             name = cell_text(cells[name_col])
+            raw = [cells[i] if i < len(cells) else None for i in amount_cols]
             if not code.isdigit():
                 # 合计 is often written in the code column.
                 if "合计" in code_text or "总计" in code_text:
                     name, code = fold(code_text), ""
                 elif not code_text and (match := _CODE_IN_NAME.match(name)):
                     code, name = match.group(1), match.group(2).strip()
+                elif code_text and not name and all(not cell_text(value) for value in raw):
+                    continue  # a note below the table (this site's downloads end with them)
                 elif code_text:
                     self.problem(f"科目编码“{code_text}”不是数字", line)
                     continue
-            raw = [cells[i] if i < len(cells) else None for i in amount_cols]
             if not name and not code:
                 continue
             if not code and not ("合计" in name or "总计" in name) and all(
