@@ -15,6 +15,7 @@ Only public reports are compared with: a figure not yet published is not reveale
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -142,7 +143,7 @@ def report_table(report: GovernmentReport, table: GovernmentTable,
                  TableKind.TRANSFERS_BY_PROJECT: "项目", TableKind.DEBT: "类别"}[spec.kind]
         return TableData(title, [first, *table.columns],
                          [[row.name, *row.amounts] for row in table.rows], filename,
-                         levels=[0 if _is_total(row.name, row.code) else 1
+                         levels=[0 if _is_total(row.name, row.code) else 2
                                  for row in table.rows], notes=_named_notes(spec))
     columns, values, notes = _comparison(report, table.slug, context)
     rows: list[list[Cell]] = []
@@ -380,13 +381,17 @@ def plain_table(report: GovernmentReport, table: GovernmentTable) -> TableData:
                       for row in table.rows], f"{file_base(report)}-{table.slug}")
 
 
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def report_markdown(report: GovernmentReport, title: str) -> str:
     """The searchable body: approval, the 情况说明, then every table."""
     parts = []
     if report.is_example:
         parts.append("> 示例数据：本页为虚构的演示数据，不是真实财政数据。\n")
     approval = "、".join(part for part in (
-        report.approved_by, f"{report.approved_on:%Y年%m月%d日}批准" if report.approved_on
+        report.approved_by, _chinese_date(report.approved_on) + "批准" if report.approved_on
         else "") if part)
     parts.append(f"{title}{'（' + approval + '）' if approval else ''}。各报表可在"
                  f"[政府预决算页面]({public_path(report)})逐级查看，并下载 CSV、XLSX 和 JSON 格式。\n")

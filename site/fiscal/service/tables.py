@@ -148,7 +148,7 @@ def procurement_table(disclosure: FiscalDisclosure) -> TableData | None:
     levels = [0]
     for item in PROCUREMENT_CATEGORIES:
         rows.append([str(item), figures.get(item), None])
-        levels.append(1)
+        levels.append(2)
     if figures.get(ProcurementItem.SME) is not None:
         rows.append([str(ProcurementItem.SME), figures.get(ProcurementItem.SME),
                      figures.sme_share])
@@ -156,7 +156,7 @@ def procurement_table(disclosure: FiscalDisclosure) -> TableData | None:
     if figures.get(ProcurementItem.SMALL_MICRO) is not None:
         rows.append([str(ProcurementItem.SMALL_MICRO), figures.get(ProcurementItem.SMALL_MICRO),
                      figures.small_micro_share])
-        levels.append(1)
+        levels.append(2)
     notes = ["政府采购合计由货物、工程、服务计算；授予中小企业合同金额的占比以政府采购合计为基数，"
              "授予小微企业合同金额的占比以授予中小企业合同金额为基数。"]
     if figures.explanation:
