@@ -23,7 +23,6 @@ from opengov.site.fiscal.rules.government import (
     SPECS_BY_SLUG,
     Budget,
     ReportKey,
-    ReportStage,
     TableKind,
     TableSpec,
     parse_report_slug,
@@ -79,9 +78,6 @@ def _status(report: GovernmentReport, today: dt.date) -> ReportStatus:
 class YearStatus:
     year: int
     reports: list[ReportStatus]
-
-    def of(self, stage: ReportStage) -> list[ReportStatus]:
-        return [status for status in self.reports if status.report.stage is stage]
 
 
 @dataclass
@@ -219,7 +215,12 @@ def _departments(session: Session, place: str, year: int) -> TableData:
 
 def budgets_download(year: int, fmt: str) -> FileDownload:
     """The four budgets of a year side by side, as CSV, XLSX or JSON."""
-    return render(year_page(year).budgets, fmt)
+    session = get_session()
+    agency = _government(session)
+    context = _year_reports(session, agency, year)
+    if not context.reports:
+        raise NotFoundError(f"{year}年的政府预决算尚未公开")
+    return render(budgets_overview(context, place_name(agency.name), agency.code), fmt)
 
 
 def departments_download(year: int, fmt: str) -> FileDownload:

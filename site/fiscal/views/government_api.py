@@ -80,7 +80,8 @@ def fiscal_government_report_detail(year: int, report: str) -> ResponseReturnVal
     return jsonify({
         **_status(page.status),
         "narrative_markdown": page.report.narrative,
-        "tables": {entry.table.slug: to_json(entry.data) for entry in page.tables},
+        # A list, in the published order (a JSON object's keys would be sorted).
+        "tables": [{"table": entry.table.slug, **to_json(entry.data)} for entry in page.tables],
     })
 
 
