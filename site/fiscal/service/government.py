@@ -13,13 +13,18 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, CompoundSelect, and_, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Document
 from opengov.site.catalog.service.columns import agency_by_code
-from opengov.site.fiscal.models import GovernmentReport, GovernmentRow, GovernmentTable
+from opengov.site.fiscal.models import (
+    FiscalDisclosure,
+    GovernmentReport,
+    GovernmentRow,
+    GovernmentTable,
+)
 from opengov.site.fiscal.rules.disclosures import subject_level
 from opengov.site.fiscal.rules.government import (
     SPECS_BY_SLUG,
@@ -99,6 +104,19 @@ def build_tables(data: ReportData) -> list[GovernmentTable]:
     return tables
 
 
+#: The catalog's 体裁 of each report (catalog.rules.metadata.GENRES).
+_GENRES = {ReportStage.BUDGET: "预算", ReportStage.ADJUSTMENT: "预算",
+           ReportStage.EXECUTION: "报告", ReportStage.FINAL: "决算"}
+
+
+def mirrored_documents() -> CompoundSelect[tuple[int | None]]:
+    """The catalog documents that mirror a department disclosure or a government report:
+    they are rebuilt from content/fiscal by ``import-fiscal``, not exported as content."""
+    return union(
+        select(FiscalDisclosure.document_id).where(FiscalDisclosure.document_id.is_not(None)),
+        select(GovernmentReport.document_id).where(GovernmentReport.document_id.is_not(None)))
+
+
 def title_of(report: GovernmentReport) -> str:
     return report_title(place_name(report.agency.name), report.year, report.key)
 
@@ -116,8 +134,7 @@ def sync_report_document(session: Session, report: GovernmentReport) -> Document
                  f"报表{len(report.tables)}张。" if report.tables else
                  f"{place}{report.year}年{label}。"),
         body=report_markdown(report, title_of(report)),
-        genre=str(report.stage) if report.stage is ReportStage.EXECUTION
-        else f"政府{report.stage}",
+        genre=_GENRES[report.stage],
         keywords="政府预算、预算调整、预算执行情况、政府决算、转移支付、政府债务、财政预决算",
         date_written=report.approved_on, published_on=report.published_on)
     report.document = document

@@ -159,10 +159,11 @@ class ReportPreview:
 
 
 def _read(token: str, actor: User) -> tuple[ReportPreview, dict[str, bytes]]:
-    _require(actor)
     loaded = pending_store().load(token, actor.id, PendingReport)
     if loaded is None:
         raise NotFoundError("没有这份待确认的上传（可能已确认或已放弃）")
+    # Checked again: the uploader may have lost the right since.
+    _require(actor)
     pending, files = loaded
     session = get_session()
     agency = _government(session)
