@@ -10,11 +10,9 @@ from markupsafe import Markup
 
 from opengov.site.fiscal.rules.government import Budget
 from opengov.site.fiscal.service import government_public as government
-from opengov.site.fiscal.views.public import send_download
+from opengov.site.fiscal.views.public import YEAR, send_download
 from opengov.site.web.public import bp
 
-#: Years in URLs: anything else is a 404 rather than a database error.
-YEAR = "<int(min=1990, max=2200):year>"
 FORMATS = ("csv", "xlsx", "json")
 
 

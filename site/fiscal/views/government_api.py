@@ -10,9 +10,8 @@ from flask.typing import ResponseReturnValue
 
 from opengov.site.fiscal.service import government_public as government
 from opengov.site.fiscal.service.export import to_json
+from opengov.site.fiscal.views.public import YEAR
 from opengov.site.web.api import bp
-
-YEAR = "<int(min=1990, max=2200):year>"
 
 
 def _status(status: government.ReportStatus) -> dict[str, Any]:
