@@ -175,3 +175,13 @@ def test_a_csv_of_one_table_with_its_table_chosen(
     assert "检查通过" in client.get(preview_url).get_data(as_text=True)
     assert client.post(preview_url).headers["Location"].endswith(
         "/fiscal/government/2025/execution/")
+
+
+def test_upload_pages_keep_the_back_office_stylesheet(
+        client: FlaskClient, agencies: dict[str, int], make_user: Callable[..., User],
+        login: Callable[[str], None]) -> None:
+    sign_in(make_user, login, "czj-editor", agencies["czj"])
+    page = client.get("/staff/fiscal/government/import").get_data(as_text=True)
+    assert "css/staff.css" in page
+    preview = upload(client, form(workbook())).headers["Location"]
+    assert "css/staff.css" in client.get(preview).get_data(as_text=True)

@@ -354,3 +354,13 @@ def test_years_beyond_any_budget_are_not_found_not_errors(client: FlaskClient) -
     for url in (f"/fiscal/?year={huge}", f"/api/v1/fiscal/overview?year={huge}",
                 f"/api/v1/fiscal/disclosures?year={huge}", f"/fiscal/sangong?year={huge}"):
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_upload_pages_keep_the_back_office_stylesheet(client: FlaskClient,
+                                                            editor: int) -> None:
+    page = client.get("/staff/fiscal/import").get_data(as_text=True)
+    assert "css/staff.css" in page
+    assert "css/fiscal.css" in page
+    preview = client.post("/staff/fiscal/import", data=upload_form(editor, good_workbook()),
+                          content_type="multipart/form-data").headers["Location"]
+    assert "css/staff.css" in client.get(preview).get_data(as_text=True)
