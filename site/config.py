@@ -92,6 +92,9 @@ SETTINGS: tuple[Setting, ...] = (
             "10-character 政府网站标识码 (meta tag SiteIDCode)."),
     Setting("ROOT_AGENCY", "gov", str,
             "Code of the agency that runs the site (the government itself)."),
+    Setting("FINANCE_AGENCY", "czj", str,
+            "Code of the government's finance department (本级政府财政部门): its editors "
+            "publish the government's budget and final accounts, in its name (预算法 Art. 14)."),
     Setting("CONTENT_DIR", str((PROJECT_ROOT if IN_CHECKOUT else Path.cwd()) / "content"), str,
             "Folder of the site's own content in Markdown with a metadata header."),
     Setting("UPLOAD_DIR", "{instance}/uploads", str,
