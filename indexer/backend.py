@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
-from opengov.indexer.model import IndexDocument, SearchRequest, SearchResult
+from opengov.indexer.model import IndexDocument, IndexKey, SearchRequest, SearchResult
 
 
 class SearchUnavailableError(RuntimeError):
@@ -24,14 +24,15 @@ class SearchBackend(Protocol):
     def index(self, documents: Iterable[IndexDocument]) -> int:
         """Add or replace documents; returns how many were written."""
 
-    def delete(self, document_ids: Iterable[int]) -> None:
-        """Remove documents; unknown ids are ignored."""
+    def delete(self, document_ids: Iterable[IndexKey]) -> None:
+        """Remove documents by key (a document's id, ``"kind:id"`` for other records);
+        unknown keys are ignored."""
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Matching documents of the requested page with facet counts over all matches."""
 
-    def versions(self) -> dict[int, str]:
-        """Every indexed document id with its content fingerprint (for `index check`)."""
+    def versions(self) -> dict[IndexKey, str]:
+        """Every indexed record's key with its content fingerprint (for `index check`)."""
 
     def rebuild(self, documents: Iterable[IndexDocument],
                 progress: Callable[[int], None] | None = None) -> int:

@@ -30,9 +30,12 @@ from opengov.indexer.model import (
     FacetValue,
     Hit,
     IndexDocument,
+    IndexKey,
     SearchRequest,
     SearchResult,
     current_first,
+    parse_key,
+    stored_key,
 )
 from opengov.indexer.normalize import doc_number_keys, normalize_text
 from opengov.indexer.tokenizer import bigrams, get_tokenizer
@@ -56,7 +59,7 @@ MAPPINGS: dict[str, Any] = {
         "id": _KEYWORD,
         "title_words": _WORDS, "title_bigram": _WORDS, "meta_words": _WORDS,
         "summary_words": _WORDS, "body_words": _WORDS, "body_bigram": _WORDS,
-        "doc_number_key": _KEYWORD, "index_no": _KEYWORD,
+        "doc_number_key": _KEYWORD, "index_no": _KEYWORD, "kind": _KEYWORD,
         "category": _KEYWORD, "type": _KEYWORD, "agency": _KEYWORD, "year": _KEYWORD,
         "validity": _KEYWORD, "topic": _KEYWORD, "version": _KEYWORD,
         "date": {"type": "date", "format": "strict_date"},
@@ -92,7 +95,7 @@ def to_source(document: IndexDocument) -> dict[str, Any]:
                                       document.agency_name, document.keywords,
                                       document.topic) if part)
     return {
-        "id": str(document.id),
+        "id": str(document.key), "kind": document.kind,
         "title_words": _words(document.title), "title_bigram": _grams(document.title),
         "meta_words": _words(meta), "summary_words": _words(document.summary),
         "body_words": _words(body), "body_bigram": _grams(body[:BIGRAM_TEXT_LIMIT]),
@@ -188,12 +191,22 @@ class ElasticsearchBackend:
         return name
 
     def ensure_index(self) -> None:
+        """Create the index if missing; an index whose mapping lacks a field added since is
+        replaced by an empty one, which the site then fills (``opengov init``)."""
         def ensure() -> None:
-            if not self._live_indices():
-                name = self._create_versioned()
-                self.client.indices.update_aliases(
-                    actions=[{"add": {"index": name, "alias": self.alias}}])
+            live = self._live_indices()
+            if live and self._mapping_current(live):
+                return
+            name = self._create_versioned()
+            swap = [{"remove": {"index": index, "alias": self.alias}} for index in live]
+            swap.append({"add": {"index": name, "alias": self.alias}})
+            self.client.indices.update_aliases(actions=swap)
         self._call(ensure)
+
+    def _mapping_current(self, indices: list[str]) -> bool:
+        found = self.client.indices.get_mapping(index=indices).body
+        return all(set(MAPPINGS["properties"]) <= set(
+            mapping.get("mappings", {}).get("properties", {})) for mapping in found.values())
 
     def _bulk(self, index: str, actions: Iterable[dict[str, Any]],
               progress: Callable[[int], None] | None = None, refresh: bool = True) -> int:
@@ -211,11 +224,11 @@ class ElasticsearchBackend:
         return count
 
     def index(self, documents: Iterable[IndexDocument]) -> int:
-        actions = ({"_op_type": "index", "_id": str(doc.id), "_source": to_source(doc)}
+        actions = ({"_op_type": "index", "_id": str(doc.key), "_source": to_source(doc)}
                    for doc in documents)
         return int(self._call(lambda: self._bulk(self.alias, actions)))
 
-    def delete(self, document_ids: Iterable[int]) -> None:
+    def delete(self, document_ids: Iterable[IndexKey]) -> None:
         actions = [{"_op_type": "delete", "_id": str(i)} for i in document_ids]
         if actions:
             self._call(lambda: self._bulk(self.alias, actions))
@@ -226,7 +239,7 @@ class ElasticsearchBackend:
             old = self._live_indices()
             name = self._create_versioned()
             try:
-                actions = ({"_op_type": "index", "_id": str(doc.id), "_source": to_source(doc)}
+                actions = ({"_op_type": "index", "_id": str(doc.key), "_source": to_source(doc)}
                            for doc in documents)
                 count = self._bulk(name, actions, progress, refresh=False)
                 self.client.indices.refresh(index=name)
@@ -259,9 +272,9 @@ class ElasticsearchBackend:
     def count(self) -> int:
         return int(self._call(lambda: self.client.count(index=self.alias)["count"]))
 
-    def versions(self) -> dict[int, str]:
-        def collect() -> dict[int, str]:
-            found: dict[int, str] = {}
+    def versions(self) -> dict[IndexKey, str]:
+        def collect() -> dict[IndexKey, str]:
+            found: dict[IndexKey, str] = {}
             after: list[Any] | None = None
             while True:
                 extra: dict[str, Any] = {"search_after": after} if after else {}
@@ -272,7 +285,7 @@ class ElasticsearchBackend:
                 if not hits:
                     return found
                 for hit in hits:
-                    found[int(hit["_source"]["id"])] = hit["_source"].get("version", "")
+                    found[stored_key(hit["_source"]["id"])] = hit["_source"].get("version", "")
                 after = hits[-1]["sort"]
         return dict(self._call(collect))
 
@@ -287,7 +300,7 @@ class ElasticsearchBackend:
             index=self.alias, query=build_query(request), aggregations=aggregations,
             sort=sort, from_=(request.page - 1) * request.size, size=request.size,
             track_total_hits=True,
-            source={"includes": ["id", "title", "doc_number", "index_no", "agency",
+            source={"includes": ["id", "kind", "title", "doc_number", "index_no", "agency",
                                  "agency_name", "category", "category_name", "type",
                                  "validity", "date", "text"]}))
         terms = request.highlight_terms
@@ -295,7 +308,8 @@ class ElasticsearchBackend:
         for hit in response["hits"]["hits"]:
             source = hit["_source"]
             hits.append(Hit(
-                id=int(source["id"]), score=float(hit.get("_score") or 0.0),
+                id=parse_key(source["id"])[1], kind=parse_key(source["id"])[0],
+                score=float(hit.get("_score") or 0.0),
                 title=source.get("title", ""), doc_number=source.get("doc_number", ""),
                 index_no=source.get("index_no", ""), agency=source.get("agency", ""),
                 agency_name=source.get("agency_name", ""),

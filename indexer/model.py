@@ -9,10 +9,35 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-#: Facets offered on the search page and in the API, in display order.
-FACETS: tuple[str, ...] = ("category", "type", "agency", "year", "validity")
+#: Facets offered on the search page and in the API, in display order. ``kind`` (类型) tells
+#: catalog documents from the records other features index (service items, powers …).
+FACETS: tuple[str, ...] = ("kind", "category", "type", "agency", "year", "validity")
 #: The validity that ranks above superseded versions (有效).
 CURRENT_VALIDITY = "有效"
+
+# --- kinds of records (issue 14) ------------------------------------------------------------
+#: The kind of the site's catalog documents. A record's key in the index is its id for a
+#: document (as it always was) and ``"kind:id"`` for a record of another kind.
+DOCUMENT_KIND = "document"
+#: How the index names a record: a document's id, or ``"kind:id"``.
+IndexKey = int | str
+
+
+def index_key(kind: str, record_id: int) -> IndexKey:
+    """The key of record ``record_id`` of ``kind`` in the index."""
+    return record_id if kind == DOCUMENT_KIND else f"{kind}:{record_id}"
+
+
+def parse_key(raw: str) -> tuple[str, int]:
+    """``(kind, id)`` of a key as the index stores it (text)."""
+    kind, sep, number = raw.rpartition(":")
+    return (kind, int(number)) if sep else (DOCUMENT_KIND, int(raw))
+
+
+def stored_key(raw: str) -> IndexKey:
+    """A key read back from the index in the form :func:`index_key` gives it."""
+    kind, record_id = parse_key(raw)
+    return index_key(kind, record_id)
 
 
 @dataclass(frozen=True)
@@ -38,10 +63,16 @@ class IndexDocument:
     attachments_text: str = ""
     #: A fingerprint of the indexed content, compared by `opengov index check`.
     version: str = ""
+    #: What the record is: a catalog document, or a record of another feature (a facet).
+    kind: str = DOCUMENT_KIND
 
     @property
     def year(self) -> str:
         return str(self.date.year) if self.date else ""
+
+    @property
+    def key(self) -> IndexKey:
+        return index_key(self.kind, self.id)
 
 
 @dataclass(frozen=True)
@@ -94,6 +125,7 @@ class Hit:
     validity: str
     date: dt.date | None
     snippet: str  # HTML: escaped original text with <mark> around matches
+    kind: str = DOCUMENT_KIND  # ``id`` is the id of a record of this kind
 
 
 @dataclass(frozen=True)

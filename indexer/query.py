@@ -27,6 +27,9 @@ STOPWORDS = frozenset((
     "能", "会", "请问", "请", "我", "我们", "你", "您", "他", "她", "它", "要", "想", "需要", "应该", "应当", "哪儿",
     "啥", "咋", "一下", "相关", "有关", "关于",
     "怎么办", "咋办", "怎么做", "怎样做", "如何做", "是不是", "有没有", "要不要", "受到",
+    # The verbs of 办事 questions (要带什么证件、要办什么证、去哪办理): the asking, not what is
+    # asked about (issue 14: such questions find the 办事指南 and the law behind it).
+    "带", "办", "办理",
 ))
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')

@@ -35,9 +35,12 @@ from opengov.indexer.model import (
     FacetValue,
     Hit,
     IndexDocument,
+    IndexKey,
     SearchRequest,
     SearchResult,
     current_first,
+    parse_key,
+    stored_key,
 )
 from opengov.indexer.normalize import doc_number_keys, normalize_text
 from opengov.indexer.tokenizer import bigrams, get_tokenizer
@@ -103,6 +106,7 @@ def make_schema() -> Schema:
         body=TEXT(analyzer=words),
         body_bigram=TEXT(analyzer=grams),
         doc_number_key=KEYWORD(commas=True, lowercase=False),
+        kind=ID(stored=True, sortable=True),
         index_no=ID(stored=True),
         category=ID(stored=True, sortable=True),
         type=ID(stored=True, sortable=True),
@@ -125,7 +129,8 @@ def _fields(document: IndexDocument) -> dict[str, Any]:
                                       document.agency_name, document.keywords,
                                       document.topic) if part)
     return {
-        "id": str(document.id),
+        "id": str(document.key),
+        "kind": document.kind,
         "title": document.title,
         "title_bigram": document.title,
         "meta": meta,
@@ -274,10 +279,19 @@ class WhooshBackend:
 
     # --- SearchBackend ----------------------------------------------------------------------
     def ensure_index(self) -> None:
-        if self._live_name() is None:
+        """Create the index if missing; an index written before a field was added to the
+        schema is replaced by an empty one, which the site then fills (``opengov init``)."""
+        if self._live_name() is None or not self._schema_current():
             self.directory.mkdir(parents=True, exist_ok=True)
             name, _path = self._new_folder()
             self._point_to(name)
+
+    def _schema_current(self) -> bool:
+        try:
+            names = set(self._open().schema.names())
+        except SearchUnavailableError:
+            return False
+        return set(make_schema().names()) <= names
 
     def _writer(self) -> Any:
         try:
@@ -298,7 +312,7 @@ class WhooshBackend:
         writer.commit()
         return count
 
-    def delete(self, document_ids: Iterable[int]) -> None:
+    def delete(self, document_ids: Iterable[IndexKey]) -> None:
         writer = self._writer()
         try:
             for document_id in document_ids:
@@ -338,9 +352,9 @@ class WhooshBackend:
         with self._reading() as searcher:
             return int(searcher.doc_count())
 
-    def versions(self) -> dict[int, str]:
+    def versions(self) -> dict[IndexKey, str]:
         with self._reading() as searcher:
-            return {int(fields["id"]): fields.get("version", "")
+            return {stored_key(fields["id"]): fields.get("version", "")
                     for fields in searcher.all_stored_fields()}
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -367,7 +381,8 @@ class WhooshBackend:
                     pair[1].get("title", ""), pair[1].get("validity", ""),
                     pair[1].get("date", "")))
             hits = [Hit(
-                id=int(fields["id"]), score=score, title=fields.get("title", ""),
+                id=parse_key(fields["id"])[1], kind=parse_key(fields["id"])[0],
+                score=score, title=fields.get("title", ""),
                 doc_number=fields.get("doc_number", ""), index_no=fields.get("index_no", ""),
                 agency=fields.get("agency", ""), agency_name=fields.get("agency_name", ""),
                 category=fields.get("category", ""),

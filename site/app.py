@@ -32,9 +32,12 @@ FEATURES_WITH_VIEWS = (
     "error_reports",
     "fiscal",
     "mail",
+    "powers",
+    "ratings",
     "reports",
     "requests",
     "search",
+    "service_items",
     "standard_catalog",
     "workdays",
 )
@@ -87,10 +90,17 @@ def _connect_features() -> None:
     # A feature that must follow another's changes subscribes to its signal here, so that the
     # lower feature need not import the higher one (and nothing depends on import order).
     from opengov.site.complaints.service.filing import follow_calendar_changes as complaints
+    from opengov.site.powers.service import index_source as powers_index
+    from opengov.site.ratings.service import followups as rating_follow_ups
     from opengov.site.requests.service.handling import follow_calendar_changes
+    from opengov.site.service_items.service import index_source as items_index
 
     follow_calendar_changes()
     complaints()
+    rating_follow_ups.follow_calendar_changes()
+    # Records of other features in the site search (issue 14).
+    items_index.register_index_source()
+    powers_index.register_index_source()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -82,8 +82,11 @@ FEATURES_WITH_COMMANDS = (
     "fiscal",
     "mail",
     "operations",
+    "powers",
+    "ratings",
     "requests",
     "search",
+    "service_items",
     "standard_catalog",
     "workdays",
 )

@@ -92,6 +92,9 @@ SETTINGS: tuple[Setting, ...] = (
             "10-character 政府网站标识码 (meta tag SiteIDCode)."),
     Setting("ROOT_AGENCY", "gov", str,
             "Code of the agency that runs the site (the government itself)."),
+    Setting("FINANCE_AGENCY", "czj", str,
+            "Code of the government's finance department (本级政府财政部门): its editors "
+            "publish the government's budget and final accounts, in its name (预算法 Art. 14)."),
     Setting("CONTENT_DIR", str((PROJECT_ROOT if IN_CHECKOUT else Path.cwd()) / "content"), str,
             "Folder of the site's own content in Markdown with a metadata header."),
     Setting("UPLOAD_DIR", "{instance}/uploads", str,
@@ -231,6 +234,15 @@ SETTINGS: tuple[Setting, ...] = (
             "§9.2, common practice, confirm)."),
     Setting("COMPLAINT_SUBMIT_LIMIT", 5, int,
             "Complaints one IP address may file per hour."),
+    # --- 好差评 (issue 14) ---
+    Setting("RATING_FOLLOW_UP_DAYS", 15, int,
+            "Working days within which a 差评 must be called back (回访) and rectified (整改) "
+            "(rules.md §8.4: Sichuan's rule; confirm the national one)."),
+    Setting("RATING_MIN_PUBLIC", 10, int,
+            "Below this many ratings an item or agency shows its counts but no 满意率 "
+            "(a handful of ratings is not a rate)."),
+    Setting("RATING_LIMIT", 5, int,
+            "Service-item ratings one address may send per hour (and one per item a day)."),
     # --- running the site (issue 11) ---
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
@@ -327,6 +339,11 @@ def load_settings(
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     for name in ("ERROR_REPORT_WORKDAYS", "ERROR_REPORT_LIMIT"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    if not 1 <= values["RATING_FOLLOW_UP_DAYS"] <= 60:
+        raise ConfigError("OPENGOV_RATING_FOLLOW_UP_DAYS: must be between 1 and 60")
+    for name in ("RATING_MIN_PUBLIC", "RATING_LIMIT"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     for name in ("SMTP_USERNAME", "SMTP_PASSWORD"):

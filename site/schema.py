@@ -12,9 +12,12 @@ from opengov.site.db import Base
 from opengov.site.error_reports import models as error_reports_models
 from opengov.site.fiscal import models as fiscal_models
 from opengov.site.mail import models as mail_models
+from opengov.site.powers import models as powers_models
+from opengov.site.ratings import models as ratings_models
 from opengov.site.reports import models as reports_models
 from opengov.site.requests import models as requests_models
 from opengov.site.search import models as search_models
+from opengov.site.service_items import models as service_items_models
 from opengov.site.standard_catalog import models as standard_catalog_models
 from opengov.site.throttle import models as throttle_models
 from opengov.site.workdays import models as workdays_models
@@ -24,5 +27,6 @@ metadata = Base.metadata
 
 FEATURE_MODELS = (accounts_models, agencies_models, audit_models, catalog_models,
                   complaints_models, consultations_models, content_models, error_reports_models,
-                  fiscal_models, mail_models, reports_models, requests_models, search_models,
-                  standard_catalog_models, throttle_models, workdays_models)
+                  fiscal_models, mail_models, powers_models, ratings_models, reports_models,
+                  requests_models, search_models, service_items_models, standard_catalog_models,
+                  throttle_models, workdays_models)

@@ -88,7 +88,9 @@ def test_a_wheel_in_a_clean_virtualenv_serves_every_public_page(installed: Path)
         pages = ["/", "/guide", "/catalog", "/agencies", "/columns/policies", "/feeds/all.atom",
                  "/sitemap.xml", "/search?q=政务公开", "/requests/new", "/statistics",
                  "/fiscal/", "/fiscal/sangong", "/api/v1/documents", "/api/v1/search?q=公开",
-                 "/staff/login", "/static/css/site.css"]
+                 "/staff/login", "/static/css/site.css",
+                 "/fiscal/government/2024/final/general-expenditure/?code=201",
+                 "/static/css/fiscal-government.css"]
         for path in pages:
             url = base + urllib.parse.quote(path, safe="/?=&")
             with urllib.request.urlopen(url, timeout=30) as response:

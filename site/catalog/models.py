@@ -199,6 +199,11 @@ class SearchOutbox(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: No foreign key: a deleted document must still be removed from the index.
     document_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: "document", or the kind of another feature's record (a service item, a power …) that
+    #: the search feature's index sources turn into index entries; ``document_id`` is then
+    #: that record's id.
+    kind: Mapped[str] = mapped_column(String(30), default="document",
+                                      server_default="document")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -1,11 +1,12 @@
 """Every public page and API endpoint, found from the URL map, answers without a server error
 and without writing to the database.
 
-The site is set up as a user sets it up (``import-content``, ``import-fiscal``, ``index
-process``); then the pages are crawled from the routes without parameters, and every GET route
-of the public and API blueprints that the crawl did not reach is requested with parameter values
-the crawl saw. A route whose parameter no page ever links to fails the test until a sample is
-added to :data:`EXTRA_SAMPLES`, so a new route cannot escape the walk.
+The site is set up as a user sets it up (``import-content``, ``import-fiscal``,
+``import-service-items``, ``import-powers``, ``index process``); then the pages are crawled from
+the routes without parameters, and every GET route of the public and API blueprints that the crawl
+did not reach is requested with parameter values the crawl saw. A route whose parameter no page
+ever links to fails the test until a sample is added to :data:`EXTRA_SAMPLES`, so a new route
+cannot escape the walk.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ from opengov.site.cli import main
 from opengov.site.config import PROJECT_ROOT
 
 #: Values for parameters that no public page links to: a letter needs the query code; the seed
-#: content carries no attachments.
-EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1]}
+#: content carries no attachments; the few items with blank forms may lie beyond the crawl.
+EXTRA_SAMPLES: dict[str, list[Any]] = {"letter_id": [1], "attachment_id": [1], "file_id": [1]}
 #: Pages that take their subject from the query string, which links rarely carry.
 EXTRA_STARTS = ["/search?q=政务公开", "/api/v1/search?q=政府信息公开条例", "/columns/policies?page=2",
                 "/api/v1/documents?page=2&size=5"]
 AUDIENCES = ("public.", "api.", "health.")
-MAX_PAGES = 600
+MAX_PAGES = 1500
+#: Pages fetched per endpoint at most: the crawl goes wide over the routes, not deep into a list.
+PER_ENDPOINT = 12
 HREF = re.compile(r"""(?:href|src)="([^"#]+)""")
 
 
@@ -51,6 +54,8 @@ def populated(app: Flask) -> Flask:
                  ["import-fiscal", str(PROJECT_ROOT / "content" / "fiscal")],
                  ["standard-catalog", "load", str(PROJECT_ROOT / "content" / "standard_catalog")],
                  ["import-consultations", str(PROJECT_ROOT / "content" / "consultations")],
+                 ["import-service-items", str(PROJECT_ROOT / "content")],
+                 ["import-powers", str(PROJECT_ROOT / "content")],
                  ["index", "rebuild"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (args, result.output)
@@ -93,6 +98,8 @@ class Walk:
 
     def crawl(self, start: list[str]) -> None:
         queue = list(start)
+        queued: set[str] = set(start)
+        queued_per_endpoint: dict[str, int] = defaultdict(int)
         while queue and len(self.status) < MAX_PAGES:
             url = queue.pop(0)
             if url in self.status:
@@ -105,8 +112,14 @@ class Walk:
                 if parts.path.startswith(("/staff", "/static")):
                     continue
                 local = parts.path + (f"?{parts.query}" if parts.query else "")
-                if local not in self.status and self.match(local) is not None:
-                    queue.append(local)
+                if local in self.status or local in queued:
+                    continue
+                found = self.match(local)
+                if found is None or queued_per_endpoint[found[0]] >= PER_ENDPOINT:
+                    continue
+                queued_per_endpoint[found[0]] += 1
+                queued.add(local)
+                queue.append(local)
 
     def samples(self, rule: Rule) -> Iterator[dict[str, Any]]:
         names = sorted(rule.arguments)
@@ -157,14 +170,15 @@ def test_every_public_page_and_api_endpoint_answers_and_writes_nothing(
 def test_public_pages_other_than_the_request_forms_only_read(app: Flask) -> None:
     """The public blueprint accepts other methods only on the forms citizens send: the
     依申请公开 and 投诉举报 forms and status pages (which carry the query code in a POST body
-    rather than in the URL), comments on a draft (征求意见) and the 找错 form."""
+    rather than in the URL), comments on a draft (征求意见), the 找错 form and the 好差评 forms
+    (rating an item; rating a closed request with its query code)."""
     safe = {"GET", "HEAD", "OPTIONS"}
     writers = {rule.endpoint for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith("public.") and set(rule.methods or ()) - safe}
     views = {app.view_functions[endpoint].__module__ for endpoint in writers}
     assert views <= {"opengov.site.requests.views.public", "opengov.site.complaints.views.public",
-                     "opengov.site.consultations.views.public",
-                     "opengov.site.error_reports.views"}, views
+                     "opengov.site.consultations.views.public", "opengov.site.error_reports.views",
+                     "opengov.site.ratings.views.public"}, views
 
 
 def test_the_api_is_read_only(app: Flask) -> None:

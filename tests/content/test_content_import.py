@@ -55,7 +55,8 @@ def test_imports_every_file_and_reports_the_two_duplicates(db_session: Session) 
     report = import_directory(CONTENT)
 
     assert len(report.created) == UNIQUE_FILES == 11
-    assert sorted(report.agencies_created) == ["czj", "gov", "qsz", "zjj", "zwfw"]
+    assert sorted(report.agencies_created) == ["czj", "gaj", "gov", "mzj", "qsz", "rsj", "scjgj",
+                                               "wjw", "zjj", "zwfw"]
     messages = [duplicate.message() for duplicate in report.duplicates]
     assert messages[0].startswith(f"重复：{document_file(CONTENT, DEGRADED_COPY)} 与 "
                                   f"{document_file(CONTENT, INTERPRETATION)} 内容近似（相似度 0.9")
@@ -209,7 +210,7 @@ def test_cli_prints_the_summary_and_fails_cleanly(app: Flask, runner: FlaskCliRu
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert re.match(r"重复：.*2011-gongkai-ying-gongxin-jiedu-zhi-er\.md 与 .*内容近似（相似度 0\.9\d）", lines[0])
-    assert lines[-2:] == ["机关：新建 5 个，更新 0 个。",
+    assert lines[-2:] == ["机关：新建 10 个，更新 0 个。",
                           "文档：新建 11 篇，更新 0 篇，未变 0 篇，重复未导入 2 篇。"]
 
     again = runner.invoke(main, ["import-content", str(content_copy)])

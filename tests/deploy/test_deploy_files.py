@@ -25,8 +25,8 @@ from tests.support.deployment import (
 )
 
 #: Every job the site needs run daily, by timer name.
-DAILY_JOBS = {"backup", "remind", "complaints-remind", "anonymise", "audit-purge",
-              "calendar-check"}
+DAILY_JOBS = {"backup", "remind", "complaints-remind", "ratings-remind", "anonymise",
+              "audit-purge", "calendar-check"}
 
 
 def _unit(name: str) -> ConfigParser:

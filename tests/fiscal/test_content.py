@@ -14,7 +14,7 @@ from opengov.site.catalog.models import Document, SearchOutbox
 from opengov.site.config import PROJECT_ROOT
 from opengov.site.db import get_session
 from opengov.site.fiscal.cli import import_fiscal_command
-from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
+from opengov.site.fiscal.models import FiscalDisclosure, GovernmentReport, SangongReference
 from opengov.site.fiscal.rules.disclosures import Stage, Unit
 
 FISCAL_CONTENT = PROJECT_ROOT / "content" / "fiscal"
@@ -31,16 +31,19 @@ def test_shipped_content_imports_idempotently(app: Flask, runner: FlaskCliRunner
     assert first.exit_code == 0, first.output
     assert "sangong_published.tsv：新增 28" in first.output
     assert "example.yaml：新增 4" in first.output
+    assert "government.yaml：新增 7" in first.output
     assert "注意" not in first.output  # narratives agree with their figures
     queued = count(app, SearchOutbox)
     second = runner.invoke(import_fiscal_command)
     assert second.exit_code == 0, second.output
     assert "sangong_published.tsv：新增 0，更新 0，未变 28，删除 0" in second.output
     assert "example.yaml：新增 0，更新 0，未变 4，删除 0" in second.output
+    assert "government.yaml：新增 0，更新 0，未变 7，删除 0" in second.output
     assert count(app, SearchOutbox) == queued  # nothing to re-index
     assert count(app, SangongReference) == 28
     assert count(app, FiscalDisclosure) == 4
-    assert count(app, Document) == 4
+    assert count(app, GovernmentReport) == 7
+    assert count(app, Document) == 4 + 7
     with app.app_context():
         session = get_session()
         central = session.scalars(select(SangongReference).where(

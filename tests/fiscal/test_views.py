@@ -357,3 +357,25 @@ def test_agency_page_lists_years_and_sangong(client: FlaskClient) -> None:
     assert "sangong/departments.csv?agency=czj" in page
     assert "尚未公开" in client.get("/fiscal/zjj/").get_data(as_text=True)
     assert client.get("/fiscal/nobody/").status_code == 404
+
+
+def test_years_beyond_any_budget_are_not_found_not_errors(client: FlaskClient) -> None:
+    huge = "99999999999999999999"
+    for url in (f"/fiscal/czj/{huge}/budget/", f"/fiscal/czj/{huge}/budget/table-5.csv",
+                f"/fiscal/czj/2025/budget/table-{huge}.csv",
+                f"/fiscal/czj/{huge}/budget/procurement.csv",
+                f"/api/v1/fiscal/disclosures/czj/{huge}/budget"):
+        assert client.get(url).status_code == 404, url
+    for url in (f"/fiscal/?year={huge}", f"/api/v1/fiscal/overview?year={huge}",
+                f"/api/v1/fiscal/disclosures?year={huge}", f"/fiscal/sangong?year={huge}"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_staff_upload_pages_keep_the_back_office_stylesheet(client: FlaskClient,
+                                                            editor: int) -> None:
+    page = client.get("/staff/fiscal/import").get_data(as_text=True)
+    assert "css/staff.css" in page
+    assert "css/fiscal.css" in page
+    preview = client.post("/staff/fiscal/import", data=upload_form(editor, good_workbook()),
+                          content_type="multipart/form-data").headers["Location"]
+    assert "css/staff.css" in client.get(preview).get_data(as_text=True)

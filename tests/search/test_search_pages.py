@@ -68,13 +68,14 @@ def test_api_has_exactly_the_documented_shape(
     assert set(data) == {"total", "page", "size", "took_ms", "suggestion", "facets", "results"}
     assert (data["total"], data["page"], data["size"]) == (1, 1, 1)
     result = data["results"][0]
-    assert set(result) == {"id", "title", "url", "doc_number", "index_no", "agency", "date",
-                           "validity", "category", "snippet"}
+    assert set(result) == {"id", "kind", "kind_label", "title", "url", "doc_number",
+                           "index_no", "agency", "date", "validity", "category", "snippet"}
+    assert (result["kind"], result["kind_label"]) == ("document", "政府信息")
     assert result["id"] == sample["regulation"].id
     assert result["url"].endswith(f"/documents/{sample['regulation'].id}")
     assert result["doc_number"] == "示政发〔2023〕7号"
     assert result["date"] == "2023-05-01"
-    assert set(data["facets"]) == {"category", "type", "agency", "year", "validity"}
+    assert set(data["facets"]) == {"kind", "category", "type", "agency", "year", "validity"}
     assert data["facets"]["validity"] == [{"value": "有效", "label": "有效", "count": 1}]
 
 

@@ -2,8 +2,8 @@
 (``content_files``), so that ``import-content`` of the result rebuilds it without loss.
 
 What is exported: every agency, the column descriptions staff changed, and every document whose status is *published* (scheduled
-ones included), except the catalog documents of 预决算 disclosures, which belong to
-``content/fiscal`` and are rebuilt by ``import-fiscal``. Drafts, documents under review and
+ones included), except the catalog documents of 预决算 disclosures and of the government's
+budget reports, which belong to ``content/fiscal`` and are rebuilt by ``import-fiscal``. Drafts, documents under review and
 withdrawn ones are not: the importer publishes every file it reads, so a file for them would
 put on the site what the back office keeps off it. The file of a document that the database
 knows but no longer publishes (withdrawn) is removed for the same reason; files the database
@@ -59,7 +59,7 @@ from opengov.site.content.service.importer import (
     to_content_document,
 )
 from opengov.site.db import unit_of_work
-from opengov.site.fiscal.models import FiscalDisclosure
+from opengov.site.fiscal.service.government import mirrored_documents
 
 
 class ContentExportError(Exception):
@@ -88,9 +88,8 @@ class ExportReport:
 
 
 def exported_documents(session: Session) -> list[Document]:
-    fiscal = select(FiscalDisclosure.document_id).where(FiscalDisclosure.document_id.is_not(None))
     return list(session.scalars(select(Document).where(
-        Document.status == PublicationStatus.PUBLISHED, Document.id.not_in(fiscal))
+        Document.status == PublicationStatus.PUBLISHED, Document.id.not_in(mirrored_documents()))
         .options(joinedload(Document.agency), joinedload(Document.category),
                  selectinload(Document.attachments), selectinload(Document.policies))
         .order_by(Document.id)))

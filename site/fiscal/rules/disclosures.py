@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import IntEnum, StrEnum
@@ -323,11 +323,43 @@ def check_rows(spec: TableSpec, rows: Sequence[Row]) -> list[Problem]:
     return _check_coded(classification, rows, spec.columns)
 
 
+@dataclass(frozen=True)
+class SubjectScheme:
+    """A classification as the row checks need it."""
+
+    #: 功能分类, 经济分类, 收入分类: named in the messages.
+    label: str
+    subjects: Mapping[str, str]
+    #: Deepest level published (预算法 Art. 46, 实施条例 Art. 6).
+    deepest: Level
+    #: Department tables refuse a code missing from ``subjects``; government tables refuse
+    #: only an unknown 类 (see :mod:`.subjects`) and flag an unlisted 款 or 项.
+    strict: bool = True
+    #: 类 outside 本级收支 (转移性收支, 债务收支): a 合计 row leaves them out, a 总计 row
+    #: counts every 类. Empty for department tables, where both mean all.
+    financing: frozenset[str] = frozenset()
+
+    def knows(self, code: str) -> bool:
+        return code in self.subjects if self.strict else code[:3] in self.subjects
+
+
+def _scheme(classification: Classification) -> SubjectScheme:
+    return SubjectScheme(str(classification), SUBJECTS[classification],
+                         DEEPEST_LEVEL[classification])
+
+
 def _check_coded(classification: Classification, rows: Sequence[Row],
                  columns: Sequence[str]) -> list[Problem]:
+    return check_subject_rows(_scheme(classification), rows, columns)
+
+
+def check_subject_rows(scheme: SubjectScheme, rows: Sequence[Row],
+                       columns: Sequence[str]) -> list[Problem]:
+    """Codes well formed, known, not too deep and not repeated; then each 类 = Σ 款 and each
+    款 = Σ 项 in every column, and each total row = Σ of the 类 it covers."""
     problems: list[Problem] = []
     by_code: dict[str, Row] = {}
-    deepest = DEEPEST_LEVEL[classification]
+    deepest = scheme.deepest
     for row in rows:
         if row.is_total:
             continue
@@ -340,11 +372,11 @@ def _check_coded(classification: Classification, rows: Sequence[Row],
             problems.append(Problem(str(exc), row.line))
             continue
         if level > deepest:
-            problems.append(Problem(f"{classification}只公开到{LEVEL_LABELS[deepest]}，"
+            problems.append(Problem(f"{scheme.label}只公开到{LEVEL_LABELS[deepest]}，"
                                     f"“{row.code}”是{LEVEL_LABELS[level]}级科目", row.line))
-        elif subject_name(row.code, classification) is None:
+        elif not scheme.knows(row.code):
             problems.append(Problem(f"科目编码“{row.code}”不在《政府收支分类科目》"
-                                    f"{classification}中", row.line))
+                                    f"{scheme.label}中", row.line))
         elif row.code in by_code:
             problems.append(Problem(f"科目“{row.code}”重复列出（另见第{by_code[row.code].line}行）",
                                     row.line))
@@ -371,16 +403,31 @@ def _check_coded(classification: Classification, rows: Sequence[Row],
                 problems.append(Problem(
                     f"{_describe(parent_row)}的“{label}”为{format_amount(actual)}，"
                     f"但其下各{kid_level}之和为{format_amount(expected)}", parent_row.line))
+    own = [top for top in tops if top.code[:3] not in scheme.financing]
     for row in rows:
-        if row.is_total:
-            for column, label in enumerate(columns):
-                expected = total(top.amounts[column] for top in tops)
-                actual = row.amounts[column] or ZERO
-                if actual != expected:
-                    problems.append(Problem(
-                        f"{row.name}的“{label}”为{format_amount(actual)}，"
-                        f"但各科目之和为{format_amount(expected)}", row.line))
+        if not row.is_total:
+            continue
+        # 合计 covers 本级收支 only where financing 类 exist; 总计 always covers every 类.
+        partial = "总计" not in row.name and len(own) != len(tops)
+        covered = own if partial else tops
+        for column, label in enumerate(columns):
+            expected = total(top.amounts[column] for top in covered)
+            actual = row.amounts[column] or ZERO
+            if actual != expected:
+                scope = ("不含转移性收支和债务收支的各科目之和" if partial else "各科目之和")
+                problems.append(Problem(
+                    f"{row.name}的“{label}”为{format_amount(actual)}，"
+                    f"但{scope}为{format_amount(expected)}", row.line))
     return problems
+
+
+def unlisted_codes(scheme: SubjectScheme, rows: Sequence[Row]) -> list[Problem]:
+    """Codes of a known 类 that the shipped subject list lacks: worth a second look, not an
+    error (the full 《政府收支分类科目》 has many more 款 and 项)."""
+    return [Problem(f"科目编码“{row.code} {row.name}”未收录在本站的{scheme.label}科目表中，"
+                    "请核对编码", row.line)
+            for row in rows
+            if row.code and row.code not in scheme.subjects and scheme.knows(row.code)]
 
 
 def _check_overview(rows: Sequence[Row]) -> list[Problem]:
@@ -493,6 +540,108 @@ def check_sangong(figures: SangongFigures, *, declared_total: Decimal | None = N
         problems.append(Problem(
             f"{TOTAL_LABEL}为{format_amount(declared_total)}，但因公出国（境）费、公务用车购置及运行"
             f"（维护）费、公务接待费之和为{format_amount(figures.total or ZERO)}", line))
+    return problems
+
+
+# --- 政府采购情况 (预算法 Art. 14 ¶3; rules.md §5.1, §5.6 其他重要事项) -----------------------
+
+
+class ProcurementItem(StrEnum):
+    """The lines of a department's 政府采购 figures, as its 情况说明 states them."""
+
+    GOODS = "货物"
+    WORKS = "工程"
+    SERVICES = "服务"
+    #: 授予中小企业合同金额 (决算), and the part of it that went to 小微企业.
+    SME = "授予中小企业合同金额"
+    SMALL_MICRO = "其中：授予小微企业合同金额"
+
+
+PROCUREMENT_CATEGORIES = (ProcurementItem.GOODS, ProcurementItem.WORKS,
+                          ProcurementItem.SERVICES)
+PROCUREMENT_TITLES = {"预算": "政府采购预算表", "决算": "政府采购情况表"}
+
+_PROCUREMENT_ALIASES: dict[str, ProcurementItem | str] = {
+    "合计": "total", "总计": "total", "政府采购合计": "total", "政府采购预算合计": "total",
+    "政府采购支出总额": "total", "政府采购预算总额": "total",
+    "货物": ProcurementItem.GOODS, "货物类": ProcurementItem.GOODS,
+    "政府采购货物支出": ProcurementItem.GOODS, "货物采购": ProcurementItem.GOODS,
+    "工程": ProcurementItem.WORKS, "工程类": ProcurementItem.WORKS,
+    "政府采购工程支出": ProcurementItem.WORKS, "工程采购": ProcurementItem.WORKS,
+    "服务": ProcurementItem.SERVICES, "服务类": ProcurementItem.SERVICES,
+    "政府采购服务支出": ProcurementItem.SERVICES, "服务采购": ProcurementItem.SERVICES,
+    "授予中小企业合同金额": ProcurementItem.SME,
+    "授予小微企业合同金额": ProcurementItem.SMALL_MICRO,
+    "其中：授予小微企业合同金额": ProcurementItem.SMALL_MICRO,
+}
+
+
+def match_procurement_label(label: str) -> ProcurementItem | str | None:
+    """An item or ``"total"`` for a line of a 政府采购 table (numbering ignored)."""
+    text = re.sub(r"^([0-9一二三四五六七八九十]+[.、．]|（[0-9一二三四五六七八九十]+）)+", "",
+                  fold(label))
+    return _PROCUREMENT_ALIASES.get(text) or _PROCUREMENT_ALIASES.get(
+        text.removeprefix("其中：").removeprefix("其中"))
+
+
+def match_procurement_title(title: str) -> bool:
+    folded = fold(title)
+    return any(name in folded for name in ("政府采购预算表", "政府采购情况表", "政府采购支出表"))
+
+
+@dataclass
+class ProcurementData:
+    """A department's 政府采购 for the year in 万元: by category, and for a 决算 the contracts
+    awarded to 中小企业 (of which 小微企业)."""
+
+    amounts: dict[ProcurementItem, Decimal | None] = field(default_factory=dict)
+    explanation: str = ""
+    line: int | None = None
+
+    def get(self, item: ProcurementItem) -> Decimal | None:
+        return self.amounts.get(item)
+
+    @property
+    def total(self) -> Decimal | None:
+        parts = [self.get(item) for item in PROCUREMENT_CATEGORIES]
+        return None if all(part is None for part in parts) else total(parts)
+
+    @property
+    def sme_share(self) -> Decimal | None:
+        """授予中小企业合同金额 as a percentage of the total, to one decimal."""
+        return _share(self.get(ProcurementItem.SME), self.total)
+
+    @property
+    def small_micro_share(self) -> Decimal | None:
+        """授予小微企业 as a percentage of 授予中小企业."""
+        return _share(self.get(ProcurementItem.SMALL_MICRO), self.get(ProcurementItem.SME))
+
+
+def _share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or whole is None or whole == 0:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def check_procurement(data: ProcurementData, *,
+                      declared_total: Decimal | None = None) -> list[Problem]:
+    """No negative line; the declared 合计 = 货物 + 工程 + 服务; 中小企业 within the total and
+    小微企业 within 中小企业."""
+    problems: list[Problem] = []
+    for item, amount in data.amounts.items():
+        if amount is not None and amount < 0:
+            problems.append(Problem(f"{item}为负数（{amount}），不能为负", data.line))
+    computed = data.total or ZERO
+    if declared_total is not None and declared_total != computed:
+        problems.append(Problem(f"政府采购合计为{format_amount(declared_total)}，但货物、工程、"
+                                f"服务之和为{format_amount(computed)}", data.line))
+    sme, small = data.get(ProcurementItem.SME), data.get(ProcurementItem.SMALL_MICRO)
+    if sme is not None and sme > computed:
+        problems.append(Problem(f"授予中小企业合同金额{format_amount(sme)}大于政府采购合计"
+                                f"{format_amount(computed)}", data.line))
+    if small is not None and small > (sme or ZERO):
+        problems.append(Problem(f"授予小微企业合同金额{format_amount(small)}大于授予中小企业合同金额"
+                                f"{format_amount(sme or ZERO)}", data.line))
     return problems
 
 
@@ -624,6 +773,8 @@ class DisclosureData:
     narrative: str = ""
     tables: dict[int, list[Row]] = field(default_factory=dict)
     sangong: dict[SangongItem, SangongEntry] = field(default_factory=dict)
+    #: 政府采购情况, published beside the tables (预算法 Art. 14 ¶3).
+    procurement: ProcurementData | None = None
 
     def figures(self, prior: bool = False) -> SangongFigures:
         return SangongFigures({item: (entry.prior if prior else entry.amount)
@@ -650,6 +801,9 @@ def validate_disclosure(data: DisclosureData) -> list[Problem]:
             if amount is not None and amount < 0:
                 problems.append(Problem(f"{entry.item}（{label}）为负数（{amount}），不能为负",
                                         entry.line, sangong_title))
+    if data.procurement is not None:
+        problems.extend(Problem(p.message, p.line, PROCUREMENT_TITLES[data.stage])
+                        for p in check_procurement(data.procurement))
     spending, basic = data.tables.get(5), data.tables.get(6)
     if spending and basic and not problems:
         spending_total, basic_total = _total_row(spending), _total_row(basic)

@@ -3,9 +3,11 @@
 - ``sangong_published.tsv``: real 三公经费 figures transcribed from published pages, each with
   its source URL and source type, kept in the unit of the source (元, 万元 or 亿元).
 - ``example.yaml``: the fictional 示例市 departments' disclosures (示例数据), full table sets.
+- ``government.yaml``: the fictional 示例市's own 预算, 预算调整, 预算执行情况 and 决算 (示例数据),
+  saved for the site's ROOT_AGENCY with the same checks as an upload.
 
-The two never mix: real figures go to :class:`SangongReference`, example disclosures to
-:class:`FiscalDisclosure` with ``is_example`` set.
+Real figures and examples never mix: real figures go to :class:`SangongReference`, example
+disclosures and reports are saved with ``is_example`` set.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from sqlalchemy.orm import Session
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.service.columns import agency_by_code
 from opengov.site.db import unit_of_work
-from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
+from opengov.site.fiscal.models import FiscalDisclosure, GovernmentReport, SangongReference
 from opengov.site.fiscal.rules.disclosures import (
     SPECS_BY_NUMBER,
     AmountError,
     DisclosureData,
+    ProcurementData,
+    ProcurementItem,
     Row,
     SangongEntry,
     SangongFigures,
@@ -40,15 +44,24 @@ from opengov.site.fiscal.rules.disclosures import (
     narrative_mismatches,
     parse_amount,
 )
+from opengov.site.fiscal.rules.government import (
+    SPECS_BY_SLUG,
+    ReportData,
+    ReportStage,
+    content_warnings,
+)
 from opengov.site.fiscal.service.disclosures import (
     FiscalDataError,
     find_disclosure,
     save_disclosure,
 )
+from opengov.site.fiscal.service.government import find_report, save_report
+from opengov.site.fiscal.service.government_tables import report_markdown
 from opengov.site.fiscal.service.tables import disclosure_markdown
 
 REFERENCES_FILE = "sangong_published.tsv"
 EXAMPLES_FILE = "example.yaml"
+GOVERNMENT_FILE = "government.yaml"
 
 _REFERENCE_AMOUNTS = {
     "total": "total", "outbound": "因公出国(境)费", "vehicle": "公务用车购置及运行费",
@@ -195,7 +208,27 @@ def parse_example(entry: dict[str, Any]) -> tuple[str, DisclosureData]:
         data.sangong[item] = SangongEntry(item, _amount(line.get("amount"), line_where),
                                           _amount(line.get("prior"), line_where),
                                           line.get("explanation", ""), index)
+    procurement = entry.get("procurement")
+    if procurement is not None:
+        data.procurement = _procurement(procurement, f"{EXAMPLES_FILE} {where} 政府采购")
     return str(entry["agency"]), data
+
+
+#: Keys of a ``procurement:`` entry (example.yaml, government.yaml) and their lines.
+PROCUREMENT_KEYS = {"goods": ProcurementItem.GOODS, "works": ProcurementItem.WORKS,
+                    "services": ProcurementItem.SERVICES, "sme": ProcurementItem.SME,
+                    "small_micro": ProcurementItem.SMALL_MICRO}
+
+
+def _procurement(entry: Any, where: str) -> ProcurementData:
+    if not isinstance(entry, dict):
+        raise FiscalContentError(f"{where}：应为 goods/works/services/sme/small_micro 等字段")
+    unknown = set(entry) - {*PROCUREMENT_KEYS, "explanation"}
+    if unknown:
+        raise FiscalContentError(f"{where}：未知字段 {'、'.join(sorted(unknown))}")
+    return ProcurementData({item: _amount(entry.get(key), where)
+                            for key, item in PROCUREMENT_KEYS.items() if key in entry},
+                           str(entry.get("explanation", "")))
 
 
 def sync_examples(session: Session, path: Path) -> ImportReport:
@@ -239,8 +272,84 @@ def _fingerprint(disclosure: FiscalDisclosure) -> tuple[object, ...]:
             disclosure_markdown(disclosure))
 
 
+def parse_government_report(entry: dict[str, Any]) -> ReportData:
+    """One ``reports:`` entry of government.yaml. Rows of 科目 tables are
+    ``[编码, 名称, 金额]`` (合计 rows with an empty code), the others ``[名称, 金额…]``."""
+    where = f"{GOVERNMENT_FILE} {entry.get('year')} {entry.get('stage')}"
+    try:
+        data = ReportData(year=int(entry["year"]), stage=ReportStage(entry["stage"]),
+                          sequence=int(entry.get("sequence", 1)),
+                          approved_by=str(entry.get("approved_by", "")),
+                          approved_on=_date(entry.get("approved_on"), where),
+                          published_on=_date(entry.get("published_on"), where),
+                          narrative=entry.get("narrative", ""))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise FiscalContentError(f"{where}：{exc}") from None
+    for slug, rows in (entry.get("tables") or {}).items():
+        spec = SPECS_BY_SLUG.get(str(slug))
+        if spec is None:
+            raise FiscalContentError(f"{where}：没有“{slug}”这张表")
+        parsed = []
+        for index, cells in enumerate(rows or [], start=1):
+            row_where = f"{where} {spec.title}第{index}行"
+            if spec.coded:
+                if len(cells) < 3:
+                    raise FiscalContentError(f"{row_where}：应为 [编码, 名称, 金额]")
+                code, name, *amounts = cells
+            else:
+                code, (name, *amounts) = "", cells
+            parsed.append(Row(name=str(name), code=str(code or ""), line=index,
+                              amounts=tuple(_amount(a, row_where) for a in amounts)))
+        data.tables[spec.slug] = parsed
+    return data
+
+
+def sync_government(session: Session, path: Path) -> ImportReport:
+    """Save each example report of the file for the government it names (created when
+    missing, as example.yaml creates its departments), replacing the saved one of the same
+    year and stage. The pages show the reports of the site's ROOT_AGENCY."""
+    report = ImportReport()
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    spec = document.get("government") or {}
+    try:
+        code = str(spec["code"])
+        agency = agency_by_code(session, code)
+        if agency is None:
+            agency = Agency(code=code, name=spec["name"], org_code=str(spec["org_code"]),
+                            kind="government")
+            session.add(agency)
+            session.flush()
+    except (KeyError, TypeError):
+        raise FiscalContentError(f"{GOVERNMENT_FILE}：应以 government: {{code, name, org_code}} "
+                                 "写明是哪一级政府的预决算") from None
+    for entry in document.get("reports") or []:
+        data = parse_government_report(entry)
+        label = f"{data.year}年{data.key.label}"
+        # The publication dates are facts of the example (one is late on purpose); the
+        # content itself must be complete.
+        report.warnings.extend(f"{label} {warning}" for warning in content_warnings(data))
+        existing = find_report(session, agency, data.year, data.key)
+        before = _report_fingerprint(existing) if existing is not None else None
+        try:
+            saved = save_report(session, agency, data, is_example=True)
+        except FiscalDataError as exc:
+            raise FiscalContentError(f"{GOVERNMENT_FILE} {label}：{exc}") from None
+        if before is None:
+            report.created += 1
+        elif before != _report_fingerprint(saved):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+def _report_fingerprint(saved: GovernmentReport) -> tuple[object, ...]:
+    return (saved.approved_by, saved.approved_on, saved.published_on,
+            report_markdown(saved, ""))
+
+
 def import_fiscal_content(session: Session, folder: Path) -> dict[str, ImportReport]:
-    """Load both files of ``folder`` (either may be absent) in the caller's transaction."""
+    """Load the files of ``folder`` (any may be absent) in the caller's transaction."""
     reports: dict[str, ImportReport] = {}
     references = folder / REFERENCES_FILE
     if references.is_file():
@@ -248,6 +357,9 @@ def import_fiscal_content(session: Session, folder: Path) -> dict[str, ImportRep
     examples = folder / EXAMPLES_FILE
     if examples.is_file():
         reports[EXAMPLES_FILE] = sync_examples(session, examples)
+    governments = folder / GOVERNMENT_FILE
+    if governments.is_file():
+        reports[GOVERNMENT_FILE] = sync_government(session, governments)
     return reports
 
 

@@ -23,6 +23,7 @@ from opengov.site.fiscal.models import (
     FiscalDisclosure,
     FiscalRow,
     FiscalTable,
+    Procurement,
     SangongLine,
     SangongReference,
 )
@@ -30,6 +31,7 @@ from opengov.site.fiscal.rules.disclosures import (
     SPECS_BY_NUMBER,
     DisclosureData,
     Problem,
+    ProcurementData,
     Stage,
     Timeliness,
     days_after_approval,
@@ -37,7 +39,12 @@ from opengov.site.fiscal.rules.disclosures import (
     timeliness,
     validate_disclosure,
 )
-from opengov.site.fiscal.service.tables import TableData, disclosure_markdown, disclosure_tables
+from opengov.site.fiscal.service.tables import (
+    TableData,
+    disclosure_markdown,
+    disclosure_tables,
+    procurement_table,
+)
 
 #: The column (栏目) fiscal documents are filed in (catalog.COLUMNS, 条例 Art. 20 (七)).
 FISCAL_COLUMN = "fiscal"
@@ -90,10 +97,23 @@ def save_disclosure(session: Session, agency: Agency, data: DisclosureData, *,
         disclosure.sangong_lines.append(SangongLine(item=item, amount=entry.amount,
                                                     prior_amount=prior,
                                                     explanation=entry.explanation))
+    disclosure.procurement = _procurement(data.procurement, disclosure.procurement)
     session.flush()
     if disclosure.published_on is not None:
         sync_document(session, disclosure)
     return disclosure
+
+
+def _procurement(data: ProcurementData | None,
+                 stored: Procurement | None = None) -> Procurement | None:
+    """The row for ``data``; the stored one updated in place (one row per disclosure)."""
+    if data is None:
+        return None
+    procurement = stored or Procurement()
+    procurement.explanation = data.explanation
+    for item, column in Procurement.COLUMNS.items():
+        setattr(procurement, column, data.get(item))
+    return procurement
 
 
 def _tables(data: DisclosureData) -> list[FiscalTable]:
@@ -114,41 +134,53 @@ def sync_document(session: Session, disclosure: FiscalDisclosure) -> Document:
     """Create or update the catalog document of a published disclosure and queue it for
     the search index, in the caller's transaction."""
     assert disclosure.published_on is not None, "only published disclosures have documents"
+    agency = disclosure.agency
+    stage_word = "部门预算" if disclosure.stage is Stage.BUDGET else "部门决算"
+    document = mirror_document(
+        session, disclosure.document, agency=agency, title=disclosure.title,
+        summary=(f"{agency.name}{disclosure.year}年{stage_word}公开：报表"
+                 f"{len(disclosure.tables)}张，“三公”经费和机关运行经费情况说明。"),
+        body=disclosure_markdown(disclosure), genre=str(disclosure.stage),
+        keywords=f"{stage_word}、三公经费、机关运行经费、政府采购、财政预决算",
+        date_written=disclosure.approved_on, published_on=disclosure.published_on)
+    disclosure.document = document
+    return document
+
+
+def mirror_document(session: Session, document: Document | None, *, agency: Agency,
+                    title: str, summary: str, body: str, genre: str, keywords: str,
+                    date_written: dt.date | None, published_on: dt.date) -> Document:
+    """Create or update the catalog document that mirrors a fiscal publication in the 财政预决算
+    column, and queue it for the search index when what the index holds has changed."""
     category = category_by_slug(session, FISCAL_COLUMN)
     if category is None:
         raise LookupError(f"栏目“{FISCAL_COLUMN}”不存在，请先运行 opengov init")
-    document = disclosure.document
     before = None if document is None else (document.title, document.summary,
                                              document.body_hash, document.published_on)
     if document is None:
-        document = Document(agency=disclosure.agency, category=category)
+        document = Document(agency=agency, category=category)
         session.add(document)
-        disclosure.document = document
-    agency = disclosure.agency
-    stage_word = "部门预算" if disclosure.stage is Stage.BUDGET else "部门决算"
-    document.title = disclosure.title
-    document.summary = (f"{agency.name}{disclosure.year}年{stage_word}公开：报表"
-                        f"{len(disclosure.tables)}张，“三公”经费和机关运行经费情况说明。")
-    document.body = disclosure_markdown(disclosure)
-    document.genre = str(disclosure.stage)
+    document.title = title
+    document.summary = summary
+    document.body = body
+    document.genre = genre
     document.issuer = agency.name
     document.source = agency.name
-    document.date_written = disclosure.approved_on
-    document.published_on = disclosure.published_on
+    document.date_written = date_written
+    document.published_on = published_on
     document.topic = FISCAL_TOPIC
-    document.keywords = f"{stage_word}、三公经费、机关运行经费、财政预决算"
+    document.keywords = keywords
     document.disclosure = Disclosure.PROACTIVE
     document.status = PublicationStatus.PUBLISHED
-    document.body_hash = hashlib.sha256(document.body.encode("utf-8")).hexdigest()
+    document.body_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
     if document.index_no is None:
-        document.index_no = issue_index_no(session, agency, disclosure.published_on.year)
+        document.index_no = issue_index_no(session, document.agency, published_on.year)
     session.flush()
     if before == (document.title, document.summary, document.body_hash, document.published_on):
         return document  # nothing the index holds has changed
     # A publication date ahead waits in the outbox until that day (the search index
     # holds public documents only).
-    not_before = (publication_instant(disclosure.published_on)
-                  if disclosure.published_on > clock.today() else None)
+    not_before = publication_instant(published_on) if published_on > clock.today() else None
     enqueue(session, document.id, not_before=not_before)
     return document
 
@@ -159,15 +191,23 @@ def attach_original(session: Session, disclosure: FiscalDisclosure, upload_dir: 
     under a random name; the disclosure must be published (it attaches to its document)."""
     if disclosure.document is None:
         raise ValueError("预决算尚未发布，不能附加原始文件")
+    return attach_to_document(session, disclosure.document, upload_dir, original_name, content,
+                              content_type)
+
+
+def attach_to_document(session: Session, document: Document, upload_dir: Path,
+                       original_name: str, content: bytes, content_type: str) -> Attachment:
+    """Store an original file with a publication's document, once (the same bytes again are
+    the attachment already there)."""
     digest = hashlib.sha256(content).hexdigest()
-    for existing in disclosure.document.attachments:
+    for existing in document.attachments:
         if existing.sha256 == digest:
             return existing
     attachment = attachments.store(upload_dir, content, original_name, content_type,
                                    suffix=Path(original_name).suffix.lower()[:10])
-    disclosure.document.attachments.append(attachment)
+    document.attachments.append(attachment)
     session.flush()
-    enqueue(session, disclosure.document.id)
+    enqueue(session, document.id)
     return attachment
 
 
@@ -193,7 +233,10 @@ def preview_tables(agency: Agency, data: DisclosureData) -> list[TableData]:
         preview.sangong_lines.append(SangongLine(item=item, amount=entry.amount,
                                                  prior_amount=entry.prior,
                                                  explanation=entry.explanation))
-    return [table for _, table in disclosure_tables(preview)]
+    preview.procurement = _procurement(data.procurement)
+    tables = [table for _, table in disclosure_tables(preview)]
+    procurement = procurement_table(preview)
+    return tables + ([procurement] if procurement is not None else [])
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -211,7 +254,8 @@ def public_disclosure(session: Session, agency_code: str, year: int, stage: Stag
         .where(Agency.code == agency_code, FiscalDisclosure.year == year,
                FiscalDisclosure.stage == stage, _published(today))
         .options(selectinload(FiscalDisclosure.tables).selectinload(FiscalTable.rows),
-                 selectinload(FiscalDisclosure.sangong_lines))).one_or_none()
+                 selectinload(FiscalDisclosure.sangong_lines),
+                 selectinload(FiscalDisclosure.procurement))).one_or_none()
 
 
 def public_disclosures(session: Session, today: dt.date, *, years: list[int] | None = None,
@@ -219,6 +263,7 @@ def public_disclosures(session: Session, today: dt.date, *, years: list[int] | N
     """Published disclosures, newest year first, then by agency order."""
     query = (select(FiscalDisclosure).join(Agency).where(_published(today))
              .options(selectinload(FiscalDisclosure.sangong_lines),
+                      selectinload(FiscalDisclosure.procurement),
                       selectinload(FiscalDisclosure.agency))
              .order_by(FiscalDisclosure.year.desc(), Agency.sort_order, Agency.code,
                        FiscalDisclosure.stage))

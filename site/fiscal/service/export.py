@@ -17,7 +17,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from opengov.site.exceptions import NotFoundError
-from opengov.site.fiscal.rules.disclosures import format_amount
 from opengov.site.fiscal.service.tables import Cell, TableData
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -31,16 +30,22 @@ def escape_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def number_text(value: Decimal) -> str:
+    """A figure as every format prints it: amounts carry two decimals (万元 to the 分) and
+    percentages one, as computed; the page, CSV and JSON show the same digits."""
+    return f"{value:f}"
+
+
 def _text_cell(value: Cell) -> str:
     if isinstance(value, Decimal):
-        return format_amount(value)
+        return number_text(value)
     if isinstance(value, int):
         return str(value)
     return escape_text(value or "")
 
 
 def to_csv(table: TableData) -> bytes:
-    """Header row then data rows; amounts with two decimals."""
+    """Header row then data rows; figures as :func:`number_text` prints them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([escape_text(column) for column in table.columns])
@@ -72,7 +77,7 @@ def to_xlsx(table: TableData) -> bytes:
         sheet.append(values)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, Decimal):
-                cell.number_format = "0.00"
+                cell.number_format = _number_format(cell.value)
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text
     for note in table.notes:
@@ -84,10 +89,17 @@ def to_xlsx(table: TableData) -> bytes:
     return buffer.getvalue()
 
 
+def _number_format(value: Decimal) -> str:
+    """The cell shows the digits the page shows: 0.00 for amounts, 0.0 for rates."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return "0." + "0" * places if places else "0"
+
+
 def _json_cell(value: Cell) -> str | int | None:
     # Amounts as strings with two decimals: exact, unlike binary floats.
     if isinstance(value, Decimal):
-        return format_amount(value)
+        return number_text(value)
     return value
 
 

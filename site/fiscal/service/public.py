@@ -34,11 +34,13 @@ from opengov.site.fiscal.service.disclosures import (
     sangong_references,
 )
 from opengov.site.fiscal.service.export import FileDownload, render
+from opengov.site.fiscal.service.government import public_report_with_document
 from opengov.site.fiscal.service.tables import (
     TableData,
     comparison_table,
     disclosure_table,
     disclosure_tables,
+    procurement_table,
     reference_table,
 )
 
@@ -119,6 +121,8 @@ class DisclosurePage:
     timeliness: Timeliness
     #: Days from approval to publication (预算法 Art. 14 allows twenty).
     days: int | None
+    #: 政府采购预算表 / 政府采购情况表, when the department gave its figures.
+    procurement: TableData | None = None
 
 
 def disclosure_page(agency_code: str, year: int, stage: Stage) -> DisclosurePage:
@@ -133,7 +137,8 @@ def disclosure_page(agency_code: str, year: int, stage: Stage) -> DisclosurePage
         disclosure=disclosure, tables=disclosure_tables(disclosure), other=other,
         chart_svg=disclosure_chart(disclosure),
         timeliness=timeliness(approved, published, today),
-        days=days_after_approval(approved, published) if approved and published else None)
+        days=days_after_approval(approved, published) if approved and published else None,
+        procurement=procurement_table(disclosure))
 
 
 def table_download(agency_code: str, year: int, stage: Stage, number: int,
@@ -143,6 +148,15 @@ def table_download(agency_code: str, year: int, stage: Stage, number: int,
     table = disclosure_table(disclosure, number)
     if table is None:
         raise NotFoundError(f"这份预决算没有表{number}")
+    return render(table, fmt)
+
+
+def procurement_download(agency_code: str, year: int, stage: Stage, fmt: str) -> FileDownload:
+    """The 政府采购 table of a public disclosure as CSV, XLSX or JSON."""
+    disclosure = _published_disclosure(get_session(), agency_code, year, stage)
+    table = procurement_table(disclosure)
+    if table is None:
+        raise NotFoundError("这份预决算没有公开政府采购情况")
     return render(table, fmt)
 
 
@@ -156,13 +170,16 @@ class OriginalFile:
 
 
 def original_file(attachment_id: int) -> OriginalFile:
-    """An original file of a public disclosure; :class:`NotFoundError` for any other file
-    (a document's attachments are served by the catalog, after its own checks)."""
+    """An original file of a public disclosure or government report; :class:`NotFoundError`
+    for any other file (a document's attachments are served by the catalog, after its own
+    checks)."""
     session = get_session()
     # Ids beyond a 32-bit integer are not looked up: PostgreSQL would refuse the query.
     attachment = session.get(Attachment, attachment_id) if 0 < attachment_id < 2**31 else None
-    if attachment is None or published_with_document(
-            session, attachment.document_id, clock.today()) is None:
+    today = clock.today()
+    if attachment is None or (
+            published_with_document(session, attachment.document_id, today) is None
+            and public_report_with_document(session, attachment.document_id, today) is None):
         raise NotFoundError("没有这个文件")
     path = stored_path(Path(current_app.config["UPLOAD_DIR"]), attachment)
     if not path.is_file():

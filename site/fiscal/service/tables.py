@@ -9,10 +9,14 @@ from decimal import Decimal
 
 from opengov.site.fiscal.models import FiscalDisclosure, SangongReference
 from opengov.site.fiscal.rules.disclosures import (
+    PROCUREMENT_CATEGORIES,
+    PROCUREMENT_TITLES,
     SANGONG_LEAVES,
     SPECS_BY_NUMBER,
     TOTAL_LABEL,
     VEHICLE_LABEL,
+    ProcurementData,
+    ProcurementItem,
     SangongFigures,
     SangongItem,
     TableKind,
@@ -39,6 +43,9 @@ class TableData:
     levels: list[int] = field(default_factory=list)
     #: The column that names each row (a row header for screen readers).
     row_header: int = 0
+    #: The column of the table's own figure when others stand beside it for comparison
+    #: (what a chart of the table draws).
+    figure_column: int | None = None
 
     def level(self, index: int) -> int:
         return self.levels[index] if index < len(self.levels) else 0
@@ -122,6 +129,72 @@ def sangong_table(disclosure: FiscalDisclosure) -> TableData:
          "说明"],
         rows, f"{_file_base(disclosure)}-table7", levels=levels,
         notes=["“三公”经费合计及公务用车购置及运行（维护）费由各分项计算。"])
+
+
+def procurement_figures(disclosure: FiscalDisclosure) -> ProcurementData | None:
+    """The disclosure's 政府采购 as the rules compute with it."""
+    stored = disclosure.procurement
+    if stored is None:
+        return None
+    return ProcurementData(stored.amounts(), stored.explanation)
+
+
+def procurement_table(disclosure: FiscalDisclosure) -> TableData | None:
+    """政府采购预算表 / 政府采购情况表: 合计 (computed), 货物, 工程, 服务 and, for a 决算, the
+    contracts awarded to 中小企业 and 小微企业 with their shares; None without figures."""
+    figures = procurement_figures(disclosure)
+    if figures is None:
+        return None
+    rows: list[list[Cell]] = [["政府采购合计", figures.total, None]]
+    levels = [0]
+    for item in PROCUREMENT_CATEGORIES:
+        rows.append([str(item), figures.get(item), None])
+        levels.append(2)
+    if figures.get(ProcurementItem.SME) is not None:
+        rows.append([str(ProcurementItem.SME), figures.get(ProcurementItem.SME),
+                     figures.sme_share])
+        levels.append(0)
+    if figures.get(ProcurementItem.SMALL_MICRO) is not None:
+        rows.append([str(ProcurementItem.SMALL_MICRO), figures.get(ProcurementItem.SMALL_MICRO),
+                     figures.small_micro_share])
+        levels.append(2)
+    notes = ["政府采购合计由货物、工程、服务计算；授予中小企业合同金额的占比以政府采购合计为基数，"
+             "授予小微企业合同金额的占比以授予中小企业合同金额为基数。"]
+    if figures.explanation:
+        notes.append(figures.explanation)
+    return TableData(
+        f"{disclosure.agency.name}{disclosure.year}年{PROCUREMENT_TITLES[disclosure.stage]}",
+        ["项目", "金额", "占比（%）"], rows, f"{_file_base(disclosure)}-procurement",
+        notes=notes, levels=levels)
+
+
+OPERATIONS_COLUMNS = ["部门", "阶段", str(SangongItem.OPERATING_COST), "政府采购合计",
+                      *(str(item) for item in PROCUREMENT_CATEGORIES), str(ProcurementItem.SME),
+                      "中小企业占比（%）"]
+
+
+def operations_table(disclosures: Sequence[FiscalDisclosure], *, title: str,
+                     filename: str) -> TableData:
+    """Each department's 机关运行经费 and 政府采购 (预算法 Art. 14 ¶2–3), one row per
+    disclosure that gives either."""
+    rows: list[list[Cell]] = []
+    for disclosure in disclosures:
+        operating = next((line.amount for line in disclosure.sangong_lines
+                          if line.item is SangongItem.OPERATING_COST), None)
+        procurement = procurement_figures(disclosure)
+        if operating is None and procurement is None:
+            continue
+        amounts = procurement.amounts if procurement is not None else {}
+        rows.append([disclosure.agency.name, f"部门{disclosure.stage}", operating,
+                     procurement.total if procurement is not None else None,
+                     *(amounts.get(item) for item in PROCUREMENT_CATEGORIES),
+                     amounts.get(ProcurementItem.SME),
+                     procurement.sme_share if procurement is not None else None])
+    notes = ["机关运行经费指行政单位（含参照公务员法管理的事业单位）运行用于购买货物和服务的各项资金；"
+             "政府采购合计由货物、工程、服务计算。"]
+    if any(disclosure.is_example for disclosure in disclosures):
+        notes.insert(0, "示例数据：虚构的示例市各部门数据，仅用于演示，不是真实财政数据。")
+    return TableData(title, OPERATIONS_COLUMNS, rows, filename, notes=notes)
 
 
 COMPARISON_COLUMNS = ["部门", "年度", "阶段", str(SangongItem.OUTBOUND), VEHICLE_LABEL,
@@ -208,4 +281,7 @@ def disclosure_markdown(disclosure: FiscalDisclosure) -> str:
         parts.append(disclosure.narrative.strip() + "\n")
     parts.append("## 公开报表\n")
     parts.extend(table_markdown(table) for _, table in disclosure_tables(disclosure))
+    procurement = procurement_table(disclosure)
+    if procurement is not None:
+        parts.append(table_markdown(procurement))
     return "\n".join(parts)

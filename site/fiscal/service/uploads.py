@@ -16,6 +16,7 @@ import re
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import select
@@ -51,44 +52,66 @@ class PendingUpload:
 
 # --- uploads waiting for confirmation (files in a folder) ---------------------------------
 
-
-def _paths(folder: Path, token: str) -> tuple[Path, Path]:
-    return folder / f"{token}.json", folder / f"{token}.bin"
+T = TypeVar("T")
 
 
-def save_pending(folder: Path, pending: PendingUpload, content: bytes) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    meta, data = _paths(folder, token)
-    data.write_bytes(content)
-    meta.write_text(json.dumps(asdict(pending), ensure_ascii=False), encoding="utf-8")
-    return token
+class PendingStore:
+    """Uploads waiting for their preview to be confirmed: a JSON description and the files,
+    under a random token in ``folder``, readable only by the person who uploaded them."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
-def load_pending(folder: Path, token: str, user_id: int) -> tuple[PendingUpload, bytes] | None:
-    """The upload of ``token`` if it exists and belongs to ``user_id``."""
-    if not _TOKEN.match(token):
-        return None
-    meta, data = _paths(folder, token)
-    if not meta.is_file() or not data.is_file():
-        return None
-    pending = PendingUpload(**json.loads(meta.read_text(encoding="utf-8")))
-    if pending.user_id != user_id:
-        return None
-    return pending, data.read_bytes()
+    def _meta(self, token: str) -> Path:
+        return self.folder / f"{token}.json"
 
+    def _file(self, token: str, name: str) -> Path:
+        return self.folder / f"{token}.{name}.bin"
 
-def discard_pending(folder: Path, token: str) -> None:
-    if _TOKEN.match(token):
-        for path in _paths(folder, token):
+    def save(self, pending: Any, files: dict[str, bytes]) -> str:
+        """Keep ``pending`` (a dataclass with ``user_id``) and its files; returns the token."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_urlsafe(24)
+        for name, content in files.items():
+            self._file(token, name).write_bytes(content)
+        # The description last: a token without it does not exist.
+        self._meta(token).write_text(json.dumps({"pending": asdict(pending),
+                                                 "files": sorted(files)}, ensure_ascii=False),
+                                     encoding="utf-8")
+        return token
+
+    def load(self, token: str, user_id: int,
+             kind: type[T]) -> tuple[T, dict[str, bytes]] | None:
+        """The upload of ``token`` if it exists, is a ``kind`` and belongs to ``user_id``."""
+        if not _TOKEN.match(token) or not self._meta(token).is_file():
+            return None
+        stored = json.loads(self._meta(token).read_text(encoding="utf-8"))
+        try:
+            pending = kind(**stored["pending"])
+        except TypeError:
+            return None  # another kind of upload
+        if getattr(pending, "user_id", None) != user_id:
+            return None
+        files = {}
+        for name in stored["files"]:
+            path = self._file(token, name)
+            if not path.is_file():
+                return None
+            files[name] = path.read_bytes()
+        return pending, files
+
+    def discard(self, token: str) -> None:
+        if not _TOKEN.match(token):
+            return
+        for path in self.folder.glob(f"{token}.*"):
             path.unlink(missing_ok=True)
 
 
+def pending_store() -> PendingStore:
+    return PendingStore(Path(current_app.instance_path) / "fiscal-imports")
+
+
 # --- the staff pages (entry functions) ------------------------------------------------------
-
-
-def _pending_folder() -> Path:
-    return Path(current_app.instance_path) / "fiscal-imports"
 
 
 def upload_agencies(actor: User) -> list[Agency]:
@@ -115,7 +138,7 @@ def start_upload(*, actor: User, agency_id: int, year: int, stage: Stage, approv
         user_id=actor.id, agency_id=agency_id, year=year, stage=stage.value,
         approved_on=approved_on.isoformat(), published_on=published_on.isoformat(),
         narrative=narrative, filename=clean_name(filename), table_number=table_number)
-    return save_pending(_pending_folder(), pending, content)
+    return pending_store().save(pending, {"data": content})
 
 
 @dataclass
@@ -134,10 +157,11 @@ class UploadPreview:
 
 
 def _read_upload(token: str, actor: User) -> tuple[UploadPreview, bytes]:
-    loaded = load_pending(_pending_folder(), token, actor.id)
+    loaded = pending_store().load(token, actor.id, PendingUpload)
     if loaded is None:
         raise NotFoundError("没有这份待确认的上传（可能已确认或已放弃）")
-    pending, content = loaded
+    pending, files = loaded
+    content = files["data"]
     if pending.agency_id not in {agency.id for agency in upload_agencies(actor)}:
         raise ForbiddenError("只能上传本部门的预决算")
     agency = agencies.get_agency(pending.agency_id)
@@ -170,5 +194,5 @@ def confirm_upload(token: str, *, actor: User) -> UploadPreview:
                                       upload_dir=Path(current_app.config["UPLOAD_DIR"]),
                                       filename=preview.pending.filename, content=content)
     # Only once the disclosure is committed: a failed save leaves the upload to retry.
-    discard_pending(_pending_folder(), token)
+    pending_store().discard(token)
     return preview

@@ -11,7 +11,7 @@ from opengov.site import clock
 from opengov.site.fiscal.rules.disclosures import days_after_approval, format_amount, is_late
 from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import to_json
-from opengov.site.fiscal.views.public import stage_from_slug
+from opengov.site.fiscal.views.public import YEAR, stage_from_slug, year_arg, year_args
 from opengov.site.web.api import bp
 
 
@@ -38,12 +38,12 @@ def _summary(disclosure: Any) -> dict[str, Any]:
 
 @bp.get("/fiscal/disclosures")
 def fiscal_disclosure_list() -> ResponseReturnValue:
-    disclosures = fiscal.published_disclosures(request.args.getlist("year", type=int),
+    disclosures = fiscal.published_disclosures(year_args(),
                                                request.args.getlist("agency"))
     return jsonify({"disclosures": [_summary(disclosure) for disclosure in disclosures]})
 
 
-@bp.get("/fiscal/disclosures/<agency>/<int:year>/<stage>")
+@bp.get(f"/fiscal/disclosures/<agency>/{YEAR}/<stage>")
 def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseReturnValue:
     page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
     disclosure = page.disclosure
@@ -54,12 +54,13 @@ def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseRetu
         "sangong": [{"item": str(line.item), "amount": format_amount(line.amount) or None,
                      "prior_amount": format_amount(line.prior_amount) or None,
                      "explanation": line.explanation} for line in disclosure.sangong_lines],
+        "procurement": to_json(page.procurement) if page.procurement else None,
     })
 
 
 @bp.get("/fiscal/overview")
 def fiscal_overview() -> ResponseReturnValue:
-    year = request.args.get("year", type=int) or clock.today().year
+    year = year_arg() or clock.today().year
     entries = fiscal.year_overview(year)
     return jsonify({"year": year, "agencies": [{
         "agency": entry.agency.code,
@@ -76,7 +77,7 @@ def fiscal_overview() -> ResponseReturnValue:
 
 @bp.get("/fiscal/sangong")
 def fiscal_sangong() -> ResponseReturnValue:
-    tables = fiscal.sangong_tables(request.args.getlist("year", type=int),
+    tables = fiscal.sangong_tables(year_args(),
                                    request.args.getlist("agency"))
     return jsonify({
         "departments": to_json(tables.departments),

@@ -12,8 +12,23 @@ from markupsafe import Markup
 
 from opengov.site.fiscal.rules.disclosures import Stage
 from opengov.site.fiscal.service import public as fiscal
-from opengov.site.fiscal.service.export import FileDownload
+from opengov.site.fiscal.service.export import FileDownload, number_text
 from opengov.site.web.public import bp
+
+#: Years in URLs and query strings: anything else is a 404 or ignored, never a database error.
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+YEAR = f"<int(min={FIRST_YEAR}, max={LAST_YEAR}):year>"
+
+
+def year_args() -> list[int]:
+    """The ``year`` parameters of the query string that can be years."""
+    return [year for year in request.args.getlist("year", type=int)
+            if FIRST_YEAR <= year <= LAST_YEAR]
+
+
+def year_arg() -> int | None:
+    years = year_args()
+    return years[0] if years else None
 
 
 @bp.app_template_filter("fiscal_cell")
@@ -22,7 +37,7 @@ def fiscal_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return number_text(value)
     return str(value)
 
 
@@ -67,7 +82,7 @@ def send_download(download: FileDownload) -> Response:
 
 @bp.get("/fiscal/")
 def fiscal_index() -> str:
-    page = fiscal.overview_page(request.args.get("year", type=int))
+    page = fiscal.overview_page(year_arg())
     return render_template("public/fiscal/index.html", year=page.year, years=page.years,
                            entries=page.entries, has_example=page.has_example,
                            references=page.reference_count)
@@ -81,7 +96,7 @@ def fiscal_agency(agency: str) -> str:
                            disclosures=page.disclosures, comparison=page.comparison)
 
 
-@bp.get("/fiscal/<agency>/<int:year>/<stage>/")
+@bp.get(f"/fiscal/<agency>/{YEAR}/<stage>/")
 def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
     page = fiscal.disclosure_page(agency, year, stage_from_slug(stage))
     # stacked_bars escapes every text it writes, so its SVG is safe to mark up.
@@ -89,14 +104,20 @@ def fiscal_disclosure(agency: str, year: int, stage: str) -> str:
     return render_template("public/fiscal/disclosure.html", disclosure=page.disclosure,
                            tables=page.tables, other=page.other, chart=chart,
                            download_url=table_download_url, timeliness=page.timeliness,
-                           days=page.days)
+                           days=page.days, procurement=page.procurement)
 
 
-@bp.get("/fiscal/<agency>/<int:year>/<stage>/table-<int:number>.<fmt>")
+@bp.get(f"/fiscal/<agency>/{YEAR}/<stage>/table-<int(max=99):number>.<fmt>")
 def fiscal_table_download(agency: str, year: int, stage: str, number: int,
                           fmt: str) -> Response:
     return send_download(fiscal.table_download(agency, year, stage_from_slug(stage), number,
                                                fmt))
+
+
+@bp.get(f"/fiscal/<agency>/{YEAR}/<stage>/procurement.<fmt>")
+def fiscal_procurement_download(agency: str, year: int, stage: str, fmt: str) -> Response:
+    """The department's 政府采购预算表 / 政府采购情况表."""
+    return send_download(fiscal.procurement_download(agency, year, stage_from_slug(stage), fmt))
 
 
 @bp.get("/fiscal/files/<int:attachment_id>")
@@ -111,7 +132,7 @@ def fiscal_file(attachment_id: int) -> Response:
 
 
 def _selection() -> tuple[list[int], list[str]]:
-    years = [year for year in request.args.getlist("year", type=int) if 1990 < year < 2200]
+    years = year_args()
     agencies = [code for code in request.args.getlist("agency") if code][:50]
     return years, agencies
 

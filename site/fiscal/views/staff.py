@@ -12,14 +12,15 @@ from opengov.site import clock
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.fiscal.forms import FiscalUploadForm
 from opengov.site.fiscal.rules.disclosures import Stage
-from opengov.site.fiscal.service import uploads
+from opengov.site.fiscal.service import government_uploads, uploads
 from opengov.site.web.staff import staff_route
 
 
 @staff_route("/fiscal/", roles=[Role.EDITOR])
 def fiscal_list() -> str:
     return render_template("staff/fiscal/list.html",
-                           disclosures=uploads.staff_disclosures(current_user.user))
+                           disclosures=uploads.staff_disclosures(current_user.user),
+                           government=government_uploads.staff_reports(current_user.user))
 
 
 @staff_route("/fiscal/import", roles=[Role.EDITOR], methods=["GET", "POST"])

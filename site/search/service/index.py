@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,14 +29,14 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from opengov.indexer.backend import SearchBackend
 from opengov.indexer.backend import SearchUnavailableError as SearchUnavailableError
-from opengov.indexer.model import IndexDocument
+from opengov.indexer.model import DOCUMENT_KIND, IndexDocument, IndexKey
 from opengov.indexer.tokenizer import Tokenizer, get_tokenizer
 from opengov.indexer.whoosh_backend import WhooshBackend
 from opengov.site import clock
 from opengov.site.catalog.models import Document, SearchOutbox
-from opengov.site.catalog.service.outbox import enqueue
 from opengov.site.catalog.service.public import public_clause
 from opengov.site.db import get_session, unit_of_work
+from opengov.site.search.service import sources
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,11 @@ def iter_index_documents(session: Session, batch: int = 200) -> Iterator[IndexDo
 
 
 def count_public() -> int:
-    """How many documents are public, i.e. belong in the index."""
-    return int(get_session().scalar(select(func.count(Document.id)).where(public_clause()))
-               or 0)
+    """How many documents and records of the index sources are public, i.e. belong in the
+    index."""
+    session = get_session()
+    return int(session.scalar(select(func.count(Document.id)).where(public_clause()))
+               or 0) + sources.count_all(session)
 
 
 def end_read(session: Session) -> None:
@@ -165,11 +168,16 @@ def process_outbox(*, limit: int = 1000, batch: int = 100,
         if not entries:
             break
         seen.update(entry.id for entry in entries)
-        ids = sorted({entry.document_id for entry in entries})
+        ids = sorted({entry.document_id for entry in entries if entry.kind == DOCUMENT_KIND})
         public = session.scalars(select(Document).where(Document.id.in_(ids), public_clause())
                                  .options(*_loading()).execution_options(**_FRESH)).all()
         to_index = [to_index_document(document) for document in public]
-        to_delete = sorted(set(ids) - {document.id for document in public})
+        to_delete: list[IndexKey] = sorted(set(ids) - {document.id for document in public})
+        # Records of other features, through their index sources (issue 14).
+        other = sources.changes(session, [(entry.kind, entry.document_id) for entry in entries
+                                          if entry.kind != DOCUMENT_KIND])
+        to_index += other.index
+        to_delete += other.delete
         try:
             if to_index:
                 backend.index(to_index)
@@ -224,7 +232,8 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     started = clock.utcnow()
     session = get_session()
     end_read(session)  # read the documents as committed from now on
-    count = get_backend().rebuild(iter_index_documents(session), progress)
+    count = get_backend().rebuild(
+        itertools.chain(iter_index_documents(session), sources.all_entries(session)), progress)
     with unit_of_work() as writing:
         writing.execute(delete(SearchOutbox).where(SearchOutbox.created_at < started,
                                                    SearchOutbox.next_attempt_at <= started))
@@ -233,9 +242,11 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
 
 @dataclass
 class IndexCheck:
-    missing: list[int]  # public, not in the index
-    stale: list[int]  # in the index with other content
-    extra: list[int]  # in the index, not public (withdrawn, deleted, not yet due)
+    """Differences by index key: a document's id, ``"kind:id"`` for other records."""
+
+    missing: list[IndexKey]  # public, not in the index
+    stale: list[IndexKey]  # in the index with other content
+    extra: list[IndexKey]  # in the index, not public (withdrawn, deleted, not yet due)
     pending: int = 0  # queued updates not yet applied
     failing: int = 0  # … of which failed at least once
     queued: bool = False  # every difference was queued for the worker (``repair``)
@@ -250,19 +261,26 @@ def check_index(*, repair: bool = False) -> IndexCheck:
     in the outbox for the worker."""
     session = get_session()
     indexed = get_backend().versions()
-    expected = {document.id: document.version for document in iter_index_documents(session)}
+    expected = {document.key: document.version for document in itertools.chain(
+        iter_index_documents(session), sources.all_entries(session))}
     check = IndexCheck(
-        missing=sorted(set(expected) - set(indexed)),
-        stale=sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i]),
-        extra=sorted(set(indexed) - set(expected)),
+        missing=sorted(set(expected) - set(indexed), key=_key_order),
+        stale=sorted((i for i in set(expected) & set(indexed) if expected[i] != indexed[i]),
+                     key=_key_order),
+        extra=sorted(set(indexed) - set(expected), key=_key_order),
         pending=pending_entries(session), failing=failing_entries(session),
     )
     if repair and not check.ok:
         with unit_of_work() as writing:
-            for document_id in [*check.missing, *check.stale, *check.extra]:
-                enqueue(writing, document_id)
+            for key in [*check.missing, *check.stale, *check.extra]:
+                sources.enqueue_key(writing, key)
         check.queued = True
     return check
+
+
+def _key_order(key: IndexKey) -> tuple[str, int, str]:
+    """Documents by id first, then other records by kind and id."""
+    return ("", key, "") if isinstance(key, int) else ("1", 0, key)
 
 
 def ensure_index() -> str:

@@ -22,14 +22,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from opengov.indexer.backend import SearchUnavailableError
 from opengov.indexer.highlight import mark_title
+from opengov.indexer.model import DOCUMENT_KIND, Hit, SearchRequest, SearchResult
 from opengov.indexer.model import FACETS as FACETS
-from opengov.indexer.model import Hit, SearchRequest, SearchResult
 from opengov.indexer.query import QueryError, parse_query
 from opengov.indexer.suggest import Suggester
 from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.service.public import public_clause
 from opengov.site.db import get_session
+from opengov.site.search.service import sources
 from opengov.site.search.service.index import EXTENSION_KEY as SEARCH_BACKEND_KEY
 from opengov.site.search.service.index import app_tokenizer, failing_entries, get_backend
 from opengov.site.search.service.statistics import popular_queries, record_query
@@ -38,8 +39,8 @@ from opengov.site.search.service.synonyms import synonym_map
 log = logging.getLogger(__name__)
 
 SUGGESTER_KEY = "opengov.search.suggester"
-FACET_LABELS = {"category": "栏目", "type": "体裁", "agency": "发布机构", "year": "年份",
-                "validity": "有效性"}
+FACET_LABELS = {"kind": "类型", "category": "栏目", "type": "体裁", "agency": "发布机构",
+                "year": "年份", "validity": "有效性"}
 DEGRADED_DOWN = "搜索服务暂时不可用，以下是按标题查找的结果，请稍后再试完整检索。"
 DEGRADED_BEHIND = "部分最新发布或修改的信息可能尚未出现在搜索结果中。"
 
@@ -95,6 +96,18 @@ def document_url(document_id: int) -> str:
     if "public.document" in current_app.view_functions:
         return url_for("public.document", document_id=document_id)
     return f"/documents/{document_id}"
+
+
+def hit_url(hit: Hit) -> str:
+    """The public page of a result: a document's, or that of another feature's record."""
+    if hit.kind == DOCUMENT_KIND:
+        return document_url(hit.id)
+    return sources.url_of(hit.kind, hit.id) or document_url(hit.id)
+
+
+def kind_label(kind: str) -> str:
+    """What the 类型 facet calls ``kind`` (政府信息, 办事指南 …)."""
+    return sources.label_of(kind)
 
 
 def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
@@ -159,6 +172,8 @@ def _facet_options(session: Session, result: SearchResult,
     labels: dict[str, dict[str, str]] = {
         "category": dict(session.execute(select(Category.slug, Category.name)).all()),
         "agency": dict(session.execute(select(Agency.code, Agency.name)).all()),
+        "kind": {value.value: sources.label_of(value.value)
+                 for value in result.facets.get("kind", [])},
     }
     options: dict[str, list[FacetOption]] = {}
     for name in FACETS:

@@ -24,7 +24,7 @@ def _error(status: int, message: str) -> ResponseReturnValue:
 
 @bp.get("/search")
 def search() -> ResponseReturnValue:
-    """``?q=&page=&size=&category=&type=&agency=&year=&validity=&sort=``"""
+    """``?q=&page=&size=&kind=&category=&type=&agency=&year=&validity=&sort=``"""
     filters = {name: request.args.get(name, "").strip() for name in search_service.FACETS
                if request.args.get(name, "").strip()}
     outcome = search_service.search_documents(
@@ -47,8 +47,10 @@ def search() -> ResponseReturnValue:
                    for name, options in outcome.facets.items()},
         "results": [{
             "id": hit.id,
+            "kind": hit.kind,
+            "kind_label": search_service.kind_label(hit.kind),
             "title": hit.title,
-            "url": search_service.document_url(hit.id),
+            "url": search_service.hit_url(hit),
             "doc_number": hit.doc_number,
             "index_no": hit.index_no,
             "agency": hit.agency_name,

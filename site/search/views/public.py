@@ -51,4 +51,5 @@ def search() -> str:
                            popular=shown.popular, link=link, title_html=title_html,
                            facet_labels=search_service.FACET_LABELS, facets=search_service.FACETS,
                            sort_labels=SORT_LABELS,
-                           document_url=search_service.document_url)
+                           document_url=search_service.document_url,
+                           hit_url=search_service.hit_url, kind_label=search_service.kind_label)

@@ -1,7 +1,7 @@
 """What import-content last wrote to each document (issue 11).
 
-Revision ID: 0006_content_imports
-Revises: 0005_mail_outbox
+Revision ID: 0011_content_imports
+Revises: 0010_mail_outbox
 Create Date: 2026-11-29 17:49:27.256903
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0006_content_imports'
-down_revision: str | Sequence[str] | None = '0005_mail_outbox'
+revision: str = '0011_content_imports'
+down_revision: str | Sequence[str] | None = '0010_mail_outbox'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """The mail outbox (issue 11): notices queued with their step, sent by `opengov mail send`.
 
-Revision ID: 0005_mail_outbox
-Revises: 0004_request_delivery
+Revision ID: 0010_mail_outbox
+Revises: 0009_government_budgets
 Create Date: 2026-11-29 17:31:30.953095
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_mail_outbox'
-down_revision: str | Sequence[str] | None = '0004_request_delivery'
+revision: str = '0010_mail_outbox'
+down_revision: str | Sequence[str] | None = '0009_government_budgets'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
