@@ -31,6 +31,7 @@ from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.service.public import public_clause
 from opengov.site.db import get_session
 from opengov.site.search.service import sources
+from opengov.site.search.service.index import EXTENSION_KEY as SEARCH_BACKEND_KEY
 from opengov.site.search.service.index import app_tokenizer, failing_entries, get_backend
 from opengov.site.search.service.statistics import popular_queries, record_query
 from opengov.site.search.service.synonyms import synonym_map
@@ -248,3 +249,15 @@ def suggest_titles(prefix: str, limit: int = 8) -> list[str]:
     an empty prefix."""
     prefix = prefix.strip()
     return get_suggester(get_session()).complete(prefix, limit) if prefix else []
+
+
+def warm_up() -> None:
+    """Load what the first search needs — jieba's dictionary, the title suggester, the
+    engine's modules — in this process: gunicorn's master before it forks the workers
+    (deploy/gunicorn.conf.py), so each worker shares them instead of loading its own and the
+    first search answers at once. The open index is then let go: open files must not be
+    shared between processes, and each worker opens its own on its first search."""
+    session = get_session()
+    search(session, "政府信息公开", log_query=False)
+    session.rollback()  # no read transaction (or connection) carried into the workers
+    current_app.extensions.pop(SEARCH_BACKEND_KEY, None)
