@@ -17,8 +17,9 @@ from flask import Flask
 from opengov.site import db
 from opengov.site.accounts.service import auth
 from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
-from opengov.site.web import errors, templating
+from opengov.site.web import api, caching, errors, security, templating, urls
 from opengov.site.web.csrf import csrf
+from opengov.site.web.urls import SiteFlask
 
 #: Features whose ``views`` register routes on the public, staff and API blueprints.
 FEATURES_WITH_VIEWS = (
@@ -42,7 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ``INSTANCE_PATH`` among them selects the instance folder."""
     overrides = dict(overrides or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or default_instance_path())
-    app = Flask(
+    app = SiteFlask(
         "opengov.site",
         instance_path=str(instance_path),
         template_folder=str(data_folder("templates")),
@@ -53,15 +54,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         raise ConfigError(
             "OPENGOV_SECRET_KEY: not set and no instance/secret_key; run `opengov init` first")
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.getLogger("opengov").setLevel(app.config["LOG_LEVEL"])
 
     db.init_app(app)
     csrf.init_app(app)
+    urls.init_app(app)  # before the blueprints: bounded <int:…> URL parts
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
+    caching.init_app(app)
+    api.init_app(app)
     auth.init_app(app)
     _register_blueprints(app)
     _connect_features()
@@ -78,7 +81,7 @@ def _connect_features() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from opengov.site.operations import views as operations_views
-    from opengov.site.web import api, display, public, staff
+    from opengov.site.web import display, public, staff
 
     del display  # registers the 长辈版 switch on the public blueprint
     for feature in FEATURES_WITH_VIEWS:

@@ -42,6 +42,9 @@ def base_config(instance: Path, database_url: str) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
+        # Absolute URLs come from these, never from the request's Host (issue 13).
+        "SITE_SCHEME": "http",
+        "SITE_DOMAIN": "localhost",
     }
 
 

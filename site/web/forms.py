@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import i18n as wtforms_i18n
@@ -33,3 +34,10 @@ class ChineseForm(FlaskForm):  # type: ignore[misc]
 
         def get_translations(self, form: Any) -> Any:
             return wtforms_i18n.get_translations(self.locales)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Known to the error pages: a submission the database could not take is shown back
+        # with these labels (opengov.site.web.errors.kept_fields).
+        if has_request_context():
+            g.setdefault("forms", []).append(self)

@@ -13,6 +13,7 @@ from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import to_json
 from opengov.site.fiscal.views.public import stage_from_slug
 from opengov.site.web.api import bp
+from opengov.site.web.params import InvalidParameterError, int_list_arg, optional_int_arg
 
 
 def _summary(disclosure: Any) -> dict[str, Any]:
@@ -36,10 +37,18 @@ def _summary(disclosure: Any) -> dict[str, Any]:
     }
 
 
+def _agency_codes() -> list[str]:
+    codes = [code.strip() for code in request.args.getlist("agency") if code.strip()]
+    for code in codes:
+        if len(code) > 40 or not code.isascii():
+            raise InvalidParameterError("agency", f"机构代码“{code[:20]}”无效。")
+    return codes[:50]
+
+
 @bp.get("/fiscal/disclosures")
 def fiscal_disclosure_list() -> ResponseReturnValue:
-    disclosures = fiscal.published_disclosures(request.args.getlist("year", type=int),
-                                               request.args.getlist("agency"))
+    disclosures = fiscal.published_disclosures(int_list_arg("year", low=1949, high=2100),
+                                               _agency_codes())
     return jsonify({"disclosures": [_summary(disclosure) for disclosure in disclosures]})
 
 
@@ -59,7 +68,7 @@ def fiscal_disclosure_detail(agency: str, year: int, stage: str) -> ResponseRetu
 
 @bp.get("/fiscal/overview")
 def fiscal_overview() -> ResponseReturnValue:
-    year = request.args.get("year", type=int) or clock.today().year
+    year = optional_int_arg("year", low=1949, high=2100) or clock.today().year
     entries = fiscal.year_overview(year)
     return jsonify({"year": year, "agencies": [{
         "agency": entry.agency.code,
@@ -76,8 +85,8 @@ def fiscal_overview() -> ResponseReturnValue:
 
 @bp.get("/fiscal/sangong")
 def fiscal_sangong() -> ResponseReturnValue:
-    tables = fiscal.sangong_tables(request.args.getlist("year", type=int),
-                                   request.args.getlist("agency"))
+    tables = fiscal.sangong_tables(int_list_arg("year", low=1949, high=2100),
+                                   _agency_codes())
     return jsonify({
         "departments": to_json(tables.departments),
         "published_sources": to_json(tables.references),

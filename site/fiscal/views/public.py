@@ -13,6 +13,7 @@ from markupsafe import Markup
 from opengov.site.fiscal.rules.disclosures import Stage
 from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import FileDownload
+from opengov.site.web.params import int_list_arg, optional_int_arg
 from opengov.site.web.public import bp
 
 
@@ -67,7 +68,7 @@ def send_download(download: FileDownload) -> Response:
 
 @bp.get("/fiscal/")
 def fiscal_index() -> str:
-    page = fiscal.overview_page(request.args.get("year", type=int))
+    page = fiscal.overview_page(optional_int_arg("year", low=1949, high=2100, label="年度"))
     return render_template("public/fiscal/index.html", year=page.year, years=page.years,
                            entries=page.entries, has_example=page.has_example,
                            references=page.reference_count)
@@ -111,7 +112,7 @@ def fiscal_file(attachment_id: int) -> Response:
 
 
 def _selection() -> tuple[list[int], list[str]]:
-    years = [year for year in request.args.getlist("year", type=int) if 1990 < year < 2200]
+    years = int_list_arg("year", low=1949, high=2100, label="年度")
     agencies = [code for code in request.args.getlist("agency") if code][:50]
     return years, agencies
 
