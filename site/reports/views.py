@@ -15,6 +15,7 @@ from opengov.site.reports import service as reports
 from opengov.site.reports.forms import ReportForm, ReviewCaseForm
 from opengov.site.reports.rules import ReviewGroup, ReviewResult
 from opengov.site.web.forms import options
+from opengov.site.web.params import optional_int_arg
 from opengov.site.web.staff import staff_route
 
 ADMIN = [Role.ADMIN]
@@ -22,13 +23,14 @@ REGISTER = [Role.ADMIN, Role.HANDLER]
 
 @staff_route("/reports", roles=ADMIN)
 def reports_index() -> str:
-    overview = reports.reports_overview(request.args.get("year", type=int),
+    overview = reports.reports_overview(optional_int_arg("year", low=1949, high=2100,
+                                                         label="年度"),
                                         actor=current_user.user)
     return render_template("staff/reports/index.html", rows=overview.rows, year=overview.year,
                            today=overview.today)
 
 
-@staff_route("/reports/<code>/<int:year>", roles=ADMIN, methods=["GET", "POST"])
+@staff_route("/reports/<code>/<int(min=1949,max=2100):year>", roles=ADMIN, methods=["GET", "POST"])
 def report_edit(code: str, year: int) -> ResponseReturnValue:
     form = ReportForm()
     if form.validate_on_submit():
@@ -49,7 +51,7 @@ def report_edit(code: str, year: int) -> ResponseReturnValue:
                            body=reports.render_body(data)), status
 
 
-@staff_route("/reports/<code>/<int:year>/publish", roles=ADMIN, methods=["POST"])
+@staff_route("/reports/<code>/<int(min=1949,max=2100):year>/publish", roles=ADMIN, methods=["POST"])
 def report_publish(code: str, year: int) -> ResponseReturnValue:
     try:
         document = reports.publish_report(code, year, actor=current_user.user,
@@ -69,12 +71,12 @@ def _download(code: str, year: int, fmt: str) -> ResponseReturnValue:
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}"}
 
 
-@staff_route("/reports/<code>/<int:year>.xlsx", roles=ADMIN)
+@staff_route("/reports/<code>/<int(min=1949,max=2100):year>.xlsx", roles=ADMIN)
 def report_xlsx(code: str, year: int) -> ResponseReturnValue:
     return _download(code, year, "xlsx")
 
 
-@staff_route("/reports/<code>/<int:year>.pdf", roles=ADMIN)
+@staff_route("/reports/<code>/<int(min=1949,max=2100):year>.pdf", roles=ADMIN)
 def report_pdf(code: str, year: int) -> ResponseReturnValue:
     return _download(code, year, "pdf")
 
