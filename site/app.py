@@ -81,9 +81,9 @@ def _connect_features() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from opengov.site.operations import views as operations_views
-    from opengov.site.web import display, public, staff
+    from opengov.site.web import display, openapi, public, staff
 
-    del display  # registers the 长辈版 switch on the public blueprint
+    del display, openapi  # the 长辈版 switch (public) and /api/v1/openapi.json (api)
     for feature in FEATURES_WITH_VIEWS:
         # Importing a feature's views registers its routes on the audience blueprints.
         importlib.import_module(f"opengov.site.{feature}.views")
