@@ -205,6 +205,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_MAX_AGE_SECONDS", 300, int,
             "How long browsers and caches may keep feeds, the sitemap and API answers without "
             "asking again (pages are always revalidated, with ETag)."),
+    Setting("POPULAR_SEARCH_MIN_VISITORS", 10, int,
+            "热门搜索 shows a query only when at least this many distinct visitors searched it "
+            "within POPULAR_SEARCH_DAYS (one address counts once a day)."),
+    Setting("POPULAR_SEARCH_DAYS", 30, int,
+            "The period 热门搜索 counts over, in days."),
+    Setting("POPULAR_SEARCH_REVIEW", True, _parse_bool,
+            "热门搜索 shows only queries staff approved on the page 热门搜索管理 (false: every "
+            "query that passes the thresholds and the block list)."),
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
 )
@@ -280,6 +288,9 @@ def load_settings(
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if not 0.1 <= float(values["DATABASE_BUSY_TIMEOUT_SECONDS"]) <= 60:
         raise ConfigError("OPENGOV_DATABASE_BUSY_TIMEOUT_SECONDS: must be between 0.1 and 60")
+    for name in ("POPULAR_SEARCH_MIN_VISITORS", "POPULAR_SEARCH_DAYS"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if values["CACHE_MAX_AGE_SECONDS"] < 0:
         raise ConfigError("OPENGOV_CACHE_MAX_AGE_SECONDS: must not be negative")
     domain = str(values["SITE_DOMAIN"])

@@ -48,8 +48,8 @@ def _machine_read(response: Response) -> bool:
 def _compress(response: Response) -> None:
     if (not current_app.config["COMPRESS_RESPONSES"] or response.direct_passthrough
             or response.is_streamed or "Content-Encoding" in response.headers
-            or not response.mimetype.startswith(COMPRESSIBLE)
-            or "gzip" not in request.accept_encodings):
+            or not (response.mimetype or "").startswith(COMPRESSIBLE)
+            or not request.accept_encodings["gzip"]):
         return
     response.vary.add("Accept-Encoding")
     body = response.get_data()

@@ -91,6 +91,7 @@ NAV: list[tuple[str, str]] = [
     ("staff.standard_catalog_overview", "标准目录"),
     ("staff.error_reports", "找错处理"),
     ("staff.search_synonyms", "搜索同义词"),
+    ("staff.popular_searches", "热门搜索管理"),
     ("staff.fiscal_list", "财政预决算"),
     ("staff.request_queue", "依申请公开办理"),
     ("staff.calendar_overrides", "工作日历"),
