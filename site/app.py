@@ -42,6 +42,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the site. ``overrides`` (tests) win over the instance file and environment;
     ``INSTANCE_PATH`` among them selects the instance folder."""
     overrides = dict(overrides or {})
+    # Everything the site writes — the SQLite database and its WAL files, the index, uploads,
+    # keys, the search spool — holds personal or unpublished data: only the site's own user
+    # may read it (files 0600, folders 0700), whatever the shell's umask was.
+    os.umask(0o077)
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or default_instance_path())
     app = SiteFlask(
         "opengov.site",

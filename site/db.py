@@ -15,6 +15,7 @@ write by accident.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import Engine, Enum, MetaData, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -201,3 +202,15 @@ def storage_unavailable(exc: DBAPIError) -> bool:
         return sqlstate.startswith(_POSTGRES_UNAVAILABLE)
     text = str(original).lower()
     return any(marker in text for marker in _SQLITE_UNAVAILABLE)
+
+
+def advisory_lock(session: Session, name: str) -> None:
+    """Hold a lock named ``name`` until the caller's transaction ends, so that a check
+    followed by an insert (a duplicate, a rate limit) cannot interleave with the same check
+    of another transaction. PostgreSQL: ``pg_advisory_xact_lock``; SQLite serialises every
+    writing transaction already (``BEGIN IMMEDIATE``), so nothing more is needed there."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -9,8 +9,23 @@ from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import i18n as wtforms_i18n
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+
+class _HiddenTokenInput(HiddenInput):  # type: ignore[misc]
+    """The CSRF token's input without an ``id``: a page with several forms would otherwise
+    carry ``id="csrf_token"`` several times, which is invalid HTML (and nothing points at
+    it: it has no label)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        kwargs["id"] = False
+        return super().__call__(field, **kwargs)
+
+
+# Every form's token field, Flask-WTF's included, renders through this widget.
+CSRFTokenField.widget = _HiddenTokenInput()
 
 
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:

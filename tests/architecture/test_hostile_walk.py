@@ -15,7 +15,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
@@ -57,18 +57,18 @@ MAX_PAGES = 500
 class RecordingArgs(ImmutableMultiDict[str, str]):
     """Query parameters and form fields that note which names the current view reads."""
 
-    read: dict[str, set[str]] = defaultdict(set)
+    read: ClassVar[dict[str, set[str]]] = defaultdict(set)
 
     def _note(self, key: object) -> None:
         endpoint = current_request.endpoint if current_request else None
         if endpoint and isinstance(key, str):
             RecordingArgs.read[endpoint].add(key)
 
-    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # noqa: A002
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:
         self._note(key)
         return super().get(key, default, type)
 
-    def getlist(self, key: Any, type: Any = None) -> Any:  # noqa: A002
+    def getlist(self, key: Any, type: Any = None) -> Any:
         self._note(key)
         return super().getlist(key, type)
 
@@ -236,7 +236,7 @@ def test_no_route_answers_a_server_error_to_hostile_input(
     walk.sign_in()
     rules = _walked_rules(app)
     starts = [rule.rule for rule in rules if not rule.arguments and "GET" in (rule.methods or ())]
-    walk.crawl(starts + ["/search?q=政务公开", "/columns/policies?page=2", "/staff/documents"])
+    walk.crawl([*starts, "/search?q=政务公开", "/columns/policies?page=2", "/staff/documents"])
     reads = _static_arguments(app)
     for endpoint, names in RecordingArgs.read.items():
         reads[endpoint] |= names

@@ -43,15 +43,14 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def site(app: Flask) -> Iterator[Flask]:
-    with app.app_context():
-        with unit_of_work() as session:
-            make_agency(session, "czj")
-            make_document(session, title="关于规范公务用车管理的通知")
+    with app.app_context(), unit_of_work() as session:
+        make_agency(session, "czj")
+        make_document(session, title="关于规范公务用车管理的通知")
     runner = app.test_cli_runner()
     from opengov.site.cli import main
 
     assert runner.invoke(main, ["index", "rebuild"]).exit_code == 0
-    yield app
+    return app
 
 
 def _unescaped(value: str, html: str) -> bool:
@@ -77,7 +76,8 @@ def test_search_form_and_api_never_fail(site: Flask) -> None:
         body = api.get_json()
         assert body is not None
         if api.status_code == 400:
-            assert api.mimetype == "application/problem+json" and body["detail"]
+            assert api.mimetype == "application/problem+json"
+            assert body["detail"]
 
     search()
 

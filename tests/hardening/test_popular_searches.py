@@ -102,7 +102,8 @@ def test_with_review_on_only_approved_queries_show_and_blocks_always_win(
     make_user("editor", Role.EDITOR)
     login("editor")
     page = client.get("/staff/search/popular").get_data(as_text=True)
-    assert "待审核" in page and "公务用车" in page
+    assert "待审核" in page
+    assert "公务用车" in page
     for query in ("公务用车", "政务公开"):
         response = client.post("/staff/search/popular/decide",
                                data={"decide-query": query, "decide-decision": "approved"})
@@ -143,7 +144,8 @@ def test_visitor_tokens_and_their_salt_are_forgotten_the_next_day(
         process_pending()
         assert get_session().scalar(select(func.count()).select_from(QueryVisitor)) == 1
         salts = list(statistics.spool_path().parent.glob(f"{statistics.SALT_PREFIX}*"))
-        assert len(salts) == 1 and salts[0].stat().st_mode & 0o777 == 0o600
+        assert len(salts) == 1
+        assert salts[0].stat().st_mode & 0o777 == 0o600
         tomorrow = clock.today() + dt.timedelta(days=1)
         monkeypatch.setattr(clock, "today", lambda: tomorrow)
         assert statistics.forget_old_visitors() == 1
