@@ -128,6 +128,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins from one address within LOGIN_LOCKOUT_MINUTES that block it."),
     Setting("LOGIN_LOCKOUT_MINUTES", 15, int,
             "Window for counting failed sign-ins, and how long a lock-out lasts."),
+    Setting("TOTP_REQUIRED_FOR_ADMINS", True, _parse_bool,
+            "Administrators must sign in with a second factor (TOTP app or recovery code) and "
+            "enrol at their first sign-in (等保 2.0: two kinds of authentication for privileged "
+            "users); other staff may enrol on their own."),
     Setting("SESSION_IDLE_MINUTES", 30, int,
             "A staff session unused this long ends (server-side, revocable sessions)."),
     Setting("SESSION_MAX_HOURS", 12, int,
