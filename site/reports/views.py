@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -21,6 +21,12 @@ from opengov.site.web.staff import staff_route
 ADMIN = [Role.ADMIN]
 REGISTER = [Role.ADMIN, Role.HANDLER]
 
+def _check_year(year: int) -> None:
+    """A report year outside the calendar's range is no report (a 404, not a date error)."""
+    if not 1949 <= year <= 2100:
+        abort(404)
+
+
 @staff_route("/reports", roles=ADMIN)
 def reports_index() -> str:
     overview = reports.reports_overview(optional_int_arg("year", low=1949, high=2100,
@@ -30,8 +36,9 @@ def reports_index() -> str:
                            today=overview.today)
 
 
-@staff_route("/reports/<code>/<int(min=1949,max=2100):year>", roles=ADMIN, methods=["GET", "POST"])
+@staff_route("/reports/<code>/<int:year>", roles=ADMIN, methods=["GET", "POST"])
 def report_edit(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     form = ReportForm()
     if form.validate_on_submit():
         reports.save_report(code, year, reports.ReportEntries(
@@ -51,8 +58,9 @@ def report_edit(code: str, year: int) -> ResponseReturnValue:
                            body=reports.render_body(data)), status
 
 
-@staff_route("/reports/<code>/<int(min=1949,max=2100):year>/publish", roles=ADMIN, methods=["POST"])
+@staff_route("/reports/<code>/<int:year>/publish", roles=ADMIN, methods=["POST"])
 def report_publish(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     try:
         document = reports.publish_report(code, year, actor=current_user.user,
                                           origin=request_origin())
@@ -71,13 +79,15 @@ def _download(code: str, year: int, fmt: str) -> ResponseReturnValue:
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}"}
 
 
-@staff_route("/reports/<code>/<int(min=1949,max=2100):year>.xlsx", roles=ADMIN)
+@staff_route("/reports/<code>/<int:year>.xlsx", roles=ADMIN)
 def report_xlsx(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     return _download(code, year, "xlsx")
 
 
-@staff_route("/reports/<code>/<int(min=1949,max=2100):year>.pdf", roles=ADMIN)
+@staff_route("/reports/<code>/<int:year>.pdf", roles=ADMIN)
 def report_pdf(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     return _download(code, year, "pdf")
 
 

@@ -156,7 +156,8 @@ def test_other_staff_may_enrol_and_turn_it_off(
     assert client.get("/staff/documents").status_code == 200  # not required
     secret, _codes = enrol(client)
     page = client.get("/staff/account/second-factor").get_data(as_text=True)
-    assert "关闭双因素认证" in page and "10 个未使用的恢复码" in page
+    assert "关闭双因素认证" in page
+    assert "10 个未使用的恢复码" in page
     code = pyotp.TOTP(secret).at(time.time() + 30)  # the next step (this one was used to enrol)
     off = client.post("/staff/account/second-factor", data={"code": code, "action": "disable"})
     assert off.status_code == 302

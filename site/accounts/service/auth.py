@@ -18,8 +18,8 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opengov.site.accounts.models import User
 from opengov.site import clock
+from opengov.site.accounts.models import User
 from opengov.site.accounts.service import second_factor
 from opengov.site.accounts.service import users as accounts
 from opengov.site.accounts.service.users import (

@@ -18,8 +18,8 @@ from opengov.site.accounts.forms import (
 from opengov.site.accounts.rules.roles import ROLE_LABELS, Role
 from opengov.site.accounts.service import auth
 from opengov.site.accounts.service import second_factor as second_factor_service
-from opengov.site.exceptions import ForbiddenError, InvalidInputError
 from opengov.site.accounts.service.users import AccountError, password_policy
+from opengov.site.exceptions import ForbiddenError, InvalidInputError
 from opengov.site.web.staff import bp
 
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = '0004_staff_second_factor'
 down_revision: str | Sequence[str] | None = '0003_popular_search_review'
 branch_labels: str | Sequence[str] | None = None
