@@ -292,9 +292,10 @@ def load_settings(
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if not 0.1 <= float(values["DATABASE_BUSY_TIMEOUT_SECONDS"]) <= 60:
         raise ConfigError("OPENGOV_DATABASE_BUSY_TIMEOUT_SECONDS: must be between 0.1 and 60")
-    for name in ("POPULAR_SEARCH_MIN_VISITORS", "POPULAR_SEARCH_DAYS"):
-        if values[name] < 1:
-            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    if values["POPULAR_SEARCH_MIN_VISITORS"] < 0:
+        raise ConfigError("OPENGOV_POPULAR_SEARCH_MIN_VISITORS: must not be negative")
+    if values["POPULAR_SEARCH_DAYS"] < 1:
+        raise ConfigError("OPENGOV_POPULAR_SEARCH_DAYS: must be at least 1")
     if values["CACHE_MAX_AGE_SECONDS"] < 0:
         raise ConfigError("OPENGOV_CACHE_MAX_AGE_SECONDS: must not be negative")
     domain = str(values["SITE_DOMAIN"])

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import SelectField, SelectMultipleField
 from wtforms import i18n as wtforms_i18n
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, Select
 
 
 class _HiddenTokenInput(HiddenInput):  # type: ignore[misc]
@@ -26,6 +26,22 @@ class _HiddenTokenInput(HiddenInput):  # type: ignore[misc]
 
 # Every form's token field, Flask-WTF's included, renders through this widget.
 CSRFTokenField.widget = _HiddenTokenInput()
+
+
+class _SelectWidget(Select):  # type: ignore[misc]
+    """A select whose ``required`` is written only when it has an empty placeholder first:
+    HTML forbids ``required`` on a single select whose first option is a real value (the Nu
+    checker's error), and such a select cannot be left empty anyway."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        first = next(iter(field.iter_choices()), None)
+        if not self.multiple and first is not None and first[0] not in ("", None):
+            kwargs["required"] = False
+        return super().__call__(field, **kwargs)
+
+
+# Every single select of every form renders through it (the validators still require a value).
+SelectField.widget = _SelectWidget()
 
 
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:

@@ -101,7 +101,8 @@ def test_a_correction_goes_public_only_after_another_reviewer_approves(
     assert "已有一项待审核的更正" in again.get_data(as_text=True)
     # Listed for review; the proposer cannot approve; another reviewer can.
     queue = client_for("second").get("/staff/review").get_data(as_text=True)
-    assert "待审核的更正" in queue and "全文替换" in queue
+    assert "待审核的更正" in queue
+    assert "全文替换" in queue
     own = lone.post(f"/staff/corrections/{correction.id}/review", follow_redirects=True,
                     data={"opinion": "同意", "decision": "approve", "document_id": document_id})
     assert "不能审核自己提出或参与修改的更正" in own.get_data(as_text=True)
@@ -117,7 +118,8 @@ def test_a_correction_goes_public_only_after_another_reviewer_approves(
     client_for("second").post(f"/staff/corrections/{pending.id}/review", data={
         "opinion": "同意", "decision": "approve", "document_id": document_id})
     page = public.get(f"/documents/{document_id}").get_data(as_text=True)
-    assert "整篇替换的内容" in page and "更正说明：全文替换" in page
+    assert "整篇替换的内容" in page
+    assert "更正说明：全文替换" in page
 
 
 def test_an_urgent_correction_is_public_at_once_recorded_and_reviewed_afterwards(
