@@ -172,3 +172,43 @@ def test_api_allows_reading_from_other_origins(client: FlaskClient, document_id:
     assert preflight.status_code == 204
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
+def test_api_lists_link_their_pages(client: FlaskClient, app: Flask) -> None:
+    with app.app_context(), unit_of_work() as session:
+        make_agency(session, "czj")
+        for number in range(5):
+            make_document(session, title=f"第{number}号文件")
+    response = client.get("/api/v1/documents?size=2&page=2")
+    links = response.get_json()["links"]
+    assert links == {
+        "self": "https://www.shili.gov.cn/api/v1/documents?size=2&page=2",
+        "first": "https://www.shili.gov.cn/api/v1/documents?size=2&page=1",
+        "prev": "https://www.shili.gov.cn/api/v1/documents?size=2&page=1",
+        "next": "https://www.shili.gov.cn/api/v1/documents?size=2&page=3",
+        "last": "https://www.shili.gov.cn/api/v1/documents?size=2&page=3"}
+    header = response.headers["Link"]
+    assert '<https://www.shili.gov.cn/api/v1/documents?size=2&page=3>; rel="next"' in header
+    assert 'rel="self"' not in header
+    last = client.get("/api/v1/documents?size=2&page=3").get_json()["links"]
+    assert "next" not in last
+
+
+def test_one_validation_policy_across_the_api(client: FlaskClient, document_id: int) -> None:
+    for url, name in [("/api/v1/search?q=公务&page=-1", "page"),
+                      ("/api/v1/search?q=公务&size=1000", "size"),
+                      ("/api/v1/search?q=公务&sort=random", "sort"),
+                      ("/api/v1/documents?page=abc", "page"),
+                      ("/api/v1/fiscal/disclosures?year=abc", "year"),
+                      ("/api/v1/fiscal/overview?year=99999999999999999999", "year"),
+                      ("/api/v1/fiscal/sangong?year=1800", "year"),
+                      ("/api/v1/search/suggest?q=" + "政" * 60, "q"),
+                      ("/api/v1/search?q=" + "政" * 300, "q")]:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert response.mimetype == "application/problem+json"
+        problem = response.get_json()
+        assert [item["name"] for item in problem["invalid_params"]] == [name], url
+        assert problem["detail"], url
+    negative = client.get("/api/v1/search?q=公务&page=-1").get_json()
+    assert "不是数字" not in negative["detail"] and "-1" in negative["detail"]
