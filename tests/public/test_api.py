@@ -75,7 +75,7 @@ def test_documents_pagination(client: FlaskClient, catalog: Catalog) -> None:
     ("size=0", "size", "每页条数应在 1 至 100 之间，收到 0。"),
     ("size=lots", "size", "每页条数应为数字，收到“lots”。"),
     ("page=0", "page", "页码应在 1 至 10000 之间，收到 0。"),
-    ("page=-3", "page", "页码应为数字，收到“-3”。"),
+    ("page=-3", "page", "页码应在 1 至 10000 之间，收到 -3。"),
     ("year=20x4", "year", "年份应为数字，收到“20x4”。"),
     ("validity=maybe", "validity", "有效性应为有效、失效、废止、已修改之一，收到“maybe”。"),
     ("topic=xx", "topic", "主题分类“xx”不在主题分类表中。"),
