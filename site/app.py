@@ -17,8 +17,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from opengov.site import db, logs
 from opengov.site.accounts.service import auth
 from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
-from opengov.site.web import errors, templating
+from opengov.site.web import api, caching, errors, security, templating, urls
 from opengov.site.web.csrf import csrf
+from opengov.site.web.urls import SiteFlask
 
 #: Features whose ``views`` register routes on the public, staff and API blueprints.
 FEATURES_WITH_VIEWS = (
@@ -47,8 +48,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the site. ``overrides`` (tests) win over the instance file and environment;
     ``INSTANCE_PATH`` among them selects the instance folder."""
     overrides = dict(overrides or {})
+    # Everything the site writes — the SQLite database and its WAL files, the index, uploads,
+    # keys, the search spool — holds personal or unpublished data: only the site's own user
+    # may read it (files 0600, folders 0700), whatever the shell's umask was.
+    os.umask(0o077)
     instance_path = Path(overrides.pop("INSTANCE_PATH", None) or default_instance_path())
-    app = Flask(
+    app = SiteFlask(
         "opengov.site",
         instance_path=str(instance_path),
         template_folder=str(data_folder("templates")),
@@ -59,16 +64,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         raise ConfigError(
             "OPENGOV_SECRET_KEY: not set and no instance/secret_key; run `opengov init` first")
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     _trust_proxies(app)
 
     logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
+    urls.init_app(app)  # before the blueprints: bounded <int:…> URL parts
     templating.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
+    caching.init_app(app)
+    api.init_app(app)
     auth.init_app(app)
     _register_blueprints(app)
     _connect_features()
@@ -105,9 +112,9 @@ def _connect_features() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from opengov.site.operations import views as operations_views
-    from opengov.site.web import api, display, public, staff
+    from opengov.site.web import display, openapi, public, staff
 
-    del display  # registers the 长辈版 switch on the public blueprint
+    del display, openapi  # the 长辈版 switch (public) and /api/v1/openapi.json (api)
     for feature in FEATURES_WITH_VIEWS:
         # Importing a feature's views registers its routes on the audience blueprints.
         importlib.import_module(f"opengov.site.{feature}.views")

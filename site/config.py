@@ -46,6 +46,12 @@ def _parse_bool(raw: str) -> bool:
     raise ValueError(f"expected true/false, got {raw!r}")
 
 
+def _parse_auto_bool(raw: str) -> bool | str:
+    if raw.strip().lower() == "auto":
+        return "auto"
+    return _parse_bool(raw)
+
+
 def _parse_choice(*choices: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if raw not in choices:
@@ -87,7 +93,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_NAME", "示例市人民政府", str,
             "Name of the government running the site (meta tag SiteName)."),
     Setting("SITE_DOMAIN", "www.example.gov.cn", str,
-            "Public domain of the site (meta tag SiteDomain)."),
+            "Public domain of the site (meta tag SiteDomain), optionally with a port. Every "
+            "absolute URL (feeds, sitemap, canonical links, the API) is built from it and "
+            "SITE_SCHEME, never from the request's Host header."),
+    Setting("SITE_SCHEME", "https", _parse_choice("https", "http"),
+            "Scheme of the site's public address."),
     Setting("SITE_ID_CODE", "9999000001", str,
             "10-character 政府网站标识码 (meta tag SiteIDCode)."),
     Setting("ROOT_AGENCY", "gov", str,
@@ -105,8 +115,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Items per page on column lists and in the API by default."),
     Setting("ENABLE_STAFF", True, _parse_bool,
             "Serve the staff back office; false on an internet-facing node."),
-    Setting("SESSION_COOKIE_SECURE", False, _parse_bool,
-            "Send cookies only over HTTPS; set true behind TLS."),
+    Setting("SESSION_COOKIE_SECURE", "auto", _parse_auto_bool,
+            "Send cookies only over HTTPS: auto (whenever the request came over HTTPS, as "
+            "TRUSTED_PROXIES tells behind a proxy), true or false."),
     # --- staff accounts (issue 5) ---
     Setting("PASSWORD_MIN_LENGTH", 12, int,
             "Shortest staff password accepted (at least 8; 12 recommended)."),
@@ -120,6 +131,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins from one address within LOGIN_LOCKOUT_MINUTES that block it."),
     Setting("LOGIN_LOCKOUT_MINUTES", 15, int,
             "Window for counting failed sign-ins, and how long a lock-out lasts."),
+    Setting("TOTP_REQUIRED_FOR_ADMINS", True, _parse_bool,
+            "Administrators must sign in with a second factor (TOTP app or recovery code) and "
+            "enrol at their first sign-in (等保 2.0: two kinds of authentication for privileged "
+            "users); other staff may enrol on their own."),
     Setting("SESSION_IDLE_MINUTES", 30, int,
             "A staff session unused this long ends (server-side, revocable sessions)."),
     Setting("SESSION_MAX_HOURS", 12, int,
@@ -243,6 +258,24 @@ SETTINGS: tuple[Setting, ...] = (
             "(a handful of ratings is not a rate)."),
     Setting("RATING_LIMIT", 5, int,
             "Service-item ratings one address may send per hour (and one per item a day)."),
+    # --- hardening (issue 13) ---
+    Setting("DATABASE_BUSY_TIMEOUT_SECONDS", 10, float,
+            "How long a SQLite writer waits for the write lock before the site answers "
+            "\"暂时无法提交\" (503) with the form kept; keep it below the web worker's time-out."),
+    Setting("COMPRESS_RESPONSES", True, _parse_bool,
+            "gzip pages, feeds and API answers for clients that accept it; false where a "
+            "reverse proxy (the nginx site of deploy/) compresses."),
+    Setting("CACHE_MAX_AGE_SECONDS", 300, int,
+            "How long browsers and caches may keep feeds, the sitemap and API answers without "
+            "asking again (pages are always revalidated, with ETag)."),
+    Setting("POPULAR_SEARCH_MIN_VISITORS", 10, int,
+            "热门搜索 shows a query only when at least this many distinct visitors searched it "
+            "within POPULAR_SEARCH_DAYS (one address counts once a day)."),
+    Setting("POPULAR_SEARCH_DAYS", 30, int,
+            "The period 热门搜索 counts over, in days."),
+    Setting("POPULAR_SEARCH_REVIEW", True, _parse_bool,
+            "热门搜索 shows only queries staff approved on the page 热门搜索管理 (false: every "
+            "query that passes the thresholds and the block list)."),
     # --- running the site (issue 11) ---
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
@@ -355,6 +388,17 @@ def load_settings(
                  "SMTP_TIMEOUT_SECONDS", "SMTP_PORT", "BACKUP_KEEP", "OUTBOX_MAX_DELAY_MINUTES"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    if not 0.1 <= float(values["DATABASE_BUSY_TIMEOUT_SECONDS"]) <= 60:
+        raise ConfigError("OPENGOV_DATABASE_BUSY_TIMEOUT_SECONDS: must be between 0.1 and 60")
+    if values["POPULAR_SEARCH_MIN_VISITORS"] < 0:
+        raise ConfigError("OPENGOV_POPULAR_SEARCH_MIN_VISITORS: must not be negative")
+    if values["POPULAR_SEARCH_DAYS"] < 1:
+        raise ConfigError("OPENGOV_POPULAR_SEARCH_DAYS: must be at least 1")
+    if values["CACHE_MAX_AGE_SECONDS"] < 0:
+        raise ConfigError("OPENGOV_CACHE_MAX_AGE_SECONDS: must not be negative")
+    domain = str(values["SITE_DOMAIN"])
+    if not domain or any(char in domain for char in "/?#@ \\"):
+        raise ConfigError("OPENGOV_SITE_DOMAIN: a host name (and port), e.g. www.example.gov.cn")
     if values["AUDIT_RETENTION_DAYS"] < 184:
         raise ConfigError("OPENGOV_AUDIT_RETENTION_DAYS: must be at least 184 (网络安全法第二十一条)")
     return values

@@ -15,6 +15,7 @@ write by accident.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,11 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import Engine, Enum, MetaData, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from opengov.site.exceptions import StorageUnavailableError
 
 EXTENSION_KEY = "opengov.db"
 
@@ -63,7 +67,12 @@ def write_intent() -> Iterator[None]:
         _WRITING.reset(token)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+#: How long a writer waits for SQLite's write lock before giving up with a 503; below the
+#: web worker's time-out, so a long lock answers "暂时无法提交" instead of killing the worker.
+DEFAULT_BUSY_TIMEOUT_SECONDS = 10
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite's deferred BEGIN.
@@ -71,7 +80,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -92,11 +101,12 @@ def _configure_postgresql(engine: Engine) -> None:
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS,
+                **kwargs: Any) -> Engine:
     """An engine for ``url`` with the SQLite tuning applied where it applies."""
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout)
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
     return engine
@@ -105,13 +115,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 class Database:
     """The engine and session factory of one application."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT_SECONDS) -> None:
+        self.engine = make_engine(url, busy_timeout=busy_timeout)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = Database(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION_KEY] = Database(
+        app.config["DATABASE_URL"],
+        app.config.get("DATABASE_BUSY_TIMEOUT_SECONDS", DEFAULT_BUSY_TIMEOUT_SECONDS))
     app.teardown_appcontext(_close_session)
 
 
@@ -158,9 +170,47 @@ def unit_of_work() -> Iterator[Session]:
         session.connection()  # begins now, while the write intent is set
         yield session
         session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        if storage_unavailable(exc):
+            raise StorageUnavailableError() from exc
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         _WRITING.reset(token)
         session.info["writing"] = False
+
+
+#: What the databases say when they cannot take a write now, as opposed to a bug in a
+#: statement: SQLite's locked, read-only, full or unreachable file; PostgreSQL's read-only
+#: server (a standby, ``default_transaction_read_only``), lock and statement time-outs, and a
+#: server shutting down or unreachable (SQLSTATE classes 08, 53, 57 and 25006, 55P03).
+_SQLITE_UNAVAILABLE = ("database is locked", "readonly database", "unable to open database",
+                       "disk i/o error", "database or disk is full", "database table is locked")
+_POSTGRES_UNAVAILABLE = ("08", "53", "57", "25006", "55P03")
+
+
+def storage_unavailable(exc: DBAPIError) -> bool:
+    """Whether ``exc`` means "the database cannot write now" rather than a bad statement."""
+    if exc.connection_invalidated:
+        return True
+    original = exc.orig
+    sqlstate = str(getattr(original, "sqlstate", "") or getattr(original, "pgcode", "") or "")
+    if sqlstate:
+        return sqlstate.startswith(_POSTGRES_UNAVAILABLE)
+    text = str(original).lower()
+    return any(marker in text for marker in _SQLITE_UNAVAILABLE)
+
+
+def advisory_lock(session: Session, name: str) -> None:
+    """Hold a lock named ``name`` until the caller's transaction ends, so that a check
+    followed by an insert (a duplicate, a rate limit) cannot interleave with the same check
+    of another transaction. PostgreSQL: ``pg_advisory_xact_lock``; SQLite serialises every
+    writing transaction already (``BEGIN IMMEDIATE``), so nothing more is needed there."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

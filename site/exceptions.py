@@ -40,3 +40,13 @@ class ConflictError(ServiceError):
     """The thing changed meanwhile, or the step does not fit its current state."""
 
     status = 409
+
+
+class StorageUnavailableError(ServiceError):
+    """The database cannot take a write now (read-only, full, or locked for longer than the
+    busy timeout): nothing was saved, and what the person typed must not be lost."""
+
+    status = 503
+
+    def __init__(self, message: str = "暂时无法提交，您填写的内容已保留，请稍后再次提交。") -> None:
+        super().__init__(message)

@@ -45,6 +45,12 @@ def base_config(instance: Path, database_url: str) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         # The tests' SMTP servers (tests/support/smtp.py) are plain unless a test says so.
         "SMTP_SECURITY": "none",
+        # Absolute URLs come from these, never from the request's Host (issue 13).
+        "SITE_SCHEME": "http",
+        "SITE_DOMAIN": "localhost",
+        # Administrators of other features' tests sign in without an authenticator app;
+        # tests/hardening/test_staff_accounts.py runs with the default (required).
+        "TOTP_REQUIRED_FOR_ADMINS": False,
     }
 
 

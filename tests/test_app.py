@@ -69,4 +69,5 @@ def test_not_found_page_is_chinese(client: FlaskClient) -> None:
 def test_api_errors_are_json(client: FlaskClient) -> None:
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
-    assert response.get_json()["error"]["status"] == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 404

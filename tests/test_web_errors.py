@@ -13,6 +13,7 @@ from opengov.site.exceptions import (
     NotFoundError,
     ServiceError,
 )
+from opengov.site.web.errors import MESSAGES
 from tests.public.html import parse
 
 REFUSALS = [
@@ -46,4 +47,7 @@ def test_refusals_under_the_api_are_json(app: Flask, error: ServiceError, status
     _raising_route(app, "/api/v1/refused-for-test", error)
     response = app.test_client().get("/api/v1/refused-for-test")
     assert response.status_code == status
-    assert response.get_json() == {"error": {"status": status, "message": error.message}}
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {"type": "about:blank", "title": MESSAGES[status],
+                                   "status": status, "detail": error.message,
+                                   "instance": "/api/v1/refused-for-test"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wtforms import BooleanField, Field, PasswordField, SelectField, StringField
+from wtforms import BooleanField, Field, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from opengov.site.accounts.rules.roles import ROLE_LABELS, Role
@@ -68,3 +68,22 @@ class NewAccountForm(AccountForm):
 
 class ResetPasswordForm(ChineseForm):
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+
+
+class SecondFactorForm(ChineseForm):
+    code = StringField("验证码或恢复码", validators=[DataRequired("请输入验证器显示的6位数字或一个恢复码"),
+                                             Length(max=40)])
+
+
+class EnrolForm(ChineseForm):
+    """Confirms the new secret with a code from the app; the secret travels signed."""
+
+    secret = HiddenField(validators=[DataRequired()])
+    code = StringField("验证器显示的6位数字", validators=[DataRequired("请输入6位验证码"),
+                                                Length(max=10)])
+
+
+class CodeForm(ChineseForm):
+    """A current code, to renew the recovery codes or turn the second factor off."""
+
+    code = StringField("当前验证码", validators=[DataRequired("请输入验证码"), Length(max=40)])

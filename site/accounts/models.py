@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from opengov.site import clock
@@ -32,8 +32,21 @@ class User(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow())
+    #: Set by an administrator's initial password or reset: the person must choose their own
+    #: before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default="0")
+    #: The TOTP secret (RFC 6238), encrypted like personal data; empty: no second factor.
+    totp_secret_enc: Mapped[str] = mapped_column(Text, default="", server_default="")
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: The last 30-second step accepted, so a code is never accepted twice.
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     agency: Mapped[Agency | None] = relationship()
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -81,3 +94,15 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(60), index=True)  # as typed, lower-cased
     ip: Mapped[str] = mapped_column(String(45), index=True, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=lambda: clock.utcnow(), index=True)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the TOTP code when the phone is lost; only its
+    keyed hash is kept."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

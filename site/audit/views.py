@@ -9,6 +9,7 @@ from flask_login import current_user
 from opengov.site import clock
 from opengov.site.audit import service as audit
 from opengov.site.audit.forms import AuditFilterForm
+from opengov.site.web.params import int_arg
 from opengov.site.web.staff import ADMIN_ROLE, staff_route
 
 
@@ -22,7 +23,7 @@ def _filter_form() -> AuditFilterForm:
 def audit_log() -> ResponseReturnValue:
     form = _filter_form()
     page = audit.entries_page(current_user.user, form.filters(),
-                              request.args.get("page", 1, type=int) or 1)
+                              int_arg("page", 1, low=1, high=100_000, label="页码"))
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("staff/audit_log.html", form=form, entries=page.entries,
                            has_next=page.has_next, page=page.page, query=query,

@@ -152,6 +152,20 @@ class DocumentForm(ChineseForm):
 
 class CorrectionForm(DocumentForm):
     correction_note = TextAreaField("更正说明", validators=[DataRequired("请填写更正说明")])
+    #: The urgent path: published at once by a reviewer, reviewed by another afterwards.
+    urgent = BooleanField("紧急更正（立即发布，事后由其他审核人员审核）")
+    urgent_reason = TextAreaField("紧急更正的理由", validators=[Length(max=1000)])
+
+    def validate_urgent_reason(self, field: Any) -> None:
+        if self.urgent.data and not (field.data or "").strip():
+            raise ValidationError("紧急更正必须说明理由（例如错误信息可能造成损害）。")
+
+
+class CorrectionReviewForm(ChineseForm):
+    """Approve or reject a proposed correction, or confirm an urgent one afterwards."""
+
+    opinion = TextAreaField("审核意见", validators=[DataRequired("请填写审核意见"),
+                                                Length(max=2000)])
 
 
 # --- the column structure (栏目与专栏) -----------------------------------------------------

@@ -5,8 +5,10 @@ outbox of search-index updates."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Column,
     Date,
     DateTime,
@@ -293,3 +295,44 @@ class DocumentAutosave(Base):
     body: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User] = relationship()
+
+
+class DocumentContributor(Base):
+    """Someone who wrote part of the document's text since it was last published (四眼原则):
+    none of them may approve it, whoever saved last. Cleared when a version is published."""
+
+    __tablename__ = "document_contributors"
+    __table_args__ = (UniqueConstraint("document_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class DocumentCorrection(Base):
+    """A proposed 更正 of a published document: the corrected text and catalog data, waiting
+    for a reviewer who had no part in it — or applied at once on the urgent path and reviewed
+    afterwards. Kept after the decision as the record of who did what."""
+
+    __tablename__ = "document_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    #: pending → approved / rejected; urgent → confirmed (after review)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    #: The corrected fields (DocumentData as JSON) and the 更正说明.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: Why the urgent path was taken (empty for a reviewed correction).
+    urgent_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    review_opinion: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[Document] = relationship()
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])

@@ -23,6 +23,7 @@ from opengov.site.reports.forms import (
 )
 from opengov.site.reports.rules import ReviewGroup, ReviewResult
 from opengov.site.web.forms import options
+from opengov.site.web.params import optional_int_arg
 from opengov.site.web.staff import staff_route
 
 ADMIN = [Role.ADMIN]
@@ -33,9 +34,16 @@ DRAFTERS = [Role.ADMIN, Role.REPORT_DRAFTER]
 REVIEWERS = [Role.ADMIN, Role.REVIEWER]
 
 
+def _check_year(year: int) -> None:
+    """A report year outside the calendar's range is no report (a 404, not a date error)."""
+    if not 1949 <= year <= 2100:
+        abort(404)
+
+
 @staff_route("/reports", roles=REPORTERS)
 def reports_index() -> str:
-    overview = reports.reports_overview(request.args.get("year", type=int),
+    overview = reports.reports_overview(optional_int_arg("year", low=1949, high=2100,
+                                                         label="年度"),
                                         actor=current_user.user)
     return render_template("staff/reports/index.html", rows=overview.rows, year=overview.year,
                            today=overview.today)
@@ -43,6 +51,7 @@ def reports_index() -> str:
 
 @staff_route("/reports/<code>/<int:year>", roles=REPORTERS)
 def report_edit(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     return _edit_page(code, year, ReportForm())
 
 
@@ -50,6 +59,7 @@ def report_edit(code: str, year: int) -> ResponseReturnValue:
              endpoint="report_save")
 def report_save(code: str, year: int) -> ResponseReturnValue:
     """Save the draft (its drafters only)."""
+    _check_year(year)
     form = ReportForm()
     if form.validate_on_submit():
         try:
@@ -98,6 +108,7 @@ def _step(code: str, year: int, done: str, action: Callable[[], object]) -> Resp
 
 @staff_route("/reports/<code>/<int:year>/submit", roles=DRAFTERS, methods=["POST"])
 def report_submit(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     if not ReturnForm().validate_on_submit():
         abort(400)
     return _step(code, year, "已提交审核。", lambda: reports.submit_report(
@@ -106,6 +117,7 @@ def report_submit(code: str, year: int) -> ResponseReturnValue:
 
 @staff_route("/reports/<code>/<int:year>/return", roles=REVIEWERS, methods=["POST"])
 def report_return(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     form = ReturnForm()
     form.validate_on_submit()
     return _step(code, year, "已退回编写人员。", lambda: reports.return_report(
@@ -114,6 +126,7 @@ def report_return(code: str, year: int) -> ResponseReturnValue:
 
 @staff_route("/reports/<code>/<int:year>/correct", roles=DRAFTERS, methods=["POST"])
 def report_correct(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     form = CorrectForm()
     form.validate_on_submit()
     return _step(code, year, "已建立更正版，原版本保留。", lambda: reports.correct_report(
@@ -122,6 +135,7 @@ def report_correct(code: str, year: int) -> ResponseReturnValue:
 
 @staff_route("/reports/<code>/<int:year>/publish", roles=REVIEWERS, methods=["POST"])
 def report_publish(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     form = PublishForm()
     form.validate_on_submit()
     try:
@@ -148,11 +162,13 @@ def _download(code: str, year: int, fmt: str) -> ResponseReturnValue:
 
 @staff_route("/reports/<code>/<int:year>.xlsx", roles=REPORTERS)
 def report_xlsx(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     return _download(code, year, "xlsx")
 
 
 @staff_route("/reports/<code>/<int:year>.pdf", roles=REPORTERS)
 def report_pdf(code: str, year: int) -> ResponseReturnValue:
+    _check_year(year)
     return _download(code, year, "pdf")
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from opengov.site import clock
-from opengov.site.db import get_session, unit_of_work
+from opengov.site.db import advisory_lock, get_session, unit_of_work
 from opengov.site.exceptions import ServiceError
 from opengov.site.throttle.models import RateLimitHit
 from opengov.site.throttle.rules import looks_automated
@@ -42,7 +42,13 @@ def _key(client: str) -> str:
 
 def exceeded(session: Session, bucket: str, client: str, limit: int,
              window: dt.timedelta) -> bool:
-    """True when ``client`` already has ``limit`` hits in ``bucket`` within ``window``."""
+    """True when ``client`` already has ``limit`` hits in ``bucket`` within ``window``.
+
+    Inside a unit of work the client's bucket stays locked until it commits, so that
+    simultaneous requests count one after the other (the check and the :func:`hit` that
+    follows never interleave with another request's)."""
+    if session.info.get("writing"):
+        advisory_lock(session, f"throttle:{bucket}:{_key(client)}")
     since = clock.utcnow() - window
     count = session.scalar(select(func.count()).select_from(RateLimitHit).where(
         RateLimitHit.bucket == bucket, RateLimitHit.key_hash == _key(client),

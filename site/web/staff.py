@@ -23,10 +23,13 @@ ADMIN_ROLE = "admin"
 
 #: endpoint → roles any of which grants access; administrators pass everywhere.
 REQUIRED_ROLES: dict[str, frozenset[str]] = {}
-#: endpoints open without signing in.
-PUBLIC_ENDPOINTS = {"staff.login"}
+#: endpoints open without signing in (the second step of a sign-in included).
+PUBLIC_ENDPOINTS = {"staff.login", "staff.login_second_factor"}
 #: endpoints open to every signed-in person whatever their roles.
-ANY_STAFF_ENDPOINTS = {"staff.logout", "staff.dashboard", "staff.change_password"}
+ANY_STAFF_ENDPOINTS = {"staff.logout", "staff.dashboard", "staff.change_password",
+                       "staff.second_factor"}
+#: What a person who must first change their password or enrol a second factor may open.
+SETUP_ENDPOINTS = {"staff.logout", "staff.change_password", "staff.second_factor"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,11 +55,26 @@ def guard() -> ResponseReturnValue | None:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("staff.login", next=request.full_path))
+    setup = _pending_setup(current_user.user)
+    if setup is not None and endpoint not in SETUP_ENDPOINTS:
+        return redirect(url_for(setup))
     if endpoint in ANY_STAFF_ENDPOINTS:
         return None
     needed = REQUIRED_ROLES.get(endpoint, frozenset({ADMIN_ROLE}))
     if not current_user.user.has_role(*needed):
         abort(403)
+    return None
+
+
+def _pending_setup(user: Any) -> str | None:
+    """The page a signed-in person must finish first: their own password after an
+    administrator set it, then — for administrators while ``TOTP_REQUIRED_FOR_ADMINS`` — the
+    second factor (等保 2.0: two kinds of authentication for privileged users)."""
+    if user.must_change_password:
+        return "staff.change_password"
+    if (current_app.config["TOTP_REQUIRED_FOR_ADMINS"] and ADMIN_ROLE in user.roles
+            and not user.has_second_factor):
+        return "staff.second_factor"
     return None
 
 
@@ -91,6 +109,7 @@ NAV: list[tuple[str, str]] = [
     ("staff.standard_catalog_overview", "标准目录"),
     ("staff.error_reports", "找错处理"),
     ("staff.search_synonyms", "搜索同义词"),
+    ("staff.popular_searches", "热门搜索管理"),
     ("staff.fiscal_list", "财政预决算"),
     ("staff.request_queue", "依申请公开办理"),
     ("staff.proactive_candidates", "依申请转主动"),

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from opengov.site.web.params import optional_int_arg
 from opengov.site.web.staff import ADMIN_ROLE, bp, staff_route
 from opengov.site.workdays import service as work_calendar
 from opengov.site.workdays.forms import CalendarForm, ConfirmYearForm
@@ -27,7 +28,8 @@ def calendar_overrides() -> ResponseReturnValue:
         work_calendar.confirm_year(confirm.year.data, confirm.note.data)
         flash(f"{confirm.year.data}年工作日历已确认。", "info")
         return redirect(url_for("staff.calendar_overrides", year=confirm.year.data))
-    page = work_calendar.calendar_page(request.args.get("year", type=int))
+    page = work_calendar.calendar_page(optional_int_arg("year", low=1949, high=2100,
+                                                        label="年份"))
     if request.method == "GET":
         confirm.year.data = page.year
     return render_template("staff/workdays/calendar.html", form=form, confirm=confirm,

@@ -1,8 +1,6 @@
 // Request pages (no inline scripts: the CSP forbids them). The pages work without this file:
 // the review page lists the matching documents on submit; this only shows them while typing.
-document.querySelectorAll("[data-print]").forEach((button) => {
-  button.addEventListener("click", () => window.print());
-});
+// (The receipt's print button is wired by site.js, which every page loads.)
 
 const box = document.getElementById("request-suggestions");
 if (box) {

@@ -28,9 +28,23 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", wireMenu);
-  } else {
+  // Print buttons (the request receipt): shown only where a script can press them, since
+  // the strict Content-Security-Policy allows no inline onclick.
+  function wirePrintButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  function wire() {
     wireMenu();
+    wirePrintButtons();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", wire);
+  } else {
+    wire();
   }
 }());

@@ -13,7 +13,8 @@ from tests.public.conftest import ATTACHMENT_NAME, Catalog
 def get_json(client: FlaskClient, url: str, status: int = 200) -> Any:
     response = client.get(url)
     assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
+    assert response.mimetype == ("application/json" if status < 400
+                                 else "application/problem+json")
     return response.get_json()
 
 
@@ -74,7 +75,7 @@ def test_documents_pagination(client: FlaskClient, catalog: Catalog) -> None:
     ("size=0", "size", "每页条数应在 1 至 100 之间，收到 0。"),
     ("size=lots", "size", "每页条数应为数字，收到“lots”。"),
     ("page=0", "page", "页码应在 1 至 10000 之间，收到 0。"),
-    ("page=-3", "page", "页码应为数字，收到“-3”。"),
+    ("page=-3", "page", "页码应在 1 至 10000 之间，收到 -3。"),
     ("year=20x4", "year", "年份应为数字，收到“20x4”。"),
     ("validity=maybe", "validity", "有效性应为有效、失效、废止、已修改之一，收到“maybe”。"),
     ("topic=xx", "topic", "主题分类“xx”不在主题分类表中。"),
@@ -84,14 +85,14 @@ def test_documents_pagination(client: FlaskClient, catalog: Catalog) -> None:
 def test_documents_bad_parameters(client: FlaskClient, catalog: Catalog, query: str,
                                   field: str, message: str) -> None:
     data = get_json(client, f"/api/v1/documents?{query}", status=400)
-    assert data["error"]["status"] == 400
-    assert data["error"]["fields"] == {field: message}
-    assert data["error"]["message"] == message
+    assert data["status"] == 400
+    assert data["invalid_params"] == [{"name": field, "reason": message}]
+    assert data["detail"] == message
 
 
 def test_several_bad_parameters_are_all_reported(client: FlaskClient, catalog: Catalog) -> None:
     data = get_json(client, "/api/v1/documents?year=x&size=1000", status=400)
-    assert set(data["error"]["fields"]) == {"year", "size"}
+    assert {item["name"] for item in data["invalid_params"]} == {"year", "size"}
 
 
 def test_document_detail(client: FlaskClient, catalog: Catalog) -> None:
@@ -121,10 +122,11 @@ def test_document_detail_attachments(client: FlaskClient, catalog: Catalog) -> N
 def test_hidden_documents_are_404_in_json(client: FlaskClient, catalog: Catalog) -> None:
     # A hidden document answers exactly as one that does not exist: no hint that it does.
     missing = get_json(client, "/api/v1/documents/999999", status=404)
-    assert missing["error"]["status"] == 404
-    assert missing["error"]["message"]
+    assert missing["status"] == 404
+    assert missing["detail"]
     for hidden in catalog.hidden_ids:
-        assert get_json(client, f"/api/v1/documents/{hidden}", status=404) == missing
+        assert get_json(client, f"/api/v1/documents/{hidden}", status=404) == {
+            **missing, "instance": f"/api/v1/documents/{hidden}"}
     get_json(client, "/api/v1/documents/abc", status=404)
 
 
@@ -152,7 +154,7 @@ def test_categories_per_agency(client: FlaskClient, catalog: Catalog) -> None:
     statutory = next(node for node in data["categories"] if node["slug"] == "statutory")
     assert statutory["url"] == "http://localhost/columns/statutory?agency=czj"
     error = get_json(client, "/api/v1/categories?agency=nope", status=400)
-    assert error["error"]["fields"] == {"agency": "发布机构“nope”不存在。"}
+    assert error["invalid_params"] == [{"name": "agency", "reason": "发布机构“nope”不存在。"}]
 
 
 def test_api_never_needs_csrf_or_cookies(client: FlaskClient, catalog: Catalog) -> None:

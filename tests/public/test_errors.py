@@ -41,7 +41,9 @@ def test_500_page_is_chinese_and_hides_the_error(app: Flask) -> None:
 def test_api_errors_are_json(client: FlaskClient) -> None:
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.get_json() == {"error": {"status": 404, "message": "页面不存在"}}
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {"type": "about:blank", "title": "页面不存在", "status": 404,
+                                   "detail": "页面不存在", "instance": "/api/v1/nothing-here"}
 
 
 def test_public_routes_are_read_only(client: FlaskClient) -> None:

@@ -65,7 +65,8 @@ def test_api_has_exactly_the_documented_shape(
         "q": "政府信息公开实施办法", "size": 1, "page": 1, "validity": "有效", "sort": "relevance"})
     data = response.get_json()
     assert response.status_code == 200
-    assert set(data) == {"total", "page", "size", "took_ms", "suggestion", "facets", "results"}
+    assert set(data) == {"total", "page", "size", "pages", "took_ms", "suggestion", "links",
+                         "facets", "results"}
     assert (data["total"], data["page"], data["size"]) == (1, 1, 1)
     result = data["results"][0]
     assert set(result) == {"id", "kind", "kind_label", "title", "url", "doc_number",
@@ -83,7 +84,7 @@ def test_api_errors_are_json_with_a_message(client: FlaskClient, app: Flask,
                                             sample: dict[str, Document]) -> None:
     response = client.get("/api/v1/search?q=")
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"] == "请输入要搜索的内容。"
+    assert response.get_json()["detail"] == "请输入要搜索的内容。"
     app.config.update(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=DOWN_URL)
     with app.app_context():
         backend = search_index.make_backend(app.config)

@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
@@ -20,6 +22,15 @@ from opengov.site.search.models import QueryStat
 from opengov.site.search.service import search as search_service
 from opengov.site.search.service import statistics
 from opengov.site.search.service.worker import process_pending
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    # These tests are about counting; who may appear in 热门搜索 (distinct visitors, review,
+    # block list) is tested in tests/hardening/test_popular_searches.py.
+    # Searches through the service have no visitor (no request): counted, not as visitors.
+    app_config.update(POPULAR_SEARCH_MIN_VISITORS=0, POPULAR_SEARCH_REVIEW=False)
+    return app_config
 
 
 def spooled() -> list[dict[str, object]]:

@@ -17,7 +17,7 @@ from opengov.site.accounts.rules.roles import Role
 from opengov.site.web.staff import ANY_STAFF_ENDPOINTS, PUBLIC_ENDPOINTS, REQUIRED_ROLES
 from tests.staff.conftest import sign_in
 
-_DUMMY = {"Integer": 999999, "Float": 1.0, "UUID": "00000000-0000-0000-0000-000000000000"}
+_DUMMY = {"Integer": 999999, "BoundedInteger": 999999, "Float": 1.0, "UUID": "00000000-0000-0000-0000-000000000000"}
 
 
 def _staff_rules(app: Flask) -> Iterator[Rule]:
@@ -47,7 +47,7 @@ def test_every_staff_endpoint_declares_its_roles(app: Flask) -> None:
     assert endpoints, "no staff routes found"
     undeclared = endpoints - set(REQUIRED_ROLES) - ANY_STAFF_ENDPOINTS - PUBLIC_ENDPOINTS
     assert undeclared == set(), "declare these with staff_route(..., roles=[...])"
-    assert {"staff.login"} == PUBLIC_ENDPOINTS
+    assert {"staff.login", "staff.login_second_factor"} == PUBLIC_ENDPOINTS
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from opengov.site import clock
+from opengov.site.accounts.models import User
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.audit.models import AuditEntry
 from opengov.site.catalog.models import (
@@ -44,6 +45,11 @@ def _write_and_submit(app: Flask, editor: FlaskClient, ids: dict[str, int], **fi
     assert response.status_code == 302
     assert _doc(app, document_id).status == PublicationStatus.SUBMITTED
     return document_id
+
+
+def _user(app: Flask, username: str) -> User:
+    with app.app_context():
+        return get_session().scalars(select(User).where(User.username == username)).one()
 
 
 def _act(client: FlaskClient, document_id: int, action: str, **data: str) -> str:
@@ -108,12 +114,22 @@ def test_write_review_publish_correct_repeal_withdraw(
     # Published documents are not edited in the editor…
     response = editor.get(f"/staff/documents/{document_id}/edit")
     assert response.status_code == 302
-    # …but corrected, as a new version with a note.
+    # …but corrected, as a new version with a note, once another reviewer approves (四眼).
     form = document_form(catalog_ids["policies"], catalog_ids["agency"],
                          body="## 一、总体要求\n\n做好政务公开和政务服务。",
                          correction_note="补充“政务服务”。")
     response = reviewer.post(f"/staff/documents/{document_id}/correct", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert len(editorial.versions(get_session(), document_id)) == 1  # not public yet
+        [pending] = editorial.document_corrections(_user(app, "checker"), document_id)
+    make_user("checker2", Role.REVIEWER)
+    own = reviewer.post(f"/staff/corrections/{pending.id}/review", follow_redirects=True,
+                        data={"opinion": "同意", "decision": "approve"})
+    assert "不能审核自己提出或参与修改的更正" in own.get_data(as_text=True)
+    approved = client_for("checker2").post(f"/staff/corrections/{pending.id}/review",
+                                           data={"opinion": "同意", "decision": "approve"})
+    assert approved.status_code == 302
     with app.app_context():
         versions = editorial.versions(get_session(), document_id)
         assert [v.number for v in versions] == [1, 2]
@@ -142,9 +158,9 @@ def test_write_review_publish_correct_repeal_withdraw(
 
     _act(editor, document_id, "reopen")
     _act(editor, document_id, "submit")
-    # The reviewer made the correction, so now counts as a writer of it: another must review.
+    # The reviewer proposed the correction, so now counts as a writer of it: another must
+    # review.
     assert "不能审核自己撰写的文件" in _act(reviewer, document_id, "approve", opinion="同意")
-    make_user("checker2", Role.REVIEWER)
     _act(client_for("checker2"), document_id, "approve", opinion="同意")
     _act(editor, document_id, "publish")
     assert _doc(app, document_id).index_no == index_no

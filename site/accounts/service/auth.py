@@ -18,7 +18,9 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from opengov.site import clock
 from opengov.site.accounts.models import User
+from opengov.site.accounts.service import second_factor
 from opengov.site.accounts.service import users as accounts
 from opengov.site.accounts.service.users import (
     AccountError,
@@ -72,6 +74,14 @@ class LoginOutcome(StrEnum):
     OK = "ok"
     FAILED = "failed"
     LOCKED = "locked"
+    #: The password was right; the TOTP or recovery code comes next.
+    SECOND_FACTOR = "second_factor"
+
+
+#: Key of the half-finished sign-in (password checked, second factor awaited) in the cookie.
+PENDING_KEY = "staff_pending_2fa"
+#: How long the second step may wait after the password.
+PENDING_SECONDS = 300
 
 
 def sign_in(username: str, password: str) -> LoginOutcome:
@@ -88,20 +98,69 @@ def sign_in(username: str, password: str) -> LoginOutcome:
                          username=username[:60])
         return LoginOutcome.LOCKED
     user = authenticate(get_session(), username, password)
-    with unit_of_work() as session:
-        if user is None:
+    if user is None:
+        with unit_of_work() as session:
             accounts.record_failure(session, username, origin.ip)
             audit.record(session, AuditAction.LOGIN_FAILED, actor=None, origin=origin,
                          username=username[:60])
-            return LoginOutcome.FAILED
+        return LoginOutcome.FAILED
+    if user.has_second_factor:
+        # Nothing is opened yet: the cookie only says whose password was right, and when.
+        cookie_session.clear()
+        cookie_session[PENDING_KEY] = {"user": user.id, "name": user.username,
+                                       "at": int(clock.utcnow().timestamp())}
+        return LoginOutcome.SECOND_FACTOR
+    _open(user, username)
+    return LoginOutcome.OK
+
+
+def _open(user: User, username: str, detail: str = "") -> None:
+    origin = request_origin()
+    with unit_of_work() as session:
         accounts.clear_failures(session, username)
         token = accounts.open_session(session, user, ip=origin.ip, user_agent=origin.user_agent)
         audit.record(session, AuditAction.LOGIN, actor=user, origin=origin,
-                     object_type="user", object_id=user.id)
+                     object_type="user", object_id=user.id, detail=detail)
     # A new token on every sign-in and nothing kept from the anonymous cookie: no fixation.
     cookie_session.clear()
     cookie_session[TOKEN_KEY] = token
     login_user(StaffUser(user))
+
+
+def pending_second_factor() -> str | None:
+    """The user name whose password was right and whose second factor is awaited, if the
+    five minutes are not over."""
+    pending = cookie_session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    if int(clock.utcnow().timestamp()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    return str(pending.get("name", ""))
+
+
+def complete_second_factor(code: str) -> LoginOutcome:
+    """The second step of a sign-in: a TOTP code, or a recovery code. Wrong codes count as
+    failed sign-ins of the name (the same lock-out)."""
+    username = pending_second_factor()
+    pending = cookie_session.get(PENDING_KEY) or {}
+    if username is None:
+        cookie_session.pop(PENDING_KEY, None)
+        return LoginOutcome.FAILED
+    origin = request_origin()
+    if accounts.is_locked(get_session(), username, origin.ip, login_policy()):
+        cookie_session.pop(PENDING_KEY, None)
+        return LoginOutcome.LOCKED
+    with unit_of_work() as session:
+        user = session.get(User, int(pending["user"]))
+        used = (second_factor.verify(session, user, code)
+                if user is not None and user.active else None)
+        if used is None:
+            accounts.record_failure(session, username, origin.ip)
+            audit.record(session, AuditAction.LOGIN_FAILED, actor=None, origin=origin,
+                         username=username[:60], detail="双因素验证码错误")
+    if used is None or user is None:
+        return LoginOutcome.FAILED
+    _open(user, username, "使用恢复码登录" if used == "recovery" else "")
     return LoginOutcome.OK
 
 
@@ -124,6 +183,8 @@ def change_own_password(actor: User, current: str, new: str) -> None:
     (field ``current_password``) or ``new`` breaks the policy (field ``password``)."""
     if not verify_password(actor.password_hash, current):
         raise AccountError("当前密码不正确", "current_password")
+    if verify_password(actor.password_hash, new):
+        raise AccountError("新密码不能与当前密码相同", "password")
     origin = request_origin()
     with unit_of_work() as session:
         accounts.set_password(session, actor, new, password_policy())

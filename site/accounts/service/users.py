@@ -231,7 +231,8 @@ def check_password(password: str, policy: PasswordPolicy, username: str) -> None
 
 def create_user(session: Session, *, username: str, display_name: str, password: str,
                 roles: frozenset[Role], policy: PasswordPolicy, email: str = "",
-                agency_id: int | None = None, active: bool = True) -> User:
+                agency_id: int | None = None, active: bool = True,
+                must_change_password: bool = False) -> User:
     username = username.strip()
     if not username:
         raise AccountError("请输入用户名。", "username")
@@ -243,17 +244,20 @@ def create_user(session: Session, *, username: str, display_name: str, password:
     _check_agency(agency_id)
     user = User(username=username, display_name=display_name.strip() or username,
                 email=email.strip(), password_hash=hash_password(password), agency_id=agency_id,
-                active=active)
+                active=active, must_change_password=must_change_password)
     user.roles = roles
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(session: Session, user: User, password: str, policy: PasswordPolicy) -> None:
-    """Change the password and end every session of the person."""
+def set_password(session: Session, user: User, password: str, policy: PasswordPolicy, *,
+                 must_change: bool = False) -> None:
+    """Change the password and end every session of the person; ``must_change`` (an
+    administrator chose it) makes them choose their own at the next sign-in."""
     check_password(password, policy, user.username)
     user.password_hash = hash_password(password)
+    user.must_change_password = must_change
     session.flush()
     revoke_user_sessions(session, user.id)
 
@@ -341,9 +345,10 @@ def create_account(actor: User, *, username: str, display_name: str, email: str,
     """An administrator creates an account; :class:`AccountError` says what to fix."""
     _require_administrator(actor)
     with unit_of_work() as session:
+        # The administrator knows this password: the person replaces it at first sign-in.
         user = create_user(session, username=username, display_name=display_name, email=email,
                            password=password, roles=roles, policy=password_policy(),
-                           agency_id=agency_id, active=active)
+                           agency_id=agency_id, active=active, must_change_password=True)
         audit.record(session, AuditAction.ACCOUNT, actor=actor, origin=origin,
                      object_type="user", object_id=user.id,
                      detail=f"创建账户 {user.username}，角色 {user.roles_csv or '无'}")
@@ -399,7 +404,7 @@ def reset_password(actor: User, user_id: int, password: str, *, origin: Origin) 
     _require_administrator(actor)
     with unit_of_work() as session:
         user = _user(session, user_id)
-        set_password(session, user, password, password_policy())
+        set_password(session, user, password, password_policy(), must_change=True)
         audit.record(session, AuditAction.PASSWORD_CHANGED, actor=actor, origin=origin,
                      object_type="user", object_id=user.id,
                      detail=f"管理员重置 {user.username} 的密码")

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from opengov.site.accounts.forms import AccountForm, NewAccountForm, ResetPasswordForm
 from opengov.site.accounts.rules.roles import Role
+from opengov.site.accounts.service import second_factor
 from opengov.site.accounts.service import users as accounts
 from opengov.site.accounts.service.auth import request_origin, restart_session
 from opengov.site.agencies import service as agencies
@@ -90,4 +91,13 @@ def reset_password(user_id: int) -> ResponseReturnValue:
 def revoke_sessions(user_id: int) -> ResponseReturnValue:
     user, count = accounts.end_sessions(current_user.user, user_id, origin=request_origin())
     flash(f"已结束 {user.username} 的 {count} 个登录会话。", "info")
+    return redirect(url_for("staff.edit_user", user_id=user_id))
+
+
+@staff_route("/users/<int:user_id>/second-factor/reset", roles=[Role.ADMIN], methods=["POST"])
+def reset_second_factor(user_id: int) -> ResponseReturnValue:
+    """For someone who lost their phone and recovery codes: they enrol again at next sign-in
+    (administrators must)."""
+    user = second_factor.disable(current_user.user, user_id, origin=request_origin())
+    flash(f"已关闭 {user.username} 的双因素认证。", "info")
     return redirect(url_for("staff.edit_user", user_id=user_id))

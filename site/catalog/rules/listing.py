@@ -69,8 +69,12 @@ class ListingQuery:
 def _parse_int(raw: str, name: str, low: int, high: int, errors: dict[str, str]) -> int | None:
     label = FILTER_LABELS[name]
     text = raw.strip()
-    if not text.isdigit() or not text.isascii():
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isdigit() or not digits.isascii():
         errors[name] = f"{label}应为数字，收到“{raw[:20]}”。"
+        return None
+    if len(digits) > 12:  # far beyond any range below: no need to read it
+        errors[name] = f"{label}应在 {low} 至 {high} 之间，收到的数字过大。"
         return None
     value = int(text)
     if not low <= value <= high:

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
@@ -31,6 +32,8 @@ from opengov.site.catalog.models import (
     Category,
     Document,
     DocumentAutosave,
+    DocumentContributor,
+    DocumentCorrection,
     DocumentVersion,
     DocumentWorkflow,
     WorkflowEvent,
@@ -163,6 +166,7 @@ def create(session: Session, data: DocumentData, *, actor: User, origin: Origin)
     session.add(DocumentWorkflow(document_id=document.id, author_id=actor.id,
                                  last_editor_id=actor.id, lock_version=1,
                                  deadline_basis=data.deadline_basis))
+    _contribute(session, document, actor)
     search_outbox.enqueue(session, document.id)
     audit.record(session, AuditAction.CREATE, actor=actor, origin=origin,
                  object_type="document", object_id=document.id, detail=document.title[:200])
@@ -184,6 +188,7 @@ def update(session: Session, document: Document, data: DocumentData, *, actor: U
     state.deadline_basis = data.deadline_basis
     state.lock_version += 1
     state.last_editor_id = actor.id
+    _contribute(session, document, actor)
     document.updated_at = clock.utcnow()
     search_outbox.enqueue(session, document.id)
     audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
@@ -191,10 +196,29 @@ def update(session: Session, document: Document, data: DocumentData, *, actor: U
     discard_autosave(session, actor, str(document.id))
 
 
+def _contribute(session: Session, document: Document, user: User) -> None:
+    """Remember that ``user`` wrote part of the text now awaiting review."""
+    known = session.scalar(select(DocumentContributor.id).where(
+        DocumentContributor.document_id == document.id,
+        DocumentContributor.user_id == user.id))
+    if known is None:
+        session.add(DocumentContributor(document_id=document.id, user_id=user.id))
+        session.flush()
+
+
+def contributors(session: Session, document_id: int) -> set[int]:
+    """Ids of everyone who wrote part of the text since it was last published."""
+    return set(session.scalars(select(DocumentContributor.user_id).where(
+        DocumentContributor.document_id == document_id)))
+
+
 def is_author(session: Session, document: Document, user: User) -> bool:
-    """Wrote or last edited it: such a person may not review it."""
+    """Wrote it, or edited any of the text not yet published (四眼原则: nobody approves a
+    version containing their own edits, whoever saved last)."""
     state = session.get(DocumentWorkflow, document.id)
-    return state is not None and user.id in {state.author_id, state.last_editor_id}
+    if state is not None and user.id in {state.author_id, state.last_editor_id}:
+        return True
+    return user.id in contributors(session, document.id)
 
 
 def available_actions(session: Session, document: Document,
@@ -247,6 +271,9 @@ def transition(session: Session, document: Document, action: Action | str, *, ac
         if day > clock.today():
             not_before = publication_instant(day)
         new_version = True
+        # The text was reviewed and is public: the next round of edits starts afresh.
+        session.execute(delete(DocumentContributor).where(
+            DocumentContributor.document_id == document.id))
     elif step.action == Action.CORRECT:
         if correction is None:
             raise WorkflowError("更正需要提交修改后的内容。")
@@ -571,9 +598,9 @@ def open_editor(actor: User, document_id: int | None = None) -> EditorPage:
 
 
 def open_correction(actor: User, document_id: int) -> EditorPage:
-    """The editor for 更正 of a published document of ``actor``'s agency;
-    :class:`ConflictError` when the document is not published."""
-    if not actor.has_role(Role.REVIEWER):
+    """The editor for 更正 of a published document of ``actor``'s agency (editors propose,
+    reviewers too); :class:`ConflictError` when the document is not published."""
+    if not actor.has_role(Role.EDITOR, Role.REVIEWER):
         raise ForbiddenError("您没有更正的权限。")
     session = get_session()
     document = scoped_document(session, actor, document_id)
@@ -652,6 +679,8 @@ class DocumentDetail:
     versions: Sequence[DocumentVersion]
     #: Whether ``actor`` may open it in the editor now.
     editable: bool
+    #: Its 更正, newest first (pending, urgent, decided).
+    corrections: Sequence[DocumentCorrection] = ()
 
 
 def document_detail(actor: User, document_id: int) -> DocumentDetail:
@@ -670,7 +699,10 @@ def document_detail(actor: User, document_id: int) -> DocumentDetail:
         document, state, art26_deadline(calendar, document.date_written, document.changed_on),
         warning, available_actions(session, document, actor), events(session, document.id),
         versions(session, document.id),
-        document.status in workflow.EDITABLE and actor.has_role(Role.EDITOR))
+        document.status in workflow.EDITABLE and actor.has_role(Role.EDITOR),
+        list(session.scalars(select(DocumentCorrection).where(
+            DocumentCorrection.document_id == document.id)
+            .order_by(DocumentCorrection.proposed_at.desc(), DocumentCorrection.id.desc()))))
 
 
 @dataclass(frozen=True)
@@ -697,14 +729,177 @@ def take_action(actor: User, document_id: int, action: Action | str, *, origin: 
     return TransitionResult(step, scheduled)
 
 
+# --- 更正: reviewed like any change, or urgent and reviewed afterwards -------------------
+
+class CorrectionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    #: Published at once on the urgent path; awaiting review afterwards.
+    URGENT = "urgent"
+    #: An urgent correction another reviewer has reviewed.
+    CONFIRMED = "confirmed"
+
+
+CORRECTION_LABELS = {
+    CorrectionStatus.PENDING: "待审核", CorrectionStatus.APPROVED: "已审核发布",
+    CorrectionStatus.REJECTED: "未通过", CorrectionStatus.URGENT: "紧急更正，待事后审核",
+    CorrectionStatus.CONFIRMED: "紧急更正，已事后审核",
+}
+
+
+def _data_json(data: DocumentData) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for name in (*DocumentData._FIELDS, "deadline_basis", "policy_ids"):
+        value = getattr(data, name)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Disclosure):
+            value = value.value
+        values[name] = value
+    return values
+
+
+def _data_from_json(values: dict[str, object]) -> DocumentData:
+    data = dict(values)
+    for name in ("date_written", "changed_on", "effective_on", "repealed_on"):
+        raw = data.get(name)
+        data[name] = dt.date.fromisoformat(str(raw)) if raw else None
+    data["disclosure"] = Disclosure(str(data.get("disclosure", Disclosure.PROACTIVE.value)))
+    return DocumentData(**data)  # type: ignore[arg-type]
+
+
+def _apply_correction(session: Session, correction: DocumentCorrection, actor: User,
+                      origin: Origin) -> None:
+    document = scoped_document(session, actor, correction.document_id, fresh=True)
+    transition(session, document, Action.CORRECT, actor=actor, origin=origin,
+               opinion=correction.note, correction=_data_from_json(correction.data))
+    # Its writer is who proposed it, not who approved it: they may not review its text later.
+    _state(session, document).last_editor_id = correction.proposed_by_id
+    proposer = session.get(User, correction.proposed_by_id)
+    if proposer is not None:
+        _contribute(session, document, proposer)
+
+
 def correct_document(actor: User, document_id: int, data: DocumentData, *, note: str,
-                     origin: Origin) -> None:
-    """更正 a published document: a new version with the 更正说明 ``note``."""
+                     origin: Origin, urgent: bool = False,
+                     urgent_reason: str = "") -> CorrectionStatus:
+    """Propose a 更正 of a published document: it goes public only once a reviewer who had no
+    part in it approves (:func:`review_correction`). A reviewer may take the urgent path —
+    published at once, with the reason recorded — and another reviewer reviews it afterwards
+    (:func:`confirm_urgent_correction`). Returns the correction's status."""
+    if not actor.has_role(Role.EDITOR, Role.REVIEWER):
+        raise ForbiddenError("您没有更正的权限。")
     _check_agency(actor, data)
+    if not note.strip():
+        raise InvalidInputError("请填写更正说明。")
     with unit_of_work() as session:
         document = scoped_document(session, actor, document_id, fresh=True)
-        transition(session, document, Action.CORRECT, actor=actor, origin=origin,
-                   opinion=note, correction=data)
+        if document.status != PublicationStatus.PUBLISHED:
+            raise ConflictError("只有已发布的文件可以更正。")
+        waiting = session.scalar(select(DocumentCorrection.id).where(
+            DocumentCorrection.document_id == document.id,
+            DocumentCorrection.status == CorrectionStatus.PENDING))
+        if waiting is not None:
+            raise ConflictError("该文件已有一项待审核的更正，请先由审核人员处理。")
+        status = CorrectionStatus.PENDING
+        if urgent:
+            if not actor.has_role(Role.REVIEWER):
+                raise ForbiddenError("只有审核人员可以紧急更正。")
+            if not urgent_reason.strip():
+                raise InvalidInputError("紧急更正必须说明理由。")
+            status = CorrectionStatus.URGENT
+        correction = DocumentCorrection(
+            document_id=document.id, status=status.value, data=_data_json(data),
+            note=note.strip(), proposed_by_id=actor.id, urgent_reason=urgent_reason.strip())
+        session.add(correction)
+        session.flush()
+        audit.record(session, AuditAction.EDIT, actor=actor, origin=origin,
+                     object_type="document", object_id=document.id,
+                     detail=("紧急更正（立即发布，待事后审核）：" + urgent_reason.strip()[:150]
+                             if urgent else "提交更正待审核：" + note.strip()[:150]))
+        if urgent:
+            _apply_correction(session, correction, actor, origin)
+    return status
+
+
+def _reviewable(session: Session, actor: User, correction_id: int) -> DocumentCorrection:
+    if not actor.has_role(Role.REVIEWER):
+        raise ForbiddenError("您没有审核的权限。")
+    correction = (session.get(DocumentCorrection, correction_id, populate_existing=True)
+                  if 0 < correction_id < 2**31 else None)
+    if correction is None:
+        raise NotFoundError("没有这项更正。")
+    scoped_document(session, actor, correction.document_id)
+    involved = {correction.proposed_by_id} | contributors(session, correction.document_id)
+    if actor.id in involved:
+        raise WorkflowError("不能审核自己提出或参与修改的更正，请由其他审核人员办理。")
+    return correction
+
+
+def review_correction(actor: User, correction_id: int, *, approve: bool, opinion: str,
+                      origin: Origin) -> CorrectionStatus:
+    """Approve (publish as a new version) or reject a proposed correction."""
+    if not opinion.strip():
+        raise InvalidInputError("请填写审核意见。")
+    with unit_of_work() as session:
+        correction = _reviewable(session, actor, correction_id)
+        if correction.status != CorrectionStatus.PENDING:
+            raise ConflictError("该更正已经处理过了。")
+        correction.reviewer_id = actor.id
+        correction.reviewed_at = clock.utcnow()
+        correction.review_opinion = opinion.strip()
+        if approve:
+            correction.status = CorrectionStatus.APPROVED.value
+            _apply_correction(session, correction, actor, origin)
+        else:
+            correction.status = CorrectionStatus.REJECTED.value
+            audit.record(session, AuditAction.TRANSITION, actor=actor, origin=origin,
+                         object_type="document", object_id=correction.document_id,
+                         detail=f"更正未通过审核：{opinion.strip()[:150]}")
+        return CorrectionStatus(correction.status)
+
+
+def confirm_urgent_correction(actor: User, correction_id: int, *, opinion: str,
+                              origin: Origin) -> None:
+    """Another reviewer's review, after the fact, of an urgent correction (recorded; a
+    reviewer who disagrees proposes a further correction)."""
+    if not opinion.strip():
+        raise InvalidInputError("请填写审核意见。")
+    with unit_of_work() as session:
+        correction = _reviewable(session, actor, correction_id)
+        if correction.status != CorrectionStatus.URGENT:
+            raise ConflictError("该更正不是待事后审核的紧急更正。")
+        correction.status = CorrectionStatus.CONFIRMED.value
+        correction.reviewer_id = actor.id
+        correction.reviewed_at = clock.utcnow()
+        correction.review_opinion = opinion.strip()
+        audit.record(session, AuditAction.TRANSITION, actor=actor, origin=origin,
+                     object_type="document", object_id=correction.document_id,
+                     detail=f"紧急更正事后审核：{opinion.strip()[:150]}")
+
+
+def document_corrections(actor: User, document_id: int) -> list[DocumentCorrection]:
+    """The corrections of a document of ``actor``'s agency, newest first."""
+    _require_reader(actor)
+    session = get_session()
+    scoped_document(session, actor, document_id)
+    return list(session.scalars(select(DocumentCorrection).where(
+        DocumentCorrection.document_id == document_id)
+        .order_by(DocumentCorrection.proposed_at.desc(), DocumentCorrection.id.desc())))
+
+
+def corrections_to_review(actor: User) -> list[DocumentCorrection]:
+    """Corrections awaiting review (before, or after the urgent path) in ``actor``'s agency."""
+    if not actor.has_role(Role.REVIEWER):
+        return []
+    query = (select(DocumentCorrection).join(Document)
+             .where(DocumentCorrection.status.in_([CorrectionStatus.PENDING,
+                                                    CorrectionStatus.URGENT]))
+             .order_by(DocumentCorrection.proposed_at))
+    if not _sees_every_agency(actor):
+        query = query.where(Document.agency_id == actor.agency_id)
+    return list(get_session().scalars(query))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from flask.typing import ResponseReturnValue
 from opengov.site.catalog.rules.listing import MAX_PAGE_SIZE, parse_listing
 from opengov.site.catalog.service import public as catalog
 from opengov.site.rendering import render_markdown
-from opengov.site.web.api import bp
+from opengov.site.web.api import bp, page_links, with_page_links
+from opengov.site.web.errors import problem
+from opengov.site.web.params import text_arg
 from opengov.site.web.public import DOCUMENT_ID
 
 
@@ -65,8 +67,7 @@ def _link(document: Any) -> dict[str, Any]:
 
 
 def _bad_request(errors: dict[str, str]) -> ResponseReturnValue:
-    message = "；".join(errors.values())
-    return jsonify({"error": {"status": 400, "message": message, "fields": errors}}), 400
+    return problem(400, "；".join(errors.values()), invalid_params=errors)
 
 
 @bp.get("/documents")
@@ -80,15 +81,18 @@ def documents() -> ResponseReturnValue:
         result = catalog.document_listing(query)
     except catalog.UnknownFilterError as exc:
         return _bad_request({exc.name: exc.message})
-    return jsonify({
+    links = page_links("api.documents", result.page, result.pages,
+                       size=request.args.get("size"), **query.filters.as_args())
+    return with_page_links(jsonify({
         "total": result.total,
         "page": result.page,
         "size": result.size,
         "pages": result.pages,
         "max_size": MAX_PAGE_SIZE,
         "filters": query.filters.as_args(),
+        "links": links,
         "results": [document_summary(document) for document in result.items],
-    })
+    }), links)
 
 
 @bp.get(f"/documents/{DOCUMENT_ID}")
@@ -122,7 +126,7 @@ def _node(node: catalog.ColumnNode, agency: Any) -> dict[str, Any]:
 @bp.get("/categories")
 def categories() -> ResponseReturnValue:
     """The column tree with counts of public documents, of all agencies or ``?agency=``."""
-    code = (request.args.get("agency") or "").strip()
+    code = text_arg("agency", longest=40, label="发布机构")
     try:
         agency, tree = catalog.column_tree_of(code or None)
     except catalog.UnknownFilterError as exc:

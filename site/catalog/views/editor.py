@@ -18,11 +18,11 @@ from wtforms.validators import Optional
 from opengov.site import clock
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.accounts.service.auth import request_origin
-from opengov.site.catalog.forms import CorrectionForm, DocumentForm
+from opengov.site.catalog.forms import CorrectionForm, CorrectionReviewForm, DocumentForm
 from opengov.site.catalog.rules.metadata import PublicationStatus
 from opengov.site.catalog.rules.workflow import STATUS_LABELS, TRANSITIONS, Action
 from opengov.site.catalog.service import editorial
-from opengov.site.exceptions import ConflictError
+from opengov.site.exceptions import ConflictError, ForbiddenError, InvalidInputError
 from opengov.site.rendering import render_markdown
 from opengov.site.web.forms import ChineseForm
 from opengov.site.web.staff import bp, staff_route
@@ -59,7 +59,9 @@ def documents() -> str:
 @staff_route("/review", roles=[Role.REVIEWER])
 def review_queue() -> str:
     return render_template("staff/documents.html", documents=editorial.review_queue(_actor()),
-                           status=PublicationStatus.SUBMITTED.value, title="待审核")
+                           status=PublicationStatus.SUBMITTED.value, title="待审核",
+                           corrections=editorial.corrections_to_review(_actor()),
+                           correction_labels=editorial.CORRECTION_LABELS)
 
 
 # --- the editor -------------------------------------------------------------------------
@@ -150,7 +152,8 @@ def document(document_id: int) -> str:
         deadline=detail.deadline, art26=detail.art26, actions=detail.actions,
         events=detail.events, versions=detail.versions, form=TransitionForm(),
         action_labels={action.value: step.label for action, step in TRANSITIONS.items()},
-        editable=detail.editable)
+        editable=detail.editable, corrections=detail.corrections,
+        correction_labels=editorial.CORRECTION_LABELS, review_form=CorrectionReviewForm())
 
 
 @staff_route("/documents/<int:document_id>/transition", roles=READERS, methods=["POST"])
@@ -177,10 +180,11 @@ def transition(document_id: int) -> ResponseReturnValue:
     return redirect(url_for("staff.document", document_id=document_id))
 
 
-@staff_route("/documents/<int:document_id>/correct", roles=[Role.REVIEWER],
+@staff_route("/documents/<int:document_id>/correct", roles=[Role.EDITOR, Role.REVIEWER],
              methods=["GET", "POST"])
 def correct_document(document_id: int) -> ResponseReturnValue:
-    """更正 a published document: a new version with a 更正说明, visible in its history."""
+    """更正 a published document: proposed here, published as a new version with its
+    更正说明 once another reviewer approves it (or at once on the urgent path)."""
     try:
         page = editorial.open_correction(_actor(), document_id)
     except ConflictError as exc:
@@ -192,17 +196,51 @@ def correct_document(document_id: int) -> ResponseReturnValue:
         form.load(page.data, 0)
     if not _previewing() and form.validate_on_submit():
         try:
-            editorial.correct_document(_actor(), document_id, form.to_data(),
-                                       note=form.correction_note.data, origin=request_origin())
-        except ConflictError as exc:
+            status = editorial.correct_document(
+                _actor(), document_id, form.to_data(), note=form.correction_note.data,
+                origin=request_origin(), urgent=bool(form.urgent.data),
+                urgent_reason=form.urgent_reason.data or "")
+        except (ConflictError, ForbiddenError, InvalidInputError) as exc:
             form.correction_note.errors.append(exc.message)
         else:
-            flash("已更正并发布新版本。", "info")
+            flash("已紧急更正并发布新版本，请其他审核人员事后审核。"
+                  if status == editorial.CorrectionStatus.URGENT
+                  else "更正已提交，经其他审核人员审核通过后发布。", "info")
             return redirect(url_for("staff.document", document_id=document_id))
     return render_template("staff/editor.html", form=form, document=page.document,
                            correcting=True, preview_html=render_markdown(form.body.data or ""),
                            show_preview=_previewing(), art26=None, autosaved=None,
                            document_key="", others=[], autosave_seconds=0, conflict="")
+
+
+@staff_route("/corrections/<int:correction_id>/review", roles=[Role.REVIEWER],
+             methods=["POST"])
+def review_correction(correction_id: int) -> ResponseReturnValue:
+    """Approve or reject a proposed 更正, or review an urgent one afterwards."""
+    form = CorrectionReviewForm()
+    decision = request.form.get("decision", "")
+    document_id = request.form.get("document_id", "")
+    if not form.validate_on_submit():
+        flash("请填写审核意见。", "error")
+    else:
+        try:
+            if decision == "confirm":
+                editorial.confirm_urgent_correction(_actor(), correction_id,
+                                                    opinion=form.opinion.data,
+                                                    origin=request_origin())
+                flash("已完成紧急更正的事后审核。", "info")
+            else:
+                status = editorial.review_correction(
+                    _actor(), correction_id, approve=decision == "approve",
+                    opinion=form.opinion.data, origin=request_origin())
+                flash("更正已审核通过并发布新版本。"
+                      if status == editorial.CorrectionStatus.APPROVED else "更正未通过。",
+                      "info")
+        except ConflictError as exc:
+            flash(exc.message, "error")
+    if document_id.isdigit() and document_id.isascii() and len(document_id) < 11:
+        return redirect(url_for("staff.document", document_id=int(document_id)))
+    return redirect(url_for("staff.review_queue"))
 
 
 @staff_route("/documents/<int:document_id>/versions", roles=READERS)

@@ -13,6 +13,7 @@ from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import to_json
 from opengov.site.fiscal.views.public import YEAR, stage_from_slug, year_arg, year_args
 from opengov.site.web.api import bp
+from opengov.site.web.params import InvalidParameterError
 
 
 def _summary(disclosure: Any) -> dict[str, Any]:
@@ -36,10 +37,17 @@ def _summary(disclosure: Any) -> dict[str, Any]:
     }
 
 
+def _agency_codes() -> list[str]:
+    codes = [code.strip() for code in request.args.getlist("agency") if code.strip()]
+    for code in codes:
+        if len(code) > 40 or not code.isascii():
+            raise InvalidParameterError("agency", f"机构代码“{code[:20]}”无效。")
+    return codes[:50]
+
+
 @bp.get("/fiscal/disclosures")
 def fiscal_disclosure_list() -> ResponseReturnValue:
-    disclosures = fiscal.published_disclosures(year_args(),
-                                               request.args.getlist("agency"))
+    disclosures = fiscal.published_disclosures(year_args(), _agency_codes())
     return jsonify({"disclosures": [_summary(disclosure) for disclosure in disclosures]})
 
 
@@ -77,8 +85,7 @@ def fiscal_overview() -> ResponseReturnValue:
 
 @bp.get("/fiscal/sangong")
 def fiscal_sangong() -> ResponseReturnValue:
-    tables = fiscal.sangong_tables(year_args(),
-                                   request.args.getlist("agency"))
+    tables = fiscal.sangong_tables(year_args(), _agency_codes())
     return jsonify({
         "departments": to_json(tables.departments),
         "published_sources": to_json(tables.references),

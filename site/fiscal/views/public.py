@@ -13,22 +13,23 @@ from markupsafe import Markup
 from opengov.site.fiscal.rules.disclosures import Stage
 from opengov.site.fiscal.service import public as fiscal
 from opengov.site.fiscal.service.export import FileDownload, number_text
+from opengov.site.web.params import int_list_arg, optional_int_arg
 from opengov.site.web.public import bp
 
-#: Years in URLs and query strings: anything else is a 404 or ignored, never a database error.
+#: Years in URLs and query strings: anything else is a 404 (URL) or a 400 with a Chinese
+#: message (query string, web.params), never a database error.
 FIRST_YEAR, LAST_YEAR = 1990, 2200
 YEAR = f"<int(min={FIRST_YEAR}, max={LAST_YEAR}):year>"
 
 
 def year_args() -> list[int]:
-    """The ``year`` parameters of the query string that can be years."""
-    return [year for year in request.args.getlist("year", type=int)
-            if FIRST_YEAR <= year <= LAST_YEAR]
+    """The ``year`` parameters of the query string (``?year=2024&year=2025``)."""
+    return int_list_arg("year", low=FIRST_YEAR, high=LAST_YEAR, label="年度")
 
 
 def year_arg() -> int | None:
-    years = year_args()
-    return years[0] if years else None
+    """The ``year`` parameter of the query string, None when absent or empty."""
+    return optional_int_arg("year", low=FIRST_YEAR, high=LAST_YEAR, label="年度")
 
 
 @bp.app_template_filter("fiscal_cell")

@@ -20,7 +20,7 @@ from opengov.site.requests.rules.applicant import (
     id_number_error,
 )
 from opengov.site.requests.service.handling import Application
-from opengov.site.web.forms import options
+from opengov.site.web.forms import ChineseForm, options
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -29,7 +29,7 @@ def _choices(enum: Any) -> list[SelectChoice]:
     return options((member.value, member.value) for member in enum)
 
 
-class ApplicationFields(FlaskForm):  # type: ignore[misc]
+class ApplicationFields(ChineseForm):
     """The Art. 29 fields, shared by the public form and the staff entry form."""
 
     agency = SelectField("受理机关", validators=[DataRequired("请选择受理机关")])

@@ -25,6 +25,7 @@ from opengov.site import clock
 from opengov.site.accounts.models import User
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.agencies.models import Agency
+from opengov.site.db import advisory_lock
 from opengov.site.exceptions import ConflictError
 from opengov.site.personal_data import PersonalDataCipher, get_cipher
 from opengov.site.requests.models import InfoRequest, RequestEvent, RequestSerial
@@ -165,6 +166,9 @@ def file_request(session: Session, agency: Agency, app: Application, channel: Ch
     cipher = get_cipher()
     fingerprint = _fingerprint(cipher, agency.id, app)
     if refuse_duplicates:
+        # Two identical submissions at the same moment: the second waits here until the
+        # first commits, then finds it (PostgreSQL; SQLite serialises writers anyway).
+        advisory_lock(session, f"request:{fingerprint}")
         duplicate = find_duplicate(session, agency, app)
         if duplicate is not None:
             raise DuplicateRequestError(duplicate)

@@ -5,7 +5,9 @@ something — to a spool file in the instance folder: a single ``O_APPEND`` writ
 kernel places at the end of the file whole, so concurrent searches of every worker never mix
 their lines and take no lock. The index worker (``opengov index process``) folds the spool
 into :class:`QueryStat` in a unit of work. Nothing about who searched, from where or when
-in the day is written anywhere.
+in the day is written anywhere: to count *distinct* visitors for 热门搜索, a line carries a
+keyed hash of the client's address with a random salt of the day, kept in the instance
+folder and deleted by the worker the next day, after which no token can be traced back.
 
 Folding takes the spool away by renaming it (a search after that starts a new one) and reads
 it only after :data:`GRACE_SECONDS`, so that a search that opened the old file just before
@@ -16,23 +18,29 @@ two workers never count it twice; one left by a process that died is taken over.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import os
 import re
+import secrets
 import time
 from collections import Counter
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from flask import current_app
-from sqlalchemy import Table, func, select
+from flask import current_app, has_request_context, request
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from opengov.site import clock
-from opengov.site.db import get_session, unit_of_work
-from opengov.site.search.models import QueryStat
+from opengov.site.db import unit_of_work
+from opengov.site.search.models import QueryStat, QueryVisitor
+from opengov.site.search.service import popular
+from opengov.site.search.service.popular import looks_personal_or_abusive
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +50,7 @@ SPOOL_NAME = "search-queries.spool"
 GRACE_SECONDS = 0.5
 _TAKEN = re.compile(r"^search-queries\.(?P<ns>\d+)\.(?P<pid>\d+)\.folding$")
 
-#: Queries that may carry personal data (ID, phone or account numbers, e-mail addresses)
-#: are never counted, so popular searches cannot leak them.
-_PERSONAL = re.compile(r"\d{6,}|[0-9xX]{15,18}|@|\d{3,4}-\d{7,8}")
+SALT_PREFIX = "search-visitor-salt-"
 
 
 def spool_path() -> Path:
@@ -52,15 +58,48 @@ def spool_path() -> Path:
     return Path(current_app.instance_path) / SPOOL_NAME
 
 
-def record_query(text: str, *, found: bool) -> None:
-    """Count a search of ``text`` today (in the spool); nothing about who searched is kept.
-    A failure is logged and ignored: statistics never break a search."""
-    text = text.strip()[:200]
-    if not text or _PERSONAL.search(text):
-        return
-    line = json.dumps({"q": text, "day": clock.today().isoformat(), "found": found},
-                      ensure_ascii=False) + "\n"
+def _day_salt(day: dt.date) -> bytes:
+    """The random salt of ``day`` (created by the first search of the day, mode 0600)."""
+    path = Path(current_app.instance_path) / f"{SALT_PREFIX}{day.isoformat()}"
     try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        salt = path.read_bytes()
+        if len(salt) == 32:
+            return salt
+        time.sleep(0.01)  # another worker is writing it this instant
+        return path.read_bytes()
+    salt = secrets.token_bytes(32)
+    try:
+        os.write(descriptor, salt)
+    finally:
+        os.close(descriptor)
+    return salt
+
+
+def visitor_token(day: dt.date) -> str:
+    """The current client as a pseudonym valid for ``day`` only (empty outside a request)."""
+    if not has_request_context():
+        return ""
+    # The address alone: a changed browser string must not make one person many.
+    client = request.remote_addr or ""
+    return hmac.new(_day_salt(day), client.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def record_query(text: str, *, found: bool) -> None:
+    """Count a search of ``text`` today (in the spool) with the day's pseudonym of the
+    visitor; queries that look like contact details are never counted. A failure is logged
+    and ignored: statistics never break a search."""
+    text = text.strip()[:200]
+    if not text or looks_personal_or_abusive(text):
+        return
+    try:
+        today = clock.today()
+        item: dict[str, object] = {"q": text, "day": today.isoformat(), "found": found}
+        token = visitor_token(today)
+        if token:
+            item["v"] = token
+        line = json.dumps(item, ensure_ascii=False) + "\n"
         descriptor = os.open(spool_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(descriptor, line.encode())
@@ -109,10 +148,14 @@ def _take_spools(folder: Path) -> list[tuple[Path, float]]:
     return held
 
 
-def _read(path: Path) -> tuple[Counter[tuple[str, dt.date]], Counter[tuple[str, dt.date]]]:
-    """Searches and searches that found something, by (query, day)."""
-    searched: Counter[tuple[str, dt.date]] = Counter()
-    found: Counter[tuple[str, dt.date]] = Counter()
+Key = tuple[str, dt.date]
+
+
+def _read(path: Path) -> tuple[Counter[Key], Counter[Key], dict[Key, set[str]]]:
+    """Searches, searches that found something, and visitor tokens, by (query, day)."""
+    searched: Counter[Key] = Counter()
+    found: Counter[Key] = Counter()
+    visitors: dict[Key, set[str]] = {}
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             item = json.loads(line)
@@ -123,7 +166,9 @@ def _read(path: Path) -> tuple[Counter[tuple[str, dt.date]], Counter[tuple[str, 
         searched[key] += 1
         if item.get("found"):
             found[key] += 1
-    return searched, found
+        if item.get("v"):
+            visitors.setdefault(key, set()).add(str(item["v"])[:24])
+    return searched, found, visitors
 
 
 def fold_query_spool() -> int:
@@ -139,7 +184,7 @@ def fold_query_spool() -> int:
         wait = taken_at + GRACE_SECONDS - time.time()
         if wait > 0:
             time.sleep(wait)
-        searched, found = _read(path)
+        searched, found, visitors = _read(path)
         if searched:
             with unit_of_work() as session:
                 insert = (pg_insert if session.get_bind().dialect.name == "postgresql"
@@ -153,17 +198,39 @@ def fold_query_spool() -> int:
                         index_elements=[table.c.query, table.c.day],
                         set_={"count": table.c.count + count,
                               "found": table.c.found + hits}))
+                _count_visitors(session, insert, visitors)
         path.unlink()
         counted += sum(searched.values())
     return counted
 
 
-def popular_queries(*, days: int = 30, limit: int = 10) -> list[str]:
-    """The most searched queries of the last ``days`` that found something."""
-    since = clock.today() - dt.timedelta(days=days)
-    total = func.sum(QueryStat.count)
-    rows = get_session().execute(
-        select(QueryStat.query, total).where(QueryStat.day > since)
-        .group_by(QueryStat.query).having(func.sum(QueryStat.found) > 0)
-        .order_by(total.desc(), QueryStat.query).limit(limit)).all()
-    return [query for query, _count in rows]
+def _count_visitors(session: Session, insert: Any, visitors: dict[Key, set[str]]) -> None:
+    """Record the day's distinct visitor tokens per query (duplicates ignored by the unique
+    constraint, so concurrent folds agree) and store their number in :class:`QueryStat`."""
+    table = cast(Table, QueryVisitor.__table__)
+    for (query, day), tokens in sorted(visitors.items()):
+        for token in sorted(tokens):
+            session.execute(insert(table).values(query=query, day=day, visitor=token)
+                            .on_conflict_do_nothing())
+        distinct = session.scalar(select(func.count()).select_from(QueryVisitor).where(
+            QueryVisitor.query == query, QueryVisitor.day == day)) or 0
+        session.execute(update(QueryStat).where(QueryStat.query == query, QueryStat.day == day)
+                        .values(visitors=distinct))
+
+
+def forget_old_visitors() -> int:
+    """Delete the salts and visitor tokens of past days: from then on no token can be linked
+    to an address. Run by the index worker each round; returns how many tokens went."""
+    today = clock.today()
+    folder = Path(current_app.instance_path)
+    for path in folder.glob(f"{SALT_PREFIX}*"):
+        if path.name.removeprefix(SALT_PREFIX) < today.isoformat():
+            path.unlink(missing_ok=True)
+    with unit_of_work() as session:
+        result = session.execute(delete(QueryVisitor).where(QueryVisitor.day < today))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def popular_queries(*, limit: int = 10) -> list[str]:
+    """热门搜索 (:mod:`.popular` decides which counted queries may be shown)."""
+    return popular.popular_queries(limit=limit)

@@ -20,7 +20,7 @@ from opengov.site.search.service.index import (
     process_outbox,
     purge_index,
 )
-from opengov.site.search.service.statistics import fold_query_spool
+from opengov.site.search.service.statistics import fold_query_spool, forget_old_visitors
 
 
 @dataclass
@@ -50,6 +50,7 @@ def process_pending(*, limit: int = 100_000) -> WorkerReport:
             except SearchUnavailableError as exc:
                 report.purge_error = str(exc)
         report.searches_counted = fold_query_spool()
+        forget_old_visitors()
     finally:
         end_read(get_session())
     return report

@@ -1,5 +1,5 @@
 """Pages of search: the search page, the API, staff synonyms."""
 
-from opengov.site.search.views import api, public, synonyms
+from opengov.site.search.views import api, popular, public, synonyms
 
-__all__ = ["api", "public", "synonyms"]
+__all__ = ["api", "popular", "public", "synonyms"]

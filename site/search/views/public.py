@@ -8,26 +8,23 @@ from flask import render_template, request, url_for
 from markupsafe import Markup
 
 from opengov.site.search.service import search as search_service
+from opengov.site.search.views.api import MAX_SEARCH_PAGE
+from opengov.site.web.params import choice_arg, int_arg, text_arg
 from opengov.site.web.public import bp
 
 SORT_LABELS = {"relevance": "按相关度", "date": "按发布日期"}
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except (TypeError, ValueError):
-        return default
-
-
 @bp.get("/search")
 def search() -> str:
+    # The query's own rules (length, syntax) are the search's, shown beside the field.
     raw = request.args.get("q", "")
     shown = search_service.search_page(
         raw, asked=bool(raw.strip()) or "q" in request.args,
-        filters={name: request.args.get(name, "").strip() for name in search_service.FACETS
-                 if request.args.get(name, "").strip()},
-        sort=request.args.get("sort", "relevance"), page=_int_arg("page", 1))
+        filters={name: value for name in search_service.FACETS
+                 if (value := text_arg(name, longest=100))},
+        sort=choice_arg("sort", SORT_LABELS, "relevance", label="排序"),
+        page=int_arg("page", 1, low=1, high=MAX_SEARCH_PAGE, label="页码"))
     outcome = shown.outcome
 
     def link(**changes: Any) -> str:
