@@ -20,7 +20,7 @@ from opengov.site.web.api import bp
 from opengov.site.web.urls import site_url
 
 #: Features whose package holds an ``openapi.yaml`` fragment.
-API_FEATURES = ("catalog", "search", "fiscal")
+API_FEATURES = ("catalog", "search", "fiscal", "service_items", "powers", "consultations")
 EXTENSION_KEY = "opengov.openapi"
 
 

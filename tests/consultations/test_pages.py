@@ -177,7 +177,8 @@ def test_the_api_lists_and_shows_consultations_with_their_feedback(
     assert client.get("/api/v1/consultations?size=1000").status_code == 400
     missing = client.get("/api/v1/consultations/999")
     assert missing.status_code == 404
-    assert missing.get_json()["error"]["message"]
+    assert missing.mimetype == "application/problem+json"
+    assert missing.get_json()["detail"]
 
 
 def test_a_draft_is_not_public_anywhere(client: FlaskClient, staff: dict[str, User],

@@ -134,7 +134,7 @@ def test_the_api(client: FlaskClient, db_session: Session, publish_item: Publish
     assert detail["faq"][0]["question"] == "结婚登记要带什么证件？"
     bad = client.get("/api/v1/service-items?size=1000&type=x")
     assert bad.status_code == 400
-    assert set(bad.get_json()["error"]["fields"]) == {"size", "type"}
+    assert {param["name"] for param in bad.get_json()["invalid_params"]} == {"size", "type"}
     assert client.get("/api/v1/service-items?agency=nope").status_code == 400
     assert client.get("/api/v1/service-items/424242").status_code == 404
     assert client.get("/api/v1/service-items?q=不存在").get_json()["total"] == 0

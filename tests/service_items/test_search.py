@@ -40,7 +40,7 @@ def test_a_published_item_is_found_with_its_own_type(
     data = client.get("/api/v1/search?q=结婚登记").get_json()
     [hit] = data["results"]
     assert (hit["kind"], hit["kind_label"], hit["id"]) == ("service_item", "办事指南", item_id)
-    assert hit["url"] == f"/service-items/{item_id}"
+    assert hit["url"] == f"http://localhost/service-items/{item_id}"  # from SITE_DOMAIN
     assert data["facets"]["kind"] == [{"value": "service_item", "label": "办事指南", "count": 1}]
     page = client.get("/search?q=结婚登记&kind=service_item").get_data(as_text=True)
     assert "类型" in page

@@ -17,7 +17,8 @@ from opengov.site.consultations.service import statistics
 from opengov.site.consultations.views.public import CONSULTATION_ID
 from opengov.site.consultations.views.statistics import parse_year
 from opengov.site.rendering import render_markdown
-from opengov.site.web.api import bp
+from opengov.site.web.api import bp, page_links, with_page_links
+from opengov.site.web.errors import problem
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -47,8 +48,7 @@ def _summary(listed: Any) -> dict[str, Any]:
 
 
 def _bad_request(errors: dict[str, str]) -> ResponseReturnValue:
-    return jsonify({"error": {"status": 400, "message": "；".join(errors.values()),
-                              "fields": errors}}), 400
+    return problem(400, "；".join(errors.values()), invalid_params=errors)
 
 
 @bp.get("/consultations")
@@ -59,11 +59,14 @@ def consultations() -> ResponseReturnValue:
     if query.errors:
         return _bad_request(dict(query.errors))
     page = service.listing(query)
-    return jsonify({
+    links = page_links("api.consultations", page.page, page.pages,
+                       status=query.status.value, agency=query.agency,
+                       size=request.args.get("size"))
+    return with_page_links(jsonify({
         "total": page.total, "page": page.page, "size": page.size, "pages": page.pages,
-        "max_size": MAX_PAGE_SIZE,
+        "max_size": MAX_PAGE_SIZE, "links": links,
         "results": [_summary(item) for item in page.items],
-    })
+    }), links)
 
 
 @bp.get(f"/consultations/{CONSULTATION_ID}")

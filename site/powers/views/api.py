@@ -11,12 +11,12 @@ from opengov.site.powers.rules import POWER_TYPES
 from opengov.site.powers.service import public as power_service
 from opengov.site.powers.views.public import POWER_ID
 from opengov.site.service_items.rules.listing import MAX_PAGE_SIZE, parse_list_query
-from opengov.site.web.api import bp
+from opengov.site.web.api import bp, page_links, with_page_links
+from opengov.site.web.errors import problem
 
 
 def _bad_request(errors: dict[str, str]) -> ResponseReturnValue:
-    return jsonify({"error": {"status": 400, "message": "；".join(errors.values()),
-                              "fields": errors}}), 400
+    return problem(400, "；".join(errors.values()), invalid_params=errors)
 
 
 def power_summary(power: Any) -> dict[str, Any]:
@@ -43,10 +43,13 @@ def powers() -> ResponseReturnValue:
         result = power_service.power_list(query)
     except power_service.UnknownAgencyError as exc:
         return _bad_request({"agency": exc.message})
-    return jsonify({"total": result.total, "page": result.page, "size": result.size,
-                    "pages": result.pages, "max_size": MAX_PAGE_SIZE,
-                    "filters": query.as_args(),
-                    "results": [power_summary(power) for power in result.powers]})
+    links = page_links("api.powers", result.page, result.pages, size=request.args.get("size"),
+                       **query.as_args())
+    return with_page_links(jsonify({"total": result.total, "page": result.page,
+                                    "size": result.size, "pages": result.pages,
+                                    "max_size": MAX_PAGE_SIZE, "filters": query.as_args(),
+                                    "links": links,
+                                    "results": [power_summary(power) for power in result.powers]}), links)
 
 
 @bp.get(f"/powers/{POWER_ID}")

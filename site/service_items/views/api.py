@@ -10,12 +10,12 @@ from flask.typing import ResponseReturnValue
 from opengov.site.service_items.rules.listing import ITEM_TYPES, MAX_PAGE_SIZE, parse_list_query
 from opengov.site.service_items.service import public as items
 from opengov.site.service_items.views.public import ITEM_ID
-from opengov.site.web.api import bp
+from opengov.site.web.api import bp, page_links, with_page_links
+from opengov.site.web.errors import problem
 
 
 def _bad_request(errors: dict[str, str]) -> ResponseReturnValue:
-    return jsonify({"error": {"status": 400, "message": "；".join(errors.values()),
-                              "fields": errors}}), 400
+    return problem(400, "；".join(errors.values()), invalid_params=errors)
 
 
 def item_summary(item: Any) -> dict[str, Any]:
@@ -48,10 +48,13 @@ def service_items() -> ResponseReturnValue:
         result = items.item_list(query)
     except items.UnknownAgencyError as exc:
         return _bad_request({"agency": exc.message})
-    return jsonify({"total": result.total, "page": result.page, "size": result.size,
-                    "pages": result.pages, "max_size": MAX_PAGE_SIZE,
-                    "filters": query.as_args(),
-                    "results": [item_summary(item) for item in result.items]})
+    links = page_links("api.service_items", result.page, result.pages, size=request.args.get("size"),
+                       **query.as_args())
+    return with_page_links(jsonify({"total": result.total, "page": result.page,
+                                    "size": result.size, "pages": result.pages,
+                                    "max_size": MAX_PAGE_SIZE, "filters": query.as_args(),
+                                    "links": links,
+                                    "results": [item_summary(item) for item in result.items]}), links)
 
 
 @bp.get(f"/service-items/{ITEM_ID}")
