@@ -26,17 +26,19 @@ from opengov.site.content.service.importer import ContentImportError, import_dir
 from opengov.site.db import get_session, unit_of_work
 from tests.content.conftest import POLICY, document_file
 
-Reviewer = Callable[[], User]
+Reviewer = Callable[..., User]
 
 
 @pytest.fixture
 def reviewer(make_user: Callable[..., User]) -> Reviewer:
-    made: list[User] = []
+    """``reviewer()`` is the one who edits; ``reviewer("reviewer2")`` another, who approves
+    (four eyes: nobody approves their own 更正)."""
+    made: dict[str, User] = {}
 
-    def get() -> User:
-        if not made:
-            made.append(make_user("reviewer1", Role.REVIEWER, Role.EDITOR))
-        return made[0]
+    def get(name: str = "reviewer1") -> User:
+        if name not in made:
+            made[name] = make_user(name, Role.REVIEWER, Role.EDITOR)
+        return made[name]
 
     return get
 
@@ -58,12 +60,16 @@ def audit_details(document: Document) -> list[str]:
         .order_by(AuditEntry.id))]
 
 
-def correct_title(reviewer: User, key: str, title: str) -> None:
+def correct_title(reviewer: Reviewer, key: str, title: str) -> None:
+    """A 更正 proposed by one reviewer and approved by another: then it is live."""
     document = by_key(key)
     data = editorial.DocumentData.from_document(document)
     data.title = title
-    editorial.correct_document(reviewer, document.id, data, note="标题有误",
+    editorial.correct_document(reviewer(), document.id, data, note="标题有误",
                                origin=COMMAND_LINE)
+    [correction] = editorial.document_corrections(reviewer("reviewer2"), document.id)
+    editorial.review_correction(reviewer("reviewer2"), correction.id, approve=True,
+                                opinion="同意更正", origin=COMMAND_LINE)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -101,7 +107,7 @@ def test_an_import_records_a_version_and_an_audit_entry(db_session: Session,
 def test_a_correction_in_the_back_office_survives_a_reimport(
         db_session: Session, content_copy: Path, reviewer: Reviewer) -> None:
     import_directory(content_copy)
-    correct_title(reviewer(), POLICY, "更正后的标题")
+    correct_title(reviewer, POLICY, "更正后的标题")
     report = import_directory(content_copy)  # what scripts/serve does at every start
     assert [conflict.key for conflict in report.conflicts] == [POLICY]
     assert any(line.startswith(f"冲突：{POLICY}") and "--overwrite" in line
@@ -133,7 +139,7 @@ def test_a_withdrawn_document_stays_withdrawn(db_session: Session, content_copy:
 def test_exporting_makes_the_back_office_version_the_files_version(
         db_session: Session, content_copy: Path, reviewer: Reviewer) -> None:
     import_directory(content_copy)
-    correct_title(reviewer(), POLICY, "更正后的标题")
+    correct_title(reviewer, POLICY, "更正后的标题")
     export_directory(content_copy)
     assert "更正后的标题" in document_file(content_copy, POLICY).read_text(encoding="utf-8")
     report = import_directory(content_copy)
@@ -148,7 +154,7 @@ def test_exporting_makes_the_back_office_version_the_files_version(
 def test_documents_imported_before_fingerprints_were_kept(
         db_session: Session, content_copy: Path, reviewer: Reviewer) -> None:
     import_directory(content_copy)
-    correct_title(reviewer(), POLICY, "更正后的标题")
+    correct_title(reviewer, POLICY, "更正后的标题")
     with unit_of_work() as session:
         session.execute(delete(ContentImport))  # as an instance upgraded to this release
     edited = import_directory(content_copy)
@@ -164,7 +170,7 @@ def test_the_command_reports_conflicts_and_succeeds(app: Flask, runner: FlaskCli
                                                     reviewer: Reviewer) -> None:
     assert runner.invoke(main, ["import-content", str(content_copy)]).exit_code == 0
     with app.app_context():
-        correct_title(reviewer(), POLICY, "更正后的标题")
+        correct_title(reviewer, POLICY, "更正后的标题")
     result = runner.invoke(main, ["import-content", str(content_copy)])
     assert result.exit_code == 0, result.output
     assert f"冲突：{POLICY}" in result.output

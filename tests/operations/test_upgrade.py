@@ -161,6 +161,11 @@ def test_a_back_office_edit_survives_upgrade_with_content(
         data.title = "后台更正后的标题"
         editorial.correct_document(reviewer, policy.id, data, note="更正标题",
                                    origin=COMMAND_LINE)
+        # Four eyes: the 更正 is live once another reviewer approves it.
+        approver = make_user("reviewer2", Role.REVIEWER)
+        [correction] = editorial.document_corrections(approver, policy.id)
+        editorial.review_correction(approver, correction.id, approve=True, opinion="同意",
+                                    origin=COMMAND_LINE)
     result = runner.invoke(main, ["upgrade", "--no-backup", "--content",
                                   str(PROJECT_ROOT / "content")])
     assert result.exit_code == 0, result.output
