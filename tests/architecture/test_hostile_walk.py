@@ -27,10 +27,18 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Rule
 
 from opengov.site.accounts.rules.roles import Role
+from opengov.site.personal_data import key_from_secret
 from tests.architecture.test_routes import EXTRA_SAMPLES, populated
 from tests.conftest import TEST_PASSWORD
 
 __all__ = ["populated"]
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    # The back office shows commenters' and applicants' contact details, encrypted at rest.
+    app_config["PERSONAL_DATA_KEY"] = key_from_secret("hostile walk")
+    return app_config
 
 #: Values no view expects. Numbers past every integer type, text past every column, control
 #: and direction characters, markup, paths, SQL, broken percent-encoding.
