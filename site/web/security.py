@@ -6,8 +6,8 @@
 - ``X-Content-Type-Options``, ``Referrer-Policy``, ``Permissions-Policy``,
   ``X-Frame-Options`` (for browsers without ``frame-ancestors``), and HSTS over HTTPS;
 - ``Cache-Control: no-store`` on every page that may show personal data or a query code
-  (the 依申请公开 pages, 找错, the back office), so neither a shared nor the browser's cache
-  keeps them;
+  (the 依申请公开 and 投诉举报 pages, 找错, the back office) and on every answer to a form,
+  so neither a shared nor the browser's cache keeps them;
 - the session cookie ``SameSite=Lax`` and ``Secure`` whenever the request came over HTTPS
   (``SESSION_COOKIE_SECURE = auto``; behind a proxy, as ``TRUSTED_PROXIES`` tells);
 - ``HEAD`` answered exactly as ``GET`` (:class:`HeadAsGet`), so that a view that tells GET
@@ -23,8 +23,9 @@ from typing import Any
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
 
-#: Paths whose pages may carry personal data or a query code: never stored by any cache.
-PRIVATE_PREFIXES = ("/requests/", "/staff/", "/report-error", "/staff")
+#: Paths whose pages may carry personal data or a query code: never stored by any cache
+#: (依申请公开 and 投诉举报 with their query codes, 找错, the back office).
+PRIVATE_PREFIXES = ("/requests/", "/complaints/", "/staff/", "/report-error", "/staff")
 
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
@@ -72,7 +73,9 @@ def secure_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if is_private_path(request.path):
+    # The answer to a form (a comment on a draft, a 好差评 with a telephone number for the
+    # call-back) may show back what was typed.
+    if is_private_path(request.path) or request.method == "POST":
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response

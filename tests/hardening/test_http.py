@@ -98,11 +98,13 @@ def test_no_inline_script_or_style_in_any_template() -> None:
 
 def test_pages_with_personal_data_or_a_query_code_are_never_stored(
         client: FlaskClient, document_id: int) -> None:
-    for url in ["/requests/new", "/requests/status", "/report-error", "/staff/login"]:
+    for url in ["/requests/new", "/requests/status", "/report-error", "/staff/login",
+                "/complaints/new", "/complaints/status", "/requests/rating"]:
         response = client.get(url)
         assert response.headers["Cache-Control"] == "no-store", url
         assert "ETag" not in response.headers
-    assert client.post("/requests/status", data={}).headers["Cache-Control"] == "no-store"
+    for url in ["/requests/status", "/complaints/status", "/consultations/1/comments"]:
+        assert client.post(url, data={}).headers["Cache-Control"] == "no-store", url
 
 
 def test_session_cookie_is_samesite_lax_and_secure_over_https(app: Flask) -> None:
