@@ -55,6 +55,7 @@ from opengov.indexer.ranking import (
     YEAR_SCORE,
     core_title,
     field_texts,
+    title_candidates,
 )
 from opengov.indexer.tokenizer import bigrams, get_tokenizer
 
@@ -207,15 +208,15 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
     """The scored query: matching, bonuses, filters, and texts no longer in force scaled by
     :data:`NOT_CURRENT_FACTOR` (as :func:`.whoosh_backend.build_query` and its ranking)."""
     bonuses: list[dict[str, Any]] = []
-    typed = "".join(term.alternatives[0] for term in request.terms) + "".join(request.phrases)
-    exact = core_title(typed)
+    exact, contained = title_candidates(request)
     if exact:
-        bonuses.append({"constant_score": {"filter": {"term": {"exact_title": exact}},
+        bonuses.append({"constant_score": {"filter": {"terms": {"exact_title": exact}},
                                            "boost": EXACT_TITLE_SCORE}})
-    if len(typed) >= 2:
-        phrase = _title_phrase(normalize_text(typed), 1.0)
-        if phrase is not None:
-            bonuses.append({"constant_score": {"filter": phrase, "boost": TITLE_PHRASE_SCORE}})
+    phrases = [phrase for phrase in (_title_phrase(text, 1.0) for text in contained)
+               if phrase is not None]
+    if phrases:
+        bonuses.append({"constant_score": {"filter": _any(phrases),
+                                           "boost": TITLE_PHRASE_SCORE}})
     if request.year and (request.terms or request.phrases or request.number_keys):
         bonuses.append({"constant_score": {"filter": _year_clause(request.year),
                                            "boost": YEAR_SCORE}})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from opengov.indexer.model import IndexDocument
+from opengov.indexer.model import IndexDocument, SearchRequest
 from opengov.indexer.normalize import EXACT, PARTIAL, SERIAL, normalize_text
 
 #: Boosts per field: a word in the title counts most, then in the catalog metadata and the
@@ -50,3 +50,16 @@ def field_texts(document: IndexDocument) -> FieldTexts:
                                       document.topic, document.summary) if part)
     return FieldTexts(meta=meta, body=body,
                       snippet_source="\n".join(part for part in (document.summary, body) if part))
+
+
+def title_candidates(request: SearchRequest) -> tuple[list[str], list[str]]:
+    """The titles the query may be (for the exact-title bonus) and the texts a title may
+    contain whole (for the title-phrase bonus): the words as typed, run together, and — for a
+    query of one term — each of its alternatives (环保法 is 环境保护法)."""
+    typed = "".join(term.alternatives[0] for term in request.terms) + "".join(request.phrases)
+    texts = [typed]
+    if len(request.terms) == 1 and not request.phrases:
+        texts += list(request.terms[0].alternatives[1:])
+    exact = sorted({core for core in map(core_title, texts) if core})
+    contained = sorted({normalize_text(text) for text in texts if len(text) >= 2})
+    return exact, contained

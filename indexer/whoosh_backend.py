@@ -68,6 +68,7 @@ from opengov.indexer.ranking import (
     YEAR_SCORE,
     core_title,
     field_texts,
+    title_candidates,
 )
 from opengov.indexer.tokenizer import bigrams, get_tokenizer
 
@@ -249,14 +250,14 @@ def build_query(request: SearchRequest,
     title, the whole query inside the title, and the year the query names."""
     main = matching_query(request, in_title)
     bonuses: list[wq.Query] = []
-    typed = "".join(term.alternatives[0] for term in request.terms) + "".join(request.phrases)
-    exact = core_title(typed)
+    exact, contained = title_candidates(request)
     if exact:
-        bonuses.append(wq.ConstantScoreQuery(wq.Term("exact_title", exact), EXACT_TITLE_SCORE))
-    if len(typed) >= 2:
-        phrase = _title_phrase(normalize_text(typed), 1.0)
-        if phrase is not None:
-            bonuses.append(wq.ConstantScoreQuery(phrase, TITLE_PHRASE_SCORE))
+        bonuses.append(wq.ConstantScoreQuery(
+            wq.Or([wq.Term("exact_title", title) for title in exact]), EXACT_TITLE_SCORE))
+    phrases = [phrase for phrase in (_title_phrase(text, 1.0) for text in contained)
+               if phrase is not None]
+    if phrases:
+        bonuses.append(wq.ConstantScoreQuery(wq.Or(phrases), TITLE_PHRASE_SCORE))
     if request.year and (request.terms or request.phrases or request.number_keys):
         bonuses.append(wq.ConstantScoreQuery(_year_clause(request.year), YEAR_SCORE))
     if not bonuses:

@@ -6,8 +6,8 @@
   words that carry most of the query's meaning (:data:`RELAXED_MIN_SHARE` of its weight, the
   words no document has weighing most) — is shown apart, naming the words it leaves out.
 - “您是不是要找” (a typo, pinyin input) is offered as a link, never searched in place of what
-  was typed, and only when the query found little and the suggestion finds markedly more;
-  when the query found nothing, the suggestion's first results are shown apart, labelled.
+  was typed, and only when the suggestion finds markedly more documents than the query; its
+  first results are then shown apart, labelled, above the answer to what was typed.
 - When the engine is down the search says so and falls back to a plain title match in the
   database, so the page still helps.
 
@@ -60,11 +60,9 @@ DEGRADED_BEHIND = "部分最新发布或修改的信息可能尚未出现在搜�
 #: A relaxed match must keep at least this share of the query's meaning (the words weighed
 #: by how rare they are in the index; a word no document has weighs most).
 RELAXED_MIN_SHARE = 0.6
-#: A suggestion is considered only when the query as typed found at most this many
-#: documents, and offered only when it finds markedly more: (found + 1) at least
-#: SUGGESTION_FACTOR times (typed + 1) — 2 against none, 5 against one. Right text that
-#: finds what it means is never "corrected".
-SUGGEST_BELOW = 3
+#: A suggestion is offered only when it finds markedly more: (found + 1) at least
+#: SUGGESTION_FACTOR times (typed + 1) — 2 against none, 5 against one, 38 against twelve.
+#: Right text that finds what it means is never "corrected" (国家 is not 和国家).
 SUGGESTION_FACTOR = 3
 #: How many results of a relaxed match or a suggestion are shown apart.
 ALTERNATIVE_SIZE = 5
@@ -169,9 +167,7 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
         result = backend.search(request)
         outcome.hits, outcome.total = result.hits, result.total
         outcome.facets = _facet_options(labels, result, request.filters)
-        if result.total <= SUGGEST_BELOW:
-            _look_further(outcome, backend, request, raw, synonyms,
-                          vocabulary.suggester.suggest(raw))
+        _look_further(outcome, backend, request, synonyms, vocabulary.suggester.suggest(raw))
         if behind:
             outcome.degraded = DEGRADED_BEHIND
     except SearchUnavailableError as exc:
@@ -187,25 +183,23 @@ def search(session: Session, raw: str, *, filters: dict[str, str] | None = None,
 
 
 def _look_further(outcome: SearchOutcome, backend: SearchBackend, request: SearchRequest,
-                  raw: str, synonyms: dict[str, tuple[str, ...]],
-                  suggestion: str | None) -> None:
-    """The query found little or nothing: offer a suggestion that finds markedly more, and
-    when it found nothing, show apart what comes closest."""
-    probe_size = ALTERNATIVE_SIZE if outcome.total == 0 else 0
-    if suggestion:
+                  synonyms: dict[str, tuple[str, ...]], suggestion: str | None) -> None:
+    """Offer a suggestion that finds markedly more than the query, with its first results
+    shown apart; when the query found nothing and there is no such suggestion, show apart
+    the relaxed match that keeps most of its meaning, if any."""
+    if suggestion and request.page == 1:
         try:
             corrected = parse_query(suggestion, app_tokenizer(), filters=request.filters,
-                                    size=probe_size, synonyms=synonyms)
+                                    size=ALTERNATIVE_SIZE, synonyms=synonyms)
         except QueryError:
             corrected = None
         if corrected is not None:
             found = backend.search(replace(corrected, facets=False))
             if found.total + 1 >= SUGGESTION_FACTOR * (outcome.total + 1):
                 outcome.suggestion = suggestion
-                if outcome.total == 0:
-                    outcome.alternative = Alternative(SUGGESTED, suggestion, found.hits,
-                                                      found.total)
-                    return
+                outcome.alternative = Alternative(SUGGESTED, suggestion, found.hits,
+                                                  found.total)
+                return
     if outcome.total == 0 and len(request.terms) > 1:
         outcome.alternative = _relaxed(backend, request)
 
