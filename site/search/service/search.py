@@ -26,7 +26,7 @@ from html import escape
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, configure_mappers, selectinload
 
 from opengov.indexer.backend import SearchBackend, SearchUnavailableError
 from opengov.indexer.highlight import mark_title
@@ -314,10 +314,12 @@ def suggest_titles(prefix: str, limit: int = 8) -> list[str]:
 
 
 def warm_up() -> None:
-    """Load what the first search of a process would otherwise wait for — the segmenter's
-    dictionary, 繁→简 tables, the lexicon, pinyin data, the vocabulary snapshot — so that a
-    server which loads this before forking its workers (gunicorn ``--preload``) shares it
-    with all of them. Opens no database connection and no index."""
+    """Load what the first search of a process would otherwise wait for — the ORM's mapper
+    configuration, the segmenter's dictionary, 繁→简 tables, the lexicon, pinyin data, the
+    vocabulary snapshot — so that a server which loads this before forking its workers
+    (gunicorn ``--preload``) shares it with all of them. Opens no database connection and no
+    index."""
+    configure_mappers()
     app_tokenizer().load()
     normalize_text("政務公開")
     built_in_lexicon()
