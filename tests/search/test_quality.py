@@ -66,10 +66,16 @@ def indexed_site(request: pytest.FixtureRequest, corpus_site: Flask) -> Iterator
         clone.close()
 
 
+#: The ranks each backend gave the judged queries, compared by the last test of the module.
+RANKS: dict[str, dict[str, int | None]] = {}
+
+
 def test_judged_queries_reach_the_targets(indexed_site: Flask, capsys: Any) -> None:
     measured = measure(load_judged(), shown_keys(indexed_site))
     with capsys.disabled():
         print(f"\n[{indexed_site.config['SEARCH_BACKEND']}] {report(measured)}")
+    RANKS[indexed_site.config["SEARCH_BACKEND"]] = {
+        item.judged.query: item.rank for item in measured}
     assert success_at(measured, 3) >= 0.95, report(measured)
     assert mean_reciprocal_rank(measured) >= 0.9, report(measured)
 
@@ -77,3 +83,15 @@ def test_judged_queries_reach_the_targets(indexed_site: Flask, capsys: Any) -> N
 def test_index_check_is_clean_after_rebuild(indexed_site: Flask) -> None:
     with indexed_site.app_context():
         assert search_index.check_index().ok
+
+
+def test_both_backends_answer_the_judged_queries_alike() -> None:
+    """Whoosh and the Elasticsearch API rank the same fields with the same boosts: a query
+    one answers within the top 3, the other answers within the top 3 as well."""
+    if len(RANKS) < 2:
+        pytest.skip("needs the judged queries measured on both backends")
+    whoosh, elastic = RANKS["whoosh"], RANKS["elasticsearch"]
+    differing = {query: (whoosh[query], elastic[query]) for query in whoosh
+                 if (whoosh[query] is not None and whoosh[query] <= 3)
+                 != (elastic[query] is not None and elastic[query] <= 3)}
+    assert differing == {}
