@@ -341,8 +341,9 @@ class ElasticsearchBackend:
                 self._worker_client.indices.put_settings(
                     index=name, settings={"index": {"refresh_interval": "1s"}})
                 self._wait_until_searchable(name, count)
-            except (ApiError, TransportError, helpers.BulkIndexError, SearchUnavailableError):
-                # The live index is untouched; the new one goes, or the next rebuild clears it.
+            except BaseException:
+                # The live index is untouched; the new one goes (or, when this process is
+                # killed, the next rebuild clears it: orphans()).
                 self._drop_quietly(name)
                 raise
             self._swap_alias_to(name)

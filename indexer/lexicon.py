@@ -24,7 +24,7 @@ from opengov.indexer.tokenizer import Tokenizer
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.tsv")
 #: The name of a law inside a title: 中华人民共和国环境保护法(2014修订) → 环境保护法.
-_LAW_NAME = re.compile(r"^(?:中华人民共和国)?(?P<name>[\u4e00-\u9fff]{2,10}法)(?:[(（].*)?$")
+_LAW_NAME = re.compile(r"^(?:中华人民共和国)?(?P<name>[\u4e00-\u9fff]{2,10}法)(?:[(（〔].*)?$")
 
 
 def read_lexicon(path: Path = LEXICON_FILE) -> dict[str, tuple[str, ...]]:

@@ -67,7 +67,7 @@ def check_command(repair: bool) -> None:
 def _echo_round(report: WorkerReport, *, quiet_when_idle: bool) -> None:
     outbox = report.outbox
     if report.restored is not None:
-        click.echo(f"搜索引擎中的索引丢失（引擎重启后为空），已通过别名重建：{report.restored} 篇。")
+        click.echo(f"搜索引擎中的索引丢失（如引擎重启后为空），已重建：{report.restored} 篇。")
     if report.restore_error:
         click.echo(f"搜索引擎中的索引丢失，重建失败，下一轮再试：{report.restore_error}", err=True)
     if report.changed_index or not quiet_when_idle:

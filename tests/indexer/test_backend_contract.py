@@ -180,5 +180,6 @@ def test_the_judged_relevance_set_ranks_alike(backend: SearchBackend) -> None:
         if expected is None:
             assert result.total == 0, query
         else:
-            assert result.hits and result.hits[0].id == expected, (
+            assert result.hits, query
+            assert result.hits[0].id == expected, (
                 query, [(hit.id, hit.title, round(hit.score, 2)) for hit in result.hits[:3]])

@@ -60,9 +60,10 @@ DEGRADED_BEHIND = "部分最新发布或修改的信息可能尚未出现在搜�
 #: A relaxed match must keep at least this share of the query's meaning (the words weighed
 #: by how rare they are in the index; a word no document has weighs most).
 RELAXED_MIN_SHARE = 0.6
-#: A suggestion is offered only when it finds markedly more: (found + 1) at least
-#: SUGGESTION_FACTOR times (typed + 1) — 2 against none, 5 against one, 38 against twelve.
-#: Right text that finds what it means is never "corrected" (国家 is not 和国家).
+#: A suggestion is offered only when it finds markedly more: something where the query
+#: found nothing, else (found + 1) at least SUGGESTION_FACTOR times (typed + 1) — 5 against
+#: one, 38 against twelve. Right text that finds what it means is never "corrected" (国家 is
+#: not 和国家).
 SUGGESTION_FACTOR = 3
 #: How many results of a relaxed match or a suggestion are shown apart.
 ALTERNATIVE_SIZE = 5
@@ -195,7 +196,8 @@ def _look_further(outcome: SearchOutcome, backend: SearchBackend, request: Searc
             corrected = None
         if corrected is not None:
             found = backend.search(replace(corrected, facets=False))
-            if found.total + 1 >= SUGGESTION_FACTOR * (outcome.total + 1):
+            if found.total > 0 and (outcome.total == 0 or found.total + 1
+                                    >= SUGGESTION_FACTOR * (outcome.total + 1)):
                 outcome.suggestion = suggestion
                 outcome.alternative = Alternative(SUGGESTED, suggestion, found.hits,
                                                   found.total)
