@@ -196,6 +196,18 @@ class SearchOutbox(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class CatalogState(Base):
+    """One row: a number bumped by every change that can alter what the public sees (in
+    :func:`opengov.site.catalog.service.outbox.enqueue`, the one place every such change
+    passes). Public lists remember their counts per generation and day, so that a page costs
+    the same whatever the size of the catalog."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class DocumentWorkflow(Base):
     """Editorial state of a document beside its catalog record: author, optimistic version,
     the last review and the Art. 26 override."""

@@ -35,6 +35,7 @@ from opengov.site.catalog.rules.metadata import TOPIC_SEPARATOR, Disclosure, Pub
 from opengov.site.catalog.service.attachments import stored_path, upload_dir
 from opengov.site.catalog.service.columns import category_by_slug
 from opengov.site.catalog.service.editorial import in_scope, versions
+from opengov.site.catalog.service.outbox import catalog_generation
 from opengov.site.db import get_session
 from opengov.site.exceptions import InvalidInputError, NotFoundError
 
@@ -209,12 +210,27 @@ def _newest_ids(session: Session, conditions: Sequence[ColumnElement[bool]],
     return [row_id for row_id, _day in _newest_first(rows)[:first]]
 
 
+#: Counts of public lists by (database, catalog generation, day, filters): recounted only
+#: after the catalog changed (or the day did: scheduled documents become public at midnight).
+_COUNTS: dict[tuple[object, ...], int] = {}
+_COUNTS_KEPT = 2000
+
+
 def _count(session: Session, conditions: Sequence[ColumnElement[bool]],
-           category_ids: Sequence[int] | None) -> int:
-    """How many documents meet ``conditions``, counted in the public indexes."""
+           category_ids: Sequence[int] | None, key: tuple[object, ...]) -> int:
+    """How many documents meet ``conditions``: counted in the public indexes once per
+    catalog generation and day, remembered under ``key`` (what the conditions depend on)."""
+    remembered = (str(session.get_bind().url), catalog_generation(session), clock.today(), key)
+    found = _COUNTS.get(remembered)
+    if found is not None:
+        return found
     if category_ids is not None:
         conditions = [*conditions, Document.category_id.in_(category_ids)]
-    return int(session.scalar(select(func.count(Document.id)).where(*conditions)) or 0)
+    count = int(session.scalar(select(func.count(Document.id)).where(*conditions)) or 0)
+    if len(_COUNTS) >= _COUNTS_KEPT:
+        _COUNTS.clear()
+    _COUNTS[remembered] = count
+    return count
 
 
 def _rows(session: Session, ids: Sequence[int], *options: Any) -> list[Document]:
@@ -251,7 +267,8 @@ def list_documents(session: Session, filters: DocumentFilters, page: int = 1, si
     when a column or agency does not exist."""
     category_ids, agency_id = _filter_scope(session, filters)
     conditions = _public_index_conditions(filters, agency_id, today)
-    total = _count(session, conditions, category_ids)
+    total = _count(session, conditions, category_ids,
+                   (filters, today, tuple(category_ids or ()), agency_id))
     ids = _newest_ids(session, conditions, category_ids, page * size)[(page - 1) * size:]
     items = _rows(session, ids, selectinload(Document.agency), selectinload(Document.category))
     return DocumentPage(items, total, page, size)
