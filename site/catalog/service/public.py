@@ -220,7 +220,8 @@ def _count(session: Session, conditions: Sequence[ColumnElement[bool]],
            category_ids: Sequence[int] | None, key: tuple[object, ...]) -> int:
     """How many documents meet ``conditions``: counted in the public indexes once per
     catalog generation and day, remembered under ``key`` (what the conditions depend on)."""
-    remembered = (str(session.get_bind().url), catalog_generation(session), clock.today(), key)
+    remembered = (str(session.get_bind().engine.url), catalog_generation(session),
+                  clock.today(), key)
     found = _COUNTS.get(remembered)
     if found is not None:
         return found
