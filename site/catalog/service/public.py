@@ -109,11 +109,7 @@ def column_tree(session: Session, agency: Agency | None = None,
                 today: dt.date | None = None) -> list[ColumnNode]:
     """The 政府信息公开目录: every column with its count of public documents, of one agency
     or of all; a parent's total includes its sub-columns."""
-    statement = (select(Document.category_id, func.count())
-                 .where(public_clause(today)).group_by(Document.category_id))
-    if agency is not None:
-        statement = statement.where(Document.agency_id == agency.id)
-    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(statement)}
+    counts = _column_counts(session, agency.id if agency is not None else None, today)
     nodes = {category.id: ColumnNode(category, own=counts.get(category.id, 0))
              for category in all_categories(session)}
     roots: list[ColumnNode] = []
@@ -131,6 +127,29 @@ def column_tree(session: Session, agency: Agency | None = None,
     for root in roots:
         add_up(root)
     return roots
+
+
+#: Public documents per column, by (database, catalog generation, day, agency, date).
+_COLUMN_COUNTS: dict[tuple[object, ...], dict[int, int]] = {}
+
+
+def _column_counts(session: Session, agency_id: int | None,
+                   today: dt.date | None) -> dict[int, int]:
+    """Public documents per column (of one agency), counted once per catalog generation and
+    day, like the lists' counts."""
+    remembered = (str(session.get_bind().engine.url), catalog_generation(session),
+                  clock.today(), agency_id, today)
+    found = _COLUMN_COUNTS.get(remembered)
+    if found is None:
+        statement = (select(Document.category_id, func.count())
+                     .where(public_clause(today)).group_by(Document.category_id))
+        if agency_id is not None:
+            statement = statement.where(Document.agency_id == agency_id)
+        found = {row[0]: row[1] for row in session.execute(statement)}
+        if len(_COLUMN_COUNTS) >= _COUNTS_KEPT:
+            _COLUMN_COUNTS.clear()
+        _COLUMN_COUNTS[remembered] = found
+    return dict(found)
 
 
 def catalog_last_updated(session: Session, agency: Agency | None = None,
