@@ -473,25 +473,30 @@ class WhooshBackend:
             return int(searcher.doc_count()), counts
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """One pass of the scored query over every match gives the total, the facets (from
+        the set of matches) and the ranking (from their scores); only the hits shown are
+        re-ranked and read."""
         with self._reading() as searcher:
             in_title = _title_vocabulary(searcher)
             facet_sets = self._facet_sets(searcher)
             allowed = facet_sets.allowed(request.filters)
-            matched = set(searcher.docs_for_query(matching_query(request, in_title)))
-            if allowed is not None:
-                matched &= allowed
-            facets = facet_sets.counts(matched) if request.facets else {
-                name: [] for name in FACETS}
             limit = request.page * request.size
-            if not matched or limit == 0:
-                return SearchResult(total=len(matched), hits=[], facets=facets)
             query = build_query(request, in_title)
             if request.sort == "date":
-                results = searcher.search(query, limit=limit, filter=matched,
+                results = searcher.search(query, limit=None, filter=allowed, scored=False,
                                           sortedby=sorting.FieldFacet("date", reverse=True))
-                ranked = [(0.0, hit.docnum) for hit in results]
+                everything = [(0.0, int(docnum)) for _key, docnum in results.top_n]
+                ordered = everything[:limit]
             else:
-                ranked = _ranked(searcher, query, matched, limit)
+                results = searcher.search(query, limit=None, filter=allowed)
+                everything = [(float(score), int(docnum)) for score, docnum in results.top_n]
+                ordered = []
+            matched = {docnum for _score, docnum in everything}
+            facets = facet_sets.counts(matched) if request.facets else {
+                name: [] for name in FACETS}
+            if not matched or limit == 0:
+                return SearchResult(total=len(matched), hits=[], facets=facets)
+            ranked = ordered if request.sort == "date" else _ranked(searcher, everything, limit)
             page = ranked[limit - request.size:limit]
             return SearchResult(total=len(matched), facets=facets,
                                 hits=_hits(searcher, page, request.highlight_terms))
@@ -506,23 +511,24 @@ def _title_vocabulary(searcher: Any) -> Callable[[str], bool]:
     return in_title
 
 
-def _ranked(searcher: Any, query: wq.Query, matched: set[int],
+def _ranked(searcher: Any, scored: list[tuple[float, int]],
             limit: int) -> list[tuple[float, int]]:
-    """``(score, docnum)`` of at least the first ``limit`` documents, ranked by their score
-    with texts no longer in force scaled by :data:`NOT_CURRENT_FACTOR`, equal scores newest
-    first, and current versions in the places of superseded ones of the same title.
+    """``(score, docnum)`` of at least the first ``limit`` of the ``scored`` matches, ranked
+    by their score with texts no longer in force scaled by :data:`NOT_CURRENT_FACTOR`, equal
+    scores newest first, and current versions in the places of superseded ones of the same
+    title.
 
-    The top is collected by raw score and re-ranked: a document outside the collected top
-    scores at most the lowest collected raw score, so every re-ranked document above that
-    bound is in its final place; the top is widened until ``limit`` of them are."""
+    Only the top is re-ranked: a document below the top scores at most the top's lowest raw
+    score, so every re-ranked document above that bound is in its final place; the top is
+    widened until ``limit`` of them are."""
     reader = searcher.reader()
     validity = reader.column_reader("validity")
     dates = reader.column_reader("date")
-    collect = max(FIRST_COLLECT, limit * 2)
+    by_score = sorted(scored, key=lambda pair: -pair[0])
+    top = max(FIRST_COLLECT, limit * 2)
     while True:
-        results = searcher.search(query, limit=collect, filter=matched)
-        raw = [(float(hit.score), hit.docnum) for hit in results]
-        complete = len(raw) < collect or collect >= len(matched)
+        raw = by_score[:top]
+        complete = top >= len(by_score)
         bound = -math.inf if complete else raw[-1][0]
         adjusted = [(score * (1.0 if _text(validity[docnum]) == CURRENT_VALIDITY
                               else NOT_CURRENT_FACTOR), docnum) for score, docnum in raw]
@@ -530,7 +536,7 @@ def _ranked(searcher: Any, query: wq.Query, matched: set[int],
         settled = [pair for pair in adjusted if pair[0] >= bound]
         if complete or len(settled) >= limit:
             return _current_versions_first(searcher, settled[:limit])
-        collect *= 4
+        top *= 4
 
 
 def _current_versions_first(searcher: Any,
