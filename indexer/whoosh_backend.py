@@ -41,6 +41,7 @@ from whoosh import sorting
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Frequency, Positions
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.system import pack_uint
 from whoosh.writing import LockError
@@ -181,10 +182,17 @@ def _title_phrase(text: str, boost: float) -> wq.Query | None:
     return wq.Phrase("title_bigram", grams, boost=boost)
 
 
-def _word_clause(word: str, in_title: Callable[[str], bool]) -> wq.Query:
-    clauses: list[wq.Query] = [wq.Term("title", word, boost=BOOSTS["title"]),
-                               wq.Term("meta", word, boost=BOOSTS["meta"]),
-                               wq.Term("body", word, boost=BOOSTS["body"])]
+#: The word fields of a document, and those that mark a strong match (title, metadata).
+WORD_FIELDS = ("title", "meta", "body")
+STRONG_FIELDS = ("title", "meta")
+#: Above this many matches (estimated from document frequencies), matches are counted from
+#: the postings' document sets and only the strong matches are scored: see ``search``.
+BIG_MATCH = 3000
+
+
+def _word_clause(word: str, in_title: Callable[[str], bool],
+                 fields: tuple[str, ...] = WORD_FIELDS) -> wq.Query:
+    clauses: list[wq.Query] = [wq.Term(field, word, boost=BOOSTS[field]) for field in fields]
     if not in_title(word):
         # The title was segmented otherwise: its bigrams still find the word.
         phrase = _title_phrase(word, BOOSTS["title_bigram"])
@@ -193,15 +201,16 @@ def _word_clause(word: str, in_title: Callable[[str], bool]) -> wq.Query:
     return wq.Or(clauses)
 
 
-def _term_clause(term: QueryTerm, in_title: Callable[[str], bool]) -> wq.Query:
+def _term_clause(term: QueryTerm, in_title: Callable[[str], bool],
+                 fields: tuple[str, ...] = WORD_FIELDS) -> wq.Query:
     alternatives: list[wq.Query] = []
     for form, surface in zip(term.word_forms, term.alternatives, strict=True):
         if len(form) == 1:
-            alternatives.append(_word_clause(form[0], in_title))
+            alternatives.append(_word_clause(form[0], in_title, fields))
             continue
         phrase = _title_phrase(surface, BOOSTS["title"])
         if form:
-            together = wq.And([_word_clause(word, in_title) for word in form])
+            together = wq.And([_word_clause(word, in_title, fields) for word in form])
             alternatives.append(wq.Or([together, phrase]) if phrase is not None else together)
         elif phrase is not None:
             alternatives.append(phrase)
@@ -210,7 +219,8 @@ def _term_clause(term: QueryTerm, in_title: Callable[[str], bool]) -> wq.Query:
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
-def _phrase_clause(phrase: str, in_title: Callable[[str], bool]) -> wq.Query:
+def _phrase_clause(phrase: str, in_title: Callable[[str], bool],
+                   fields: tuple[str, ...] = WORD_FIELDS) -> wq.Query:
     """A quoted phrase: contiguous in the title, or every word of it in the text."""
     words = get_tokenizer().words(phrase)
     clauses: list[wq.Query] = []
@@ -218,7 +228,7 @@ def _phrase_clause(phrase: str, in_title: Callable[[str], bool]) -> wq.Query:
     if title is not None:
         clauses.append(title)
     if words:
-        clauses.append(wq.And([_word_clause(word, in_title) for word in words]))
+        clauses.append(wq.And([_word_clause(word, in_title, fields) for word in words]))
     return wq.Or(clauses)
 
 
@@ -227,11 +237,12 @@ def _year_clause(year: str) -> wq.Query:
 
 
 def matching_query(request: SearchRequest,
-                   in_title: Callable[[str], bool] = lambda _word: True) -> wq.Query:
+                   in_title: Callable[[str], bool] = lambda _word: True,
+                   fields: tuple[str, ...] = WORD_FIELDS) -> wq.Query:
     """What a document must match: every term (each in one of its forms) and phrase, or one
     of the document-number keys; only the year when the query names nothing else."""
-    clauses = [_term_clause(term, in_title) for term in request.terms]
-    clauses += [_phrase_clause(phrase, in_title) for phrase in request.phrases]
+    clauses = [_term_clause(term, in_title, fields) for term in request.terms]
+    clauses += [_phrase_clause(phrase, in_title, fields) for phrase in request.phrases]
     parts: list[wq.Query] = []
     if clauses:
         parts.append(wq.And(clauses) if len(clauses) > 1 else clauses[0])
@@ -245,10 +256,11 @@ def matching_query(request: SearchRequest,
 
 
 def build_query(request: SearchRequest,
-                in_title: Callable[[str], bool] = lambda _word: True) -> wq.Query:
+                in_title: Callable[[str], bool] = lambda _word: True,
+                fields: tuple[str, ...] = WORD_FIELDS) -> wq.Query:
     """The scored query of a parsed request: the matching query with bonuses for an exact
     title, the whole query inside the title, and the year the query names."""
-    main = matching_query(request, in_title)
+    main = matching_query(request, in_title, fields)
     bonuses: list[wq.Query] = []
     exact, contained = title_candidates(request)
     if exact:
@@ -263,6 +275,75 @@ def build_query(request: SearchRequest,
     if not bonuses:
         return main
     return wq.AndMaybe(main, wq.Or(bonuses) if len(bonuses) > 1 else bonuses[0])
+
+
+# --- matches as sets --------------------------------------------------------------------
+
+class _DocumentSets:
+    """The documents of a query as set algebra over posting lists: what Whoosh's matchers
+    find, at a fraction of their cost when the lists are long (a posting list is decoded in
+    blocks; the matchers step through it document by document in Python). Posting sets of
+    one index version are remembered, a few at a time."""
+
+    KEPT = 64
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+
+    def term(self, field: str, text: Any) -> frozenset[int]:
+        key = (field, text if isinstance(text, str) else bytes(text).decode("utf-8"))
+        found = self._postings.get(key)
+        if found is None:
+            try:
+                found = frozenset(self._reader.postings(field, key[1]).all_ids())
+            except TermNotFound:
+                found = frozenset()
+            if len(self._postings) >= self.KEPT:
+                self._postings.pop(next(iter(self._postings)))
+            self._postings[key] = found
+        return found
+
+    def of(self, query: wq.Query) -> frozenset[int]:
+        if isinstance(query, wq.Term):
+            return self.term(query.fieldname, query.text)
+        if isinstance(query, wq.ConstantScoreQuery):
+            return self.of(query.child)
+        if isinstance(query, wq.AndMaybe):
+            return self.of(query.a)
+        if isinstance(query, wq.Or):
+            found: set[int] = set()
+            for child in query.subqueries:
+                found |= self.of(child)
+            return frozenset(found)
+        if isinstance(query, wq.And):
+            parts = sorted((self.of(child) for child in query.subqueries), key=len)
+            common = set(parts[0]) if parts else set()
+            for part in parts[1:]:
+                common &= part
+            return frozenset(common)
+        if query is wq.NullQuery:
+            return frozenset()
+        # Phrases (title bigrams) and anything else: Whoosh's own matching, over short lists.
+        return frozenset(self._searcher.docs_for_query(query))
+
+
+def _estimate(reader: Any, query: wq.Query) -> int:
+    """An upper bound of the matches of ``query`` from document frequencies alone."""
+    if isinstance(query, wq.Term):
+        return int(reader.doc_frequency(query.fieldname, query.text))
+    if isinstance(query, wq.ConstantScoreQuery):
+        return _estimate(reader, query.child)
+    if isinstance(query, wq.AndMaybe):
+        return _estimate(reader, query.a)
+    if isinstance(query, wq.Or):
+        return sum(_estimate(reader, child) for child in query.subqueries)
+    if isinstance(query, wq.And):
+        return min((_estimate(reader, child) for child in query.subqueries), default=0)
+    if query is wq.NullQuery:
+        return 0
+    return int(reader.doc_count_all())
 
 
 # --- facets ----------------------------------------------------------------------------
@@ -314,6 +395,7 @@ class WhooshBackend:
         self._cached: tuple[str, Any] | None = None
         self._searcher: Any = None
         self._facets: tuple[Any, _FacetSets] | None = None
+        self._sets: tuple[Any, _DocumentSets] | None = None
 
     # --- where the live index is ----------------------------------------------------------
     def _live_name(self) -> str | None:
@@ -475,31 +557,60 @@ class WhooshBackend:
     def search(self, request: SearchRequest) -> SearchResult:
         """One pass of the scored query over every match gives the total, the facets (from
         the set of matches) and the ranking (from their scores); only the hits shown are
-        re-ranked and read."""
+        re-ranked and read.
+
+        A query of common words (more than :data:`BIG_MATCH` matches, estimated from
+        document frequencies) is counted from the posting lists' document sets instead, and
+        only its strong matches — every word in the title or the catalog metadata — are
+        scored for the first pages: they outrank the rest, and stepping through tens of
+        thousands of weak matches in Python is what made such queries slow."""
         with self._reading() as searcher:
             in_title = _title_vocabulary(searcher)
             facet_sets = self._facet_sets(searcher)
             allowed = facet_sets.allowed(request.filters)
             limit = request.page * request.size
             query = build_query(request, in_title)
-            if request.sort == "date":
-                results = searcher.search(query, limit=None, filter=allowed, scored=False,
-                                          sortedby=sorting.FieldFacet("date", reverse=True))
-                everything = [(0.0, int(docnum)) for _key, docnum in results.top_n]
-                ordered = everything[:limit]
-            else:
-                results = searcher.search(query, limit=None, filter=allowed)
-                everything = [(float(score), int(docnum)) for score, docnum in results.top_n]
-                ordered = []
-            matched = {docnum for _score, docnum in everything}
+            everything: list[tuple[float, int]] | None = None
+            matched: set[int] | None = None
+            if request.sort != "date" and _estimate(searcher.reader(), query) > BIG_MATCH:
+                sets = self._document_sets(searcher)
+                matched = set(sets.of(matching_query(request, in_title)))
+                if allowed is not None:
+                    matched &= allowed
+                strong = set(sets.of(matching_query(request, in_title, STRONG_FIELDS)))
+                strong &= matched
+                if len(strong) >= limit:
+                    results = searcher.search(build_query(request, in_title, STRONG_FIELDS),
+                                              limit=None, filter=strong)
+                    everything = [(float(score), int(docnum))
+                                  for score, docnum in results.top_n]
+            if everything is None:
+                if request.sort == "date":
+                    results = searcher.search(
+                        query, limit=None, filter=allowed, scored=False,
+                        sortedby=sorting.FieldFacet("date", reverse=True))
+                    everything = [(0.0, int(docnum)) for _key, docnum in results.top_n]
+                else:
+                    results = searcher.search(query, limit=None, filter=allowed)
+                    everything = [(float(score), int(docnum))
+                                  for score, docnum in results.top_n]
+                matched = {docnum for _score, docnum in everything}
+            assert matched is not None
             facets = facet_sets.counts(matched) if request.facets else {
                 name: [] for name in FACETS}
             if not matched or limit == 0:
                 return SearchResult(total=len(matched), hits=[], facets=facets)
-            ranked = ordered if request.sort == "date" else _ranked(searcher, everything, limit)
+            ranked = (everything[:limit] if request.sort == "date"
+                      else _ranked(searcher, everything, limit))
             page = ranked[limit - request.size:limit]
             return SearchResult(total=len(matched), facets=facets,
                                 hits=_hits(searcher, page, request.highlight_terms))
+
+    def _document_sets(self, searcher: Any) -> _DocumentSets:
+        with self._lock:
+            if self._sets is None or self._sets[0] is not searcher:
+                self._sets = (searcher, _DocumentSets(searcher))
+            return self._sets[1]
 
 
 def _title_vocabulary(searcher: Any) -> Callable[[str], bool]:

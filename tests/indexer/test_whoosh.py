@@ -101,3 +101,19 @@ def test_an_interrupted_rebuilds_folder_is_an_orphan_the_next_rebuild_removes(
     assert backend.orphans() == []
     assert backend.status() == IndexStatus(exists=True, documents=2)
     assert WhooshBackend(tmp_path / "none").status() == IndexStatus(exists=False, documents=0)
+
+
+def test_common_word_queries_are_counted_from_posting_sets_exactly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = WhooshBackend(tmp_path / "whoosh")
+    backend.rebuild(DOCS)
+    queries = ["公开", "政府信息公开条例", "国办发〔2018〕123号", "公务用车 三公经费", '"政务公开"',
+               "预算"]
+    matcher = {raw: backend.search(parse_query(raw, get_tokenizer())) for raw in queries}
+    # Every query counts as "common" now: the posting-set path must find the same documents.
+    monkeypatch.setattr("opengov.indexer.whoosh_backend.BIG_MATCH", -1)
+    for raw in queries:
+        sets = backend.search(parse_query(raw, get_tokenizer()))
+        assert sets.total == matcher[raw].total, raw
+        assert sets.facets == matcher[raw].facets, raw
+        assert {hit.id for hit in sets.hits} <= {hit.id for hit in matcher[raw].hits}, raw
