@@ -27,7 +27,11 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from opengov.site import clock, create_app  # noqa: E402
+from opengov.site import (  # noqa: E402
+    clock,
+    create_app,
+    migrate,
+)
 from opengov.site.agencies.models import Agency  # noqa: E402
 from opengov.site.bootstrap import initialise  # noqa: E402
 from opengov.site.catalog.models import Category, Document  # noqa: E402
@@ -37,7 +41,7 @@ from opengov.site.catalog.rules.metadata import (  # noqa: E402
 )
 from opengov.site.catalog.service.public import public_clause  # noqa: E402
 from opengov.site.content.service.corpus import import_corpus  # noqa: E402
-from opengov.site.db import get_session, unit_of_work  # noqa: E402
+from opengov.site.db import get_database, get_session, unit_of_work  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 REGIONS = ("东城区", "西湖区", "南山区", "北仑区", "江宁区", "天河区", "武侯区", "雨花区",
@@ -55,10 +59,12 @@ def site(instance: Path) -> Flask:
     fresh = not database.exists()
     app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "bench",
                       "DATABASE_URL": f"sqlite:///{database}"})
-    if fresh:
-        with app.app_context():
+    with app.app_context():
+        if fresh:
             initialise()
             import_corpus(CORPUS)
+        else:  # a site of an earlier run: brought to the current schema
+            migrate.upgrade(get_database().engine)
     return app
 
 

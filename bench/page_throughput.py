@@ -63,7 +63,7 @@ def page_urls(instance: Path) -> dict[str, list[str]]:
         "healthz": ["/healthz"],
         "home": ["/"],
         "column": ["/columns/policies", "/columns/statutory", "/columns/policies?page=3",
-                   "/columns/plans?validity=有效"],
+                   f"/columns/plans?validity={quote('有效')}"],
         "document": [f"/documents/{document_id}" for document_id in ids[::step]],
         "search": [f"/search?q={query}" for query in queries],
         "api documents": ["/api/v1/documents", "/api/v1/documents?page=2&size=20",
@@ -162,7 +162,7 @@ def main() -> None:
               (f" {'÷ first site':>13}" if first else ""))
         for name, rate in rates.items():
             line = f"  {name:15} {rate:8.1f} {rate / base:11.3f}"
-            if first:
+            if first and first[name]:
                 line += f" {(rate / base) / (first[name] / first['healthz']):13.2f}"
             print(line)
         first = first or rates
