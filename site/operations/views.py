@@ -1,4 +1,4 @@
-"""Health check for monitoring."""
+"""Health and readiness checks for monitoring."""
 
 from __future__ import annotations
 
@@ -16,3 +16,25 @@ def healthz() -> ResponseReturnValue:
     if not service.database_answers():
         return jsonify({"status": "error", "database": "unavailable"}), 503
     return jsonify({"status": "ok", "database": "ok"})
+
+
+@health_bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """200 when the database answers and the search engine holds the index; 503 otherwise
+    (the page still answers searches then, degraded). ``search.retrying`` counts index
+    updates that failed and wait for their retry."""
+    state = service.readiness()
+    search = state.search
+    body = {
+        "status": "ok" if state.ready else "error",
+        "database": "ok" if state.database else "unavailable",
+        "search": None if search is None else {
+            "status": ("ok" if search.ready else
+                       "unavailable" if not search.reachable else "index missing"),
+            "documents": search.documents,
+            "public": search.public,
+            "pending": search.pending,
+            "retrying": search.retrying,
+        },
+    }
+    return jsonify(body), 200 if state.ready else 503
