@@ -582,6 +582,10 @@ class WhooshBackend:
             in_title = _title_vocabulary(searcher)
             facet_sets = self._facet_sets(searcher)
             allowed = facet_sets.allowed(request.filters)
+            if allowed is not None and not allowed:
+                # No document has the chosen facet values; Whoosh would read an empty
+                # filter as no filter at all.
+                return SearchResult(total=0, hits=[], facets={name: [] for name in FACETS})
             limit = request.page * request.size
             query = build_query(request, in_title)
             everything: list[tuple[float, int]] | None = None

@@ -93,6 +93,9 @@ def test_filters_facets_sorting_paging_and_snippets(backend: SearchBackend) -> N
     assert facets["year"]["2019"] == 1
     filtered = backend.search(replace(request, filters={"year": "2018"}))
     assert [hit.id for hit in filtered.hits] == [3]
+    for sort in ("relevance", "date"):  # a value no document has: nothing, not everything
+        nothing = backend.search(replace(request, sort=sort, filters={"year": "1900"}))
+        assert (nothing.total, nothing.hits) == (0, [])
     by_date = backend.search(replace(request, sort="date"))
     dates = [hit.date for hit in by_date.hits]
     assert dates == sorted(dates, key=lambda d: d or dt.date.min, reverse=True)
