@@ -33,6 +33,9 @@ STOPWORDS = frozenset((
     # The verbs of 办事 questions (要带什么证件、要办什么证、去哪办理): the asking, not what is
     # asked about (issue 14: such questions find the 办事指南 and the law behind it).
     "带", "办", "办理",
+    # … and what they ask for: 要办什么手续 asks for the 办事指南, which is the list of the
+    # 手续; as a word to find it would leave the guide out (no guide says 手续).
+    "手续",
 ))
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')

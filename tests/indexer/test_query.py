@@ -35,6 +35,13 @@ def test_phrases_question_words_and_synonyms() -> None:
     assert all("如何" not in alternatives for alternatives in words)
 
 
+def test_the_asking_of_a_question_about_a_procedure_is_not_searched() -> None:
+    request = parse_query("农村盖房子要办什么手续", get_tokenizer())
+    assert [term.alternatives[0] for term in request.terms] == ["农村", "盖房子"]
+    alone = parse_query("手续", get_tokenizer())  # nothing else asked: searched as typed
+    assert [term.alternatives[0] for term in alone.terms] == ["手续"]
+
+
 def test_filters_sort_and_paging_are_clamped() -> None:
     request = parse_query("政务", get_tokenizer(), filters={"year": "2024", "bogus": "x"},
                           sort="nonsense", page=0, size=1000)
