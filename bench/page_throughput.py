@@ -4,7 +4,7 @@
                                               [--connections 8] [--workers 2]
 
 For each site (built by :mod:`bench.catalog_variants`; its search index is built here when it
-is empty) gunicorn serves on a free port of 127.0.0.1 with ``--preload``, as
+is empty) gunicorn serves on a free port of 127.0.0.1 with ``deploy/gunicorn.conf.py``, as
 ``scripts/serve`` runs it; for each page type, ``--connections`` threads request it for
 ``--seconds`` seconds (a request a connection at a time, bounded in time) and the completed
 requests per second are printed with their ratio to ``/healthz`` measured in the same run
@@ -112,8 +112,8 @@ def serve(instance: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
            "OPENGOV_DATABASE_URL": f"sqlite:///{instance}/opengov.sqlite3",
            "TZ": "Asia/Shanghai"}
     server = subprocess.Popen(
-        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--preload",
-         "--timeout", "60", "opengov.site.wsgi:app"], cwd=ROOT, env=env,
+        [str(GUNICORN), "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "opengov.site.wsgi:app"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -10,8 +10,8 @@ ratio to a reference measured in the same run (issue 18 item 4):
   ratio to raw ``jieba.cut`` (the Python package, default dictionary) over the corpus texts;
 - queries: CPU time per search of the judged queries through the site's search service,
   p50/p95, after a warm-up; at the larger size also as a ratio to the first size;
-- first search in a new worker: the process loads the site and warms it up as gunicorn
-  ``--preload`` does, forks, and the child times its first search;
+- first search in a new worker: the process loads the site and warms it up as gunicorn's
+  master does (``deploy/gunicorn.conf.py``), forks, and the child times its first search;
 - memory: resident size of that worker after its searches;
 - relevance: success@3 and MRR of the judged queries (on the corpus size).
 
@@ -107,7 +107,7 @@ class Figures:
 
 def first_search_in_fork(app: Flask, settings: dict[str, Any]) -> tuple[float, float]:
     """Milliseconds of the first search of a web worker, and its resident MB after the judged
-    searches: a fresh process loads the site and warms it up as gunicorn ``--preload`` does,
+    searches: a fresh process loads the site and warms it up as gunicorn's master does,
     forks, and the child (the worker) searches."""
     probe = subprocess.run(
         [sys.executable, "-m", "bench.search_bench", "--probe", app.instance_path,
@@ -121,7 +121,7 @@ def probe_worker(instance: str, settings: dict[str, Any]) -> None:
     app = create_app({"INSTANCE_PATH": Path(instance), "SECRET_KEY": "bench",
                       "DATABASE_URL": f"sqlite:///{instance}/opengov.sqlite3", **settings})
     with app.app_context():
-        search_service.warm_up()  # what opengov.site.wsgi does before gunicorn forks
+        search_service.warm_up()  # what deploy/gunicorn.conf.py does before gunicorn forks
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker

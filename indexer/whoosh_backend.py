@@ -40,6 +40,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency, Positions
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
@@ -416,7 +417,12 @@ class WhooshBackend:
         with self._lock:
             if self._cached is None or self._cached[0] != name:
                 try:
-                    self._cached = (name, whoosh_index.open_dir(str(self.directory / name)))
+                    # Without mmap: whoosh-reloaded copies every file of an mmapped compound
+                    # segment into memory (BufferFile wraps it in a BytesIO), which cost each
+                    # web worker as much memory as the index has bytes (≈350 MB for the
+                    # corpus); read from the file, the page cache is shared by all workers.
+                    storage = FileStorage(str(self.directory / name), supports_mmap=False)
+                    self._cached = (name, storage.open_index())
                 except (OSError, whoosh_index.EmptyIndexError) as exc:
                     raise SearchUnavailableError(f"无法打开搜索索引：{exc}") from exc
             return self._cached[1]

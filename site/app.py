@@ -6,15 +6,15 @@ It opens no connection, migrates nothing and calls no network; `opengov init` do
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from opengov.site import db
+from opengov.site import db, logs
 from opengov.site.accounts.service import auth
 from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
 from opengov.site.web import errors, templating
@@ -31,6 +31,7 @@ FEATURES_WITH_VIEWS = (
     "dashboard",
     "error_reports",
     "fiscal",
+    "mail",
     "powers",
     "ratings",
     "reports",
@@ -61,8 +62,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    logging.getLogger("opengov").setLevel(app.config["LOG_LEVEL"])
+    _trust_proxies(app)
 
+    logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     templating.init_app(app)
@@ -71,6 +73,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _connect_features()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme, host and
+    port from their X-Forwarded-* headers: the per-address limits and the audit log must see
+    the applicant, not nginx. Never trust more proxies than there are: a client could then
+    forge its address."""
+    count = int(app.config["TRUSTED_PROXIES"])
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
 
 
 def _connect_features() -> None:

@@ -80,6 +80,8 @@ FEATURES_WITH_COMMANDS = (
     "consultations",
     "content",
     "fiscal",
+    "mail",
+    "operations",
     "powers",
     "ratings",
     "requests",
@@ -92,3 +94,7 @@ FEATURES_WITH_COMMANDS = (
 for _feature in FEATURES_WITH_COMMANDS:
     for _command in importlib.import_module(f"opengov.site.{_feature}.cli").COMMANDS:
         main.add_command(_command)
+
+# `opengov db copy` belongs to operations; the `db` group is the composition root's.
+for _command in importlib.import_module("opengov.site.operations.cli").DB_COMMANDS:
+    db_group.add_command(_command)

@@ -169,11 +169,34 @@ SETTINGS: tuple[Setting, ...] = (
             "raised to the editors for 主动公开 (条例 Art. 44: 多个申请人; confirm locally)."),
     Setting("REQUEST_RELEASE_MAX_MB", 50, int,
             "Largest released file (政府信息) a handler may attach to a reply, in megabytes."),
+    # --- mail (issue 11): notices go through the mail outbox, `opengov mail send` delivers ---
     Setting("SMTP_HOST", "", str,
-            "SMTP server for notices to applicants and handlers; empty: no mail is sent "
-            "(the notices are still listed on the staff pages)."),
-    Setting("SMTP_PORT", 25, int, "Port of the SMTP server."),
+            "SMTP server for notices to applicants and handlers; empty: no notice is queued "
+            "or sent (the steps are still listed on the staff pages)."),
+    Setting("SMTP_PORT", 587, int,
+            "Port of the SMTP server: 587 for STARTTLS (submission), 465 for SSL, 25 for a "
+            "relay without TLS."),
+    Setting("SMTP_SECURITY", "starttls", _parse_choice("starttls", "ssl", "none"),
+            "Encryption of the SMTP connection: starttls, ssl (implicit TLS) or none (a "
+            "trusted relay on the local network only)."),
+    Setting("SMTP_USERNAME", "", str,
+            "SMTP user name; empty: send without authentication."),
+    Setting("SMTP_PASSWORD", "", str,
+            "SMTP password (set it in the environment file, not in the repository)."),
+    Setting("SMTP_CA_FILE", "", str,
+            "CA certificates (PEM) that sign the SMTP server's certificate, for a mail "
+            "server with a private CA; empty: the system's CAs."),
+    Setting("SMTP_TIMEOUT_SECONDS", 30, int,
+            "How long to wait for the SMTP server before the attempt counts as failed."),
     Setting("MAIL_FROM", "gk@example.gov.cn", str, "Sender address of notices."),
+    Setting("MAIL_RETRY_SECONDS", 60, int,
+            "First delay before a notice the mail server did not take is retried; doubles "
+            "each time."),
+    Setting("MAIL_RETRY_MAX_SECONDS", 3600, int,
+            "Longest delay between two attempts to send a notice."),
+    Setting("MAIL_MAX_ATTEMPTS", 12, int,
+            "Attempts after which a notice is given up and listed as failed for staff "
+            "(12 with the defaults: about eight hours)."),
     # --- portal conventions (issue 16; 《政府网站发展指引》, rules.md §10.2: confirm) ---
     Setting("SITE_ORGANISER", "", str,
             "主办单位 named in the footer; empty: SITE_NAME."),
@@ -221,8 +244,33 @@ SETTINGS: tuple[Setting, ...] = (
             "(a handful of ratings is not a rate)."),
     Setting("RATING_LIMIT", 5, int,
             "Service-item ratings one address may send per hour (and one per item a day)."),
+    # --- running the site (issue 11) ---
     Setting("LOG_LEVEL", "INFO", _parse_choice("DEBUG", "INFO", "WARNING", "ERROR"),
             "Level of the application log."),
+    Setting("LOG_FORMAT", "text", _parse_choice("text", "json"),
+            "Log lines on standard error as plain text or as JSON lines (one object a line, "
+            "for a log collector); every line carries the request id."),
+    Setting("ACCESS_LOG", True, _parse_bool,
+            "Log one line per request: method, path (without query string), status, "
+            "duration, client address, request id."),
+    Setting("TRUSTED_PROXIES", 0, int,
+            "Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Port "
+            "headers are trusted (1 behind the nginx of deploy/). 0: the connection's "
+            "address is the client's; never more than the proxies there are."),
+    Setting("BACKUP_DIR", "{instance}/backups", str,
+            "Where `opengov backup` and `opengov upgrade` write backups; put it on another "
+            "disk (the deployment uses /var/backups/opengov)."),
+    Setting("BACKUP_KEEP", 14, int,
+            "Complete backups `opengov backup --prune` keeps in BACKUP_DIR (the newest)."),
+    Setting("BACKUP_MAX_AGE_HOURS", 26, int,
+            "`opengov status` warns when the newest backup in BACKUP_DIR is older (daily "
+            "timer plus slack)."),
+    Setting("MIN_FREE_DISK_MB", 1024, int,
+            "`opengov status` and /healthz/ready fail when the instance, upload or backup "
+            "folder's disk has less free space (warn below twice this)."),
+    Setting("OUTBOX_MAX_DELAY_MINUTES", 10, int,
+            "A search-index update or notice due longer than this means its worker is not "
+            "running: `opengov status` fails."),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -297,6 +345,15 @@ def load_settings(
     if not 1 <= values["RATING_FOLLOW_UP_DAYS"] <= 60:
         raise ConfigError("OPENGOV_RATING_FOLLOW_UP_DAYS: must be between 1 and 60")
     for name in ("RATING_MIN_PUBLIC", "RATING_LIMIT"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    for name in ("SMTP_USERNAME", "SMTP_PASSWORD"):
+        if not str(values[name]).isascii():
+            raise ConfigError(f"OPENGOV_{name}: only ASCII characters (SMTP AUTH sends them so)")
+    if values["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("OPENGOV_TRUSTED_PROXIES: must be 0 or more")
+    for name in ("MAIL_RETRY_SECONDS", "MAIL_RETRY_MAX_SECONDS", "MAIL_MAX_ATTEMPTS",
+                 "SMTP_TIMEOUT_SECONDS", "SMTP_PORT", "BACKUP_KEEP", "OUTBOX_MAX_DELAY_MINUTES"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if values["AUDIT_RETENTION_DAYS"] < 184:

@@ -47,6 +47,17 @@ class PersonalDataCipher:
             raise ConfigError("OPENGOV_PERSONAL_DATA_KEY: cannot decrypt stored personal data "
                               "(wrong key?)") from exc
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Ciphertext of a file's bytes (an attachment naming the applicant)."""
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken as exc:
+            raise ConfigError("OPENGOV_PERSONAL_DATA_KEY: cannot decrypt stored personal data "
+                              "(wrong key?)") from exc
+
     def keyed_hash(self, value: str) -> str:
         """Stable pseudonym of ``value`` (normalised: stripped, upper case)."""
         normalised = value.strip().upper().encode("utf-8")

@@ -43,6 +43,8 @@ def base_config(instance: Path, database_url: str) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
+        # The tests' SMTP servers (tests/support/smtp.py) are plain unless a test says so.
+        "SMTP_SECURITY": "none",
     }
 
 

@@ -19,11 +19,14 @@ from opengov.site.content.service.importer import ContentImportError, import_dir
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=NEAR_DUPLICATE_THRESHOLD,
               show_default=True, help="近似重复的相似度阈值（5 字片段重合系数）。")
+@click.option("--overwrite", "overwrite", multiple=True, metavar="KEY",
+              help="以文件为准更新这篇在后台修改过的文档（文件名去掉 .md；可重复）。")
 @with_appcontext
-def import_content_command(directory: Path, threshold: float) -> None:
-    """导入 DIRECTORY/agencies.yaml 和 DIRECTORY/documents/*.md（可重复运行）。"""
+def import_content_command(directory: Path, threshold: float, overwrite: tuple[str, ...]) -> None:
+    """导入 DIRECTORY/agencies.yaml 和 DIRECTORY/documents/*.md（可重复运行）。
+    自上次导入后在后台修改过的文档不会被文件覆盖，报告为冲突。"""
     try:
-        report = import_directory(directory, threshold)
+        report = import_directory(directory, threshold, overwrite=frozenset(overwrite))
     except ContentImportError as error:
         for problem in error.problems:
             click.echo(problem, err=True)

@@ -1,40 +1,33 @@
-"""Health and readiness checks for monitoring."""
+"""Health checks for monitoring: ``/healthz`` (liveness) and ``/healthz/ready`` (every
+moving part; restrict it to the monitoring network in nginx, deploy/nginx/opengov.conf)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from opengov.site.operations import service
+from opengov.site.operations.service import health
 
 health_bp = Blueprint("health", __name__)
 
 
+@health_bp.after_request
+def never_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @health_bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """200 when the database answers; 503 otherwise."""
-    if not service.database_answers():
+    """200 when the database answers; 503 otherwise. Cheap: for load balancers."""
+    if not health.alive():
         return jsonify({"status": "error", "database": "unavailable"}), 503
     return jsonify({"status": "ok", "database": "ok"})
 
 
-@health_bp.get("/readyz")
-def readyz() -> ResponseReturnValue:
-    """200 when the database answers and the search engine holds the index; 503 otherwise
-    (the page still answers searches then, degraded). ``search.retrying`` counts index
-    updates that failed and wait for their retry."""
-    state = service.readiness()
-    search = state.search
-    body = {
-        "status": "ok" if state.ready else "error",
-        "database": "ok" if state.database else "unavailable",
-        "search": None if search is None else {
-            "status": ("ok" if search.ready else
-                       "unavailable" if not search.reachable else "index missing"),
-            "documents": search.documents,
-            "public": search.public,
-            "pending": search.pending,
-            "retrying": search.retrying,
-        },
-    }
-    return jsonify(body), 200 if state.ready else 503
+@health_bp.get("/healthz/ready")
+def ready() -> ResponseReturnValue:
+    """Every check of ``opengov status``: 200 when nothing is wrong (warnings included in
+    the body), 503 when something is."""
+    status = health.site_status()
+    return jsonify(status.as_dict()), 200 if status.ok else 503

@@ -20,8 +20,8 @@ def requests_group() -> None:
 @requests_group.command("remind")
 @click.option("--today", type=DATE, default=None)
 def requests_remind(today: dt.date | None) -> None:
-    """Record lapsed 补正/fee windows, then e-mail handlers about deadlines 5, 3 and 1
-    working days away (and overdue ones)."""
+    """Record lapsed 补正/fee windows, then queue notices to handlers about deadlines 5, 3
+    and 1 working days away (and overdue ones); `opengov mail send` delivers them."""
     reminded = upkeep.remind(today or clock.today())
     for number in reminded.lapsed:
         click.echo(f"{number} 视为放弃申请")

@@ -103,6 +103,7 @@ NAV: list[tuple[str, str]] = [
     ("staff.review_cases", "复议诉讼登记"),
     ("staff.consultations", "征求意见"),
     ("staff.complaint_queue", "投诉举报"),
+    ("staff.mail_notices", "通知邮件"),
 ]
 
 

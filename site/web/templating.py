@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -25,7 +27,28 @@ def format_beijing(value: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -
     return clock.to_beijing(value).strftime(pattern)
 
 
+def static_version(app: Flask, filename: str) -> str | None:
+    """A short digest of a static file's bytes, cached for the life of the process: the
+    ``v`` of its URL, so that browsers and nginx may cache static files for a year and still
+    fetch a changed file at once after an upgrade. None for a file that does not exist."""
+    versions: dict[str, str | None] = app.extensions.setdefault("opengov.static_versions", {})
+    if filename not in versions:
+        path = Path(app.static_folder or "") / filename
+        try:
+            versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            versions[filename] = None
+    return versions[filename]
+
+
 def init_app(app: Flask) -> None:
+    @app.url_defaults
+    def versioned_static(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = static_version(app, values["filename"])
+            if version:
+                values["v"] = version
+
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["beijing"] = format_beijing
     app.jinja_env.filters["markdown"] = render_markdown

@@ -17,7 +17,7 @@ from opengov.site.complaints.service import staff as casework
 from opengov.site.db import unit_of_work
 from tests.complaints.conftest import RECEIVED, Filer, complaint_input
 from tests.consultations.conftest import SetClock
-from tests.support.smtp import Inbox
+from tests.support.smtp import Inbox, deliver
 
 
 @pytest.fixture
@@ -35,6 +35,8 @@ def test_the_complainant_and_the_office_are_told(mailing: Inbox, agencies: dict[
                                                  caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     filed = complainants.submit_complaint(complaint_input(agencies["czj"]), client="10.0.0.1")
+    assert mailing.messages == []  # queued with the complaint; the mail worker sends them
+    deliver()
     recipients = sorted(message["To"] for message in mailing.messages)
     assert recipients == ["gov_handler@gov.example", "zhaoliu@example.com"]
     to_office = next(m for m in mailing.messages if m["To"] == "gov_handler@gov.example")
@@ -45,11 +47,13 @@ def test_the_complainant_and_the_office_are_told(mailing: Inbox, agencies: dict[
     mailing.messages.clear()
     casework.record_step(staff["office"], filed.complaint.number, Step.EXPLANATION_REQUESTED,
                          RECEIVED, {"note": "请说明答复情况。"})
+    deliver()
     assert [m["To"] for m in mailing.messages] == ["czj_handler@gov.example"]
     assert "赵六" not in str(mailing.messages[0].get_content())
     mailing.messages.clear()
     casework.record_step(staff["office"], filed.complaint.number, Step.ANSWERED, RECEIVED,
                          {"finding": "不属实", "answer": "经查，该局已按期答复。"})
+    deliver()
     assert [m["To"] for m in mailing.messages] == ["zhaoliu@example.com"]
     assert "已于2025-09-22作出书面答复" in str(mailing.messages[0].get_content())
     ours = " ".join(r.getMessage() for r in caplog.records if r.name.startswith("opengov"))
@@ -65,6 +69,7 @@ def test_remind_mails_the_handlers_before_and_after_the_due_date(
     result = runner.invoke(main, ["complaints", "remind", "--today", "2025-09-19"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"{due_soon.number} 答复期限 2025-09-22 还剩1个工作日"
+    deliver()
     assert [m["To"] for m in mailing.messages] == ["gov_handler@gov.example"]
     result = runner.invoke(main, ["complaints", "remind", "--today", "2025-09-17"])
     assert result.output.strip() == f"{due_soon.number} 答复期限 2025-09-22 还剩3个工作日"

@@ -24,7 +24,7 @@ from opengov.site.consultations.service import public as consultations
 from opengov.site.consultations.service.moderation import CommentInput
 from opengov.site.db import get_session
 from tests.consultations.conftest import Publisher, SetClock
-from tests.support.smtp import Inbox
+from tests.support.smtp import Inbox, deliver
 
 CONTENT = PROJECT_ROOT / "content"
 
@@ -108,6 +108,7 @@ def test_commenters_who_left_an_address_are_told_of_the_feedback(
     sent = drafting.publish_feedback(staff["reviewer"], consultation_id, "",
                                      origin=COMMAND_LINE)
     assert sent == 1
+    assert deliver() == 1  # queued with the publication; the mail worker sends it
     assert [message["To"] for message in inbox.messages] == ["lisi@example.com"]
     body = inbox.bodies()[0]
     assert "第1条、第2条" in body

@@ -20,6 +20,7 @@ from opengov.site.requests.service import public as applicants
 from tests.factories import make_agency
 from tests.requests.conftest import Inbox
 from tests.requests.test_public_pages import form_data
+from tests.support.smtp import deliver
 
 Filer = Callable[..., tuple[InfoRequest, str]]
 
@@ -74,12 +75,15 @@ def test_a_new_code_goes_to_the_email_on_file(client: FlaskClient, db_session: S
     wrong = client.post("/requests/code", data={"number": filed.number,
                                                 "contact": "someone@example.com"})
     assert wrong.status_code == 200
+    assert deliver() == 0
     assert smtp[0].messages == []
     answer = client.post("/requests/code", data={"number": filed.number.replace("-", ""),
                                                  "contact": "13800000000"})
     page = answer.get_data(as_text=True)
     assert applicants.RESEND_ANSWER in page
     assert page.count(applicants.RESEND_ANSWER) == 1
+    assert smtp[0].messages == []  # queued with the new code; the mail worker sends it
+    assert deliver() == 1
     [message] = smtp[0].messages
     assert message["To"] == "zhangsan@example.com"
     new = re.search(r"([0-9A-Z]{4}(?:-[0-9A-Z]{4}){6})", str(message.get_content()))
@@ -103,10 +107,12 @@ def test_the_duplicate_notice_offers_a_new_code(client: FlaskClient, db_session:
     page = again.get_data(as_text=True)
     assert "发送新的查询码" in page
     assert 'action="/requests/code"' in page
+    deliver()
     sent_before = len(smtp[0].messages)  # the filing notice
     number = re.search(r'name="number" value="([^"]+)"', page)
     assert number is not None
     resent = client.post("/requests/code", data={"number": number.group(1),
                                                  "contact": "zhangsan@example.com"})
     assert resent.status_code == 200
+    deliver()
     assert len(smtp[0].messages) == sent_before + 1

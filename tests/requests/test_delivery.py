@@ -27,6 +27,7 @@ from opengov.site.requests.service import staff as casework
 from tests.factories import make_agency
 from tests.requests.conftest import Inbox
 from tests.requests.released_pdf import KEPT, SECRET_ID, SECRET_NAME, released_pdf
+from tests.support.smtp import deliver
 
 Filer = Callable[..., tuple[InfoRequest, str]]
 D = dt.date
@@ -79,6 +80,7 @@ def test_released_file_redacted_signed_by_two_and_downloaded(
     login("handler1")
     assert client.post(act, data={"kind": "replied", "on": "2025-10-22"}).status_code == 302
     # By e-mail, as chosen: the reply letter and the redacted file, logged as sent.
+    assert deliver() >= 1
     message = smtp[0].messages[-1]
     names = [part.get_filename() for part in message.iter_attachments()]
     assert "拨付情况.pdf" in names

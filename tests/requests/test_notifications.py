@@ -1,42 +1,71 @@
-"""E-mail through a real SMTP server (aiosmtpd) started by the test."""
+"""Notices of 依申请公开: queued in the mail outbox with the step, delivered by the mail
+worker (`opengov mail send`) to a real SMTP server (aiosmtpd) started by the test."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from opengov.site.accounts.models import User
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.cli import main
-from opengov.site.db import unit_of_work
+from opengov.site.db import get_session, unit_of_work
+from opengov.site.mail.models import MailOutbox
 from opengov.site.requests.models import InfoRequest
 from opengov.site.requests.rules.clock import EventKind
 from opengov.site.requests.service import handling as request_service
 from opengov.site.requests.service.notifications import notify_applicant
-from tests.requests.conftest import VALID_ID, Inbox
+from tests.requests.conftest import VALID_ID
+from tests.support.smtp import SmtpServer
 
 Filer = Callable[..., tuple[InfoRequest, str]]
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], smtp: tuple[Inbox, int]) -> dict[str, Any]:
-    app_config["SMTP_HOST"] = "127.0.0.1"
-    app_config["SMTP_PORT"] = smtp[1]
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], smtp: SmtpServer) -> dict[str, Any]:
+    app_config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_SECURITY="none")
     return app_config
 
 
-def test_applicant_notices(app: Flask, smtp: tuple[Inbox, int], file_request: Filer,
-                           db_session: Session) -> None:
-    inbox, _port = smtp
+def deliver(runner: FlaskCliRunner) -> str:
+    result = runner.invoke(main, ["mail", "send"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def queued() -> int:
+    return int(get_session().scalar(select(func.count(MailOutbox.id))
+                                    .where(MailOutbox.sent_at.is_(None))) or 0)
+
+
+def test_applicant_notices_are_queued_then_delivered(
+        app: Flask, smtp: SmtpServer, file_request: Filer, db_session: Session,
+        runner: FlaskCliRunner) -> None:
     filed, _ = file_request()
-    for what in ("confirmed", "correction_requested", "extended", "replied"):
-        assert notify_applicant(filed, what)
+    with unit_of_work() as session:
+        request = session.get(InfoRequest, filed.id)
+        assert request is not None
+        for what in ("confirmed", "correction_requested", "extended", "replied"):
+            assert notify_applicant(session, request, what)
+        assert not notify_applicant(session, request, "unknown")
+    assert smtp.inbox.messages == []  # nothing is sent inside the step's transaction
+    assert queued() == 4
+    assert "已发出 4 封" in deliver(runner)
+    inbox = smtp.inbox
     assert [m["To"] for m in inbox.messages] == ["zhangsan@example.com"] * 4
     subjects = [str(m["Subject"]) for m in inbox.messages]
     assert subjects[0] == f"政府信息公开申请已登记（{filed.number}）"
@@ -45,21 +74,39 @@ def test_applicant_notices(app: Flask, smtp: tuple[Inbox, int], file_request: Fi
     assert "已答复" in subjects[3]
     assert "答复期限：2025-10-30" in inbox.bodies()[0]
     assert all(VALID_ID not in body for body in inbox.bodies())
-    assert not notify_applicant(filed, "unknown")
+    assert queued() == 0
 
 
-def test_no_mail_without_server(app: Flask, file_request: Filer, db_session: Session,
-                                smtp: tuple[Inbox, int]) -> None:
+def test_a_rolled_back_step_queues_nothing(app: Flask, file_request: Filer,
+                                           db_session: Session) -> None:
+    filed, _ = file_request()
+
+    def failing_step() -> None:
+        with unit_of_work() as session:
+            request = session.get(InfoRequest, filed.id)
+            assert request is not None
+            assert notify_applicant(session, request, "confirmed")
+            raise RuntimeError("the step failed")
+
+    with pytest.raises(RuntimeError):
+        failing_step()
+    assert queued() == 0
+
+
+def test_no_notice_without_server(app: Flask, file_request: Filer, db_session: Session,
+                                  smtp: SmtpServer) -> None:
     app.config["SMTP_HOST"] = ""
     filed, _ = file_request()
-    assert not notify_applicant(filed, "confirmed")
-    assert smtp[0].messages == []
+    with unit_of_work() as session:
+        request = session.get(InfoRequest, filed.id)
+        assert request is not None
+        assert not notify_applicant(session, request, "confirmed")
+    assert queued() == 0
 
 
-def test_handler_reminders(runner: FlaskCliRunner, smtp: tuple[Inbox, int],
-                           make_user: Callable[..., User], file_request: Filer,
-                           db_session: Session) -> None:
-    inbox, _port = smtp
+def test_handler_reminders_once_a_day(runner: FlaskCliRunner, smtp: SmtpServer,
+                                      make_user: Callable[..., User], file_request: Filer,
+                                      db_session: Session) -> None:
     handler = make_user("handler1", Role.HANDLER)
     filed, _ = file_request()  # due 2025-10-30
     with unit_of_work() as session:
@@ -73,17 +120,21 @@ def test_handler_reminders(runner: FlaskCliRunner, smtp: tuple[Inbox, int],
         result = runner.invoke(main, ["requests", "remind", "--today", today])
         assert result.exit_code == 0, result.output
         assert f"还剩{left}个工作日" in result.output
+    # The timer ran twice on the last day: still one reminder.
+    assert runner.invoke(main, ["requests", "remind", "--today", "2025-10-29"]).exit_code == 0
     quiet = runner.invoke(main, ["requests", "remind", "--today", "2025-10-24"])  # 4 left
     assert "答复期限" not in quiet.output
     late = runner.invoke(main, ["requests", "remind", "--today", "2025-10-31"])
     assert "已逾期1个工作日" in late.output
-    handler_mail = [m for m in inbox.messages if m["To"] == "handler1@example.gov.cn"]
+    deliver(runner)
+    handler_mail = [m for m in smtp.inbox.messages if m["To"] == "handler1@example.gov.cn"]
     assert len(handler_mail) == 4
     assert filed.number in str(handler_mail[0]["Subject"])
 
 
-def test_submitting_online_mails_the_applicant(app: Flask, smtp: tuple[Inbox, int],
-                                               client: Any, db_session: Session) -> None:
+def test_submitting_online_queues_the_applicants_notice(
+        app: Flask, smtp: SmtpServer, client: Any, db_session: Session,
+        runner: FlaskCliRunner) -> None:
     from tests.factories import make_agency
     from tests.requests.test_public_pages import form_data
 
@@ -91,5 +142,7 @@ def test_submitting_online_mails_the_applicant(app: Flask, smtp: tuple[Inbox, in
         agency = make_agency(session, "gov")
     data = {**form_data(agency.id, client), "action": "submit"}
     assert client.post("/requests/new", data=data).status_code == 200
-    [message] = smtp[0].messages
+    assert smtp.inbox.messages == []  # the page did not wait for the mail server
+    deliver(runner)
+    [message] = smtp.inbox.messages
     assert "政府信息公开申请已登记" in str(message["Subject"])

@@ -123,10 +123,13 @@ class TestElasticsearchFaults:
         assert processed.exit_code == 1
         assert "失败待重试 1 条" in processed.output
         assert "等待重试的索引更新：1 条" in processed.output
-        ready = client.get("/readyz")
+        ready = client.get("/healthz/ready")
         assert ready.status_code == 503
-        assert ready.get_json()["search"] == {"status": "unavailable", "documents": 0,
-                                              "public": 4, "pending": 1, "retrying": 1}
+        checks = {check["name"]: check for check in ready.get_json()["checks"]}
+        assert checks["search"]["level"] == "error"
+        assert "不可用" in checks["search"]["detail"]
+        assert (checks["search_outbox"]["level"], checks["search_outbox"]["detail"]) == (
+            "error", "待处理 1 条，其中失败重试 1 条：搜索引擎拒绝了更新，见 opengov index process 的输出")
 
     def test_a_hung_engine_costs_a_page_at_most_the_time_out(
             self, cluster: Cluster, db_session: Session, client: FlaskClient) -> None:
@@ -156,7 +159,9 @@ class TestElasticsearchFaults:
         assert index.startswith(f"{ALIAS}-v")  # never an index named like the alias
         assert client.get("/api/v1/search?q=公务用车").get_json()["total"] == 3
         assert client.get("/api/v1/search?q=重启后发布").get_json()["total"] == 1
-        assert client.get("/readyz").get_json()["status"] == "ok"
+        checks = {check["name"]: check
+                  for check in client.get("/healthz/ready").get_json()["checks"]}
+        assert checks["search"]["level"] == "ok"
 
     def test_writes_never_create_an_index_named_like_the_alias(
             self, cluster: Cluster, db_session: Session) -> None:

@@ -732,3 +732,12 @@ def compare_versions(actor: User, document_id: int, old_number: int | None = Non
     new = by_number.get(new_number if new_number is not None else newest)
     return VersionComparison(document, history, old, new,
                              diff(old, new) if old and new else [])
+
+
+# --- documents written by the content importer (issue 11) ----------------------------------
+
+def record_version(session: Session, document: Document, *, note: str) -> DocumentVersion:
+    """Add ``document`` as it stands to its revision history, by no staff member: what the
+    content importer (``opengov import-content``) calls for a document it created or
+    changed, so that a change from the files is as visible as one made in the back office."""
+    return _snapshot(session, document, None, note=note)

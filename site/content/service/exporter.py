@@ -32,6 +32,7 @@ from opengov.site.agencies.models import Agency
 from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.rules.metadata import PublicationStatus
 from opengov.site.catalog.service.attachments import stored_path, upload_dir
+from opengov.site.content.service import provenance
 from opengov.site.content.service.files import (
     ATTACHMENTS_DIR,
     DEFAULT_DESCRIPTIONS,
@@ -222,6 +223,10 @@ def export_content(session: Session, directory: Path, upload_dir: Path) -> Expor
         raise ContentExportError(problems)
     _write(directory, files, report)
     _remove_stale(session, directory, exported, files, report)
+    # The files now say what these documents are: an import of them is not a conflict with
+    # the back office's earlier edits, only with edits made after this export.
+    for row in rows:
+        provenance.remember(session, row)
     return report
 
 

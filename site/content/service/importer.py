@@ -17,7 +17,11 @@ descriptions, optional) and ``DIR/documents/*.md`` into the database, idempotent
   stored in the upload folder under random names with their original names; a document's
   attachments are replaced only when the list (bytes, names, types) changed. Links in the
   body to ``../attachments/…`` files become links to the stored attachments.
-- Every created or changed document is promised to the search index (``search_outbox``).
+- Every created or changed document is promised to the search index (``search_outbox``),
+  gets a version in its revision history and an audit entry (under the command line).
+- A document changed in the back office since its last import (:mod:`.provenance`) is never
+  changed by an import: when its file differs too, it is reported as a conflict and left as
+  staff left it (``--overwrite KEY`` takes the file's version, recording that it did).
 
 All or nothing: every file is read and checked first, all problems are reported together, and
 the writes happen in the caller's single transaction, which the caller commits only when the
@@ -40,12 +44,15 @@ from sqlalchemy.orm import Session
 
 from opengov.site import clock
 from opengov.site.agencies.models import Agency
+from opengov.site.audit import service as audit
+from opengov.site.audit.service import COMMAND_LINE, COMMAND_LINE_USERNAME, AuditAction
 from opengov.site.catalog.models import Attachment, Category, Document
 from opengov.site.catalog.rules.metadata import (
     INTERPRETATION_CATEGORY,
     INTERPRETATION_GENRE,
     PublicationStatus,
 )
+from opengov.site.catalog.service import editorial
 from opengov.site.catalog.service import outbox as search_outbox
 from opengov.site.catalog.service.attachments import sniff, upload_dir
 from opengov.site.catalog.service.attachments import store as store_attachment
@@ -57,6 +64,7 @@ from opengov.site.content.rules import (
     is_duplicate,
     similarity,
 )
+from opengov.site.content.service import provenance
 from opengov.site.content.service.files import (
     KEYWORD_SEPARATOR,
     ContentAgency,
@@ -96,6 +104,20 @@ class Duplicate:
         return f"重复：{self.path} 与 {self.original} {how}，未导入"
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A document whose file changed while staff changed it in the back office."""
+
+    key: str
+    document_id: int
+    title: str
+
+    def message(self) -> str:
+        return (f"冲突：{self.key}（文档 #{self.document_id}《{self.title}》）自上次导入后已在后台修改，"
+                "文件也有改动，未按文件更新。请用 opengov export-content 把后台版本写回文件；"
+                f"或确认以文件为准后用 --overwrite {self.key} 导入。")
+
+
 @dataclass
 class ImportReport:
     """What an import did, for the summary printed by the command."""
@@ -114,9 +136,13 @@ class ImportReport:
     #: folder: an import never destroys uploaded bytes (a back-office upload to a document
     #: whose file lacks it would otherwise be gone for good).
     replaced_files: list[str] = field(default_factory=list)
+    #: Documents changed in the back office since their last import whose file differs:
+    #: left as they are (``--overwrite KEY`` takes the file's version).
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        result = [duplicate.message() for duplicate in self.duplicates]
+        result = [conflict.message() for conflict in self.conflicts]
+        result += [duplicate.message() for duplicate in self.duplicates]
         result.extend(f"已为 {key} 编制索引号 {index_no}（文件中没有，请写回文件）"
                       for key, index_no in self.issued_index_nos.items())
         if self.missing:
@@ -130,7 +156,9 @@ class ImportReport:
                           + "、".join(self.columns_changed) + "）。")
         result.append(f"机关：新建 {len(self.agencies_created)} 个，更新 {len(self.agencies_changed)} 个。")
         result.append(f"文档：新建 {len(self.created)} 篇，更新 {len(self.changed)} 篇，"
-                      f"未变 {len(self.unchanged)} 篇，重复未导入 {len(self.duplicates)} 篇。")
+                      f"未变 {len(self.unchanged)} 篇，重复未导入 {len(self.duplicates)} 篇"
+                      + (f"，冲突未更新 {len(self.conflicts)} 篇" if self.conflicts else "")
+                      + "。")
         return result
 
 
@@ -389,8 +417,20 @@ def _check_index_nos(session: Session, kept: list[_Candidate]) -> None:
         raise ContentImportError(problems)
 
 
+def _differs(row: Document, values: dict[str, Any], same_attachments: bool,
+             document: ContentDocument) -> bool:
+    """Whether importing ``document`` would change ``row``."""
+    interprets = {policy.content_key for policy in row.policies}
+    return (any(getattr(row, name) != value for name, value in values.items())
+            or not same_attachments
+            or bool(document.index_no and row.index_no != document.index_no)
+            or (bool(document.interprets or interprets)
+                and set(document.interprets) != interprets))
+
+
 def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportReport,
-                      directory: Path, upload_dir: Path | None) -> dict[str, Document]:
+                      directory: Path, upload_dir: Path | None,
+                      overwrite: frozenset[str]) -> dict[str, Document]:
     agencies = {agency.code: agency for agency in session.scalars(select(Agency))}
     categories = {category.slug: category for category in session.scalars(select(Category))}
     imported: dict[str, Document] = {}
@@ -408,6 +448,13 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
         same_attachments = _same_attachments(directory, row, document)
         if same_attachments and row is not None:
             values["body"] = _file_body(document, row.attachments)
+        if row is not None and _differs(row, values, same_attachments, document):
+            if document.key not in overwrite and provenance.edited_since_import(session, row):
+                report.conflicts.append(Conflict(document.key, row.id, row.title))
+                continue
+            if not editorial.versions(session, row.id):
+                # Keep what was public before as the first version, so the change shows.
+                editorial.record_version(session, row, note="导入前的版本")
         if row is None:
             row = Document(content_key=document.key, **values)
             session.add(row)
@@ -427,6 +474,8 @@ def _upsert_documents(session: Session, kept: list[_Candidate], report: ImportRe
         imported[document.key] = row
     # Only after every 索引号 of the files is registered, so that none is issued twice.
     for candidate in kept:
+        if candidate.document.key not in imported:
+            continue  # a conflict, left alone
         row = imported[candidate.document.key]
         if not row.index_no:
             row.index_no = issue_index_no(session, row.agency,
@@ -477,13 +526,52 @@ def _link_interpretations(session: Session, kept: list[_Candidate],
     session.flush()
 
 
+def _record_changes(session: Session, imported: dict[str, Document], report: ImportReport,
+                    overwrite: frozenset[str]) -> None:
+    """A version in the revision history and an audit entry for every document this import
+    created or changed, as the back office records its own; then the fingerprint of every
+    document the import wrote (see :mod:`.provenance`)."""
+    session.flush()
+    for key in report.created:
+        row = imported[key]
+        editorial.record_version(session, row, note="")
+        audit.record(session, AuditAction.CREATE, actor=None, origin=COMMAND_LINE,
+                     username=COMMAND_LINE_USERNAME, object_type="document",
+                     object_id=row.id, detail=f"导入内容文件 {key}：{row.title}"[:200])
+    for key in report.changed:
+        row = imported[key]
+        note = "按内容文件更新" + ("（以文件为准，覆盖后台修改）" if key in overwrite else "")
+        editorial.record_version(session, row, note=note)
+        audit.record(session, AuditAction.EDIT, actor=None, origin=COMMAND_LINE,
+                     username=COMMAND_LINE_USERNAME, object_type="document",
+                     object_id=row.id, detail=f"{note} {key}：{row.title}"[:200])
+    for key in (*report.agencies_created, *report.agencies_changed):
+        audit.record(session, AuditAction.CREATE if key in report.agencies_created
+                     else AuditAction.EDIT, actor=None, origin=COMMAND_LINE,
+                     username=COMMAND_LINE_USERNAME, object_type="agency", object_id=key,
+                     detail="按内容文件 agencies.yaml")
+    for slug in report.columns_changed:
+        audit.record(session, AuditAction.EDIT, actor=None, origin=COMMAND_LINE,
+                     username=COMMAND_LINE_USERNAME, object_type="category", object_id=slug,
+                     detail="按内容文件 columns.yaml 更新栏目说明")
+    session.flush()
+    for row in imported.values():
+        provenance.remember(session, row)
+
+
 def import_content(session: Session, directory: Path,
                    threshold: float = NEAR_DUPLICATE_THRESHOLD, *,
-                   upload_dir: Path | None = None) -> ImportReport:
+                   upload_dir: Path | None = None,
+                   overwrite: frozenset[str] = frozenset()) -> ImportReport:
     """Import ``directory`` into the session's transaction; the caller commits on success
-    and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``."""
+    and rolls back on :class:`ContentImportError`. Attachments are stored in ``upload_dir``.
+    A document changed in the back office since its last import is left alone and reported
+    as a conflict, unless its key is in ``overwrite``."""
     known = {agency.code: agency.org_code for agency in session.scalars(select(Agency))}
     agencies, columns, documents = _read(directory, known)
+    unknown = sorted(overwrite - {document.key for _, document in documents})
+    if unknown:
+        raise ContentImportError([f"--overwrite {key}：内容目录中没有这个文件" for key in unknown])
     if upload_dir is None and any(document.attachments for _, document in documents):
         raise ContentImportError(["内容文件有附件，但没有给出上传目录（UPLOAD_DIR）"])
     report = ImportReport()
@@ -499,8 +587,10 @@ def import_content(session: Session, directory: Path,
                              existing.get(document.key)) for path, document in documents]
     kept, report.duplicates = _split_duplicates(session, candidates, threshold)
     _check_index_nos(session, kept)
-    imported = _upsert_documents(session, kept, report, directory, upload_dir)
+    imported = _upsert_documents(session, kept, report, directory, upload_dir, overwrite)
+    kept = [candidate for candidate in kept if candidate.document.key in imported]
     _link_interpretations(session, kept, imported, report)
+    _record_changes(session, imported, report, overwrite)
     batch_keys = [document.key for _, document in documents]
     report.missing = list(session.scalars(
         select(Document.content_key).where(Document.content_key.is_not(None),
@@ -509,13 +599,14 @@ def import_content(session: Session, directory: Path,
     return report
 
 
-def import_directory(directory: Path, threshold: float = NEAR_DUPLICATE_THRESHOLD
-                     ) -> ImportReport:
+def import_directory(directory: Path, threshold: float = NEAR_DUPLICATE_THRESHOLD, *,
+                     overwrite: frozenset[str] = frozenset()) -> ImportReport:
     """``opengov import-content``: import ``directory`` in one unit of work, all or nothing
     (see the module's docstring); attachments are stored in the site's upload folder.
     :class:`ContentImportError` lists every problem, and then nothing was written."""
     with unit_of_work() as session:
-        return import_content(session, directory, threshold, upload_dir=upload_dir())
+        return import_content(session, directory, threshold, upload_dir=upload_dir(),
+                              overwrite=overwrite)
 
 
 def to_content_document(row: Document, previous: ContentDocument | None = None,

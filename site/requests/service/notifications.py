@@ -1,24 +1,26 @@
 """E-mail notices: to applicants at confirmation, 补正, extension and reply; to handlers
-before deadlines. Messages never contain ID numbers; the applicant's address is used only
-as the recipient."""
+before deadlines. They are queued in the mail outbox in the transaction of the step they
+report, and the mail worker (``opengov mail send``) delivers them: no web request waits for a
+mail server, and no notice goes out for a step that was rolled back. Messages never contain
+ID numbers; the applicant's address is used only as the recipient."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy.orm import Session
 
+from opengov.site.db import unit_of_work
+from opengov.site.mail.service import outbox as mail
+from opengov.site.mail.service.outbox import Attachment as MailAttachment
 from opengov.site.requests.models import InfoRequest
 from opengov.site.requests.service import handling as request_service
 
-log = logging.getLogger(__name__)
+__all__ = ["APPLICANT_NOTICES", "MailAttachment", "notify_applicant", "send_mail",
+           "send_reminders"]
 
 #: Applicant notices by event: (subject, template).
 APPLICANT_NOTICES = {
@@ -31,55 +33,37 @@ APPLICANT_NOTICES = {
 }
 
 
-@dataclass(frozen=True)
-class MailAttachment:
-    filename: str
-    content_type: str
-    content: bytes
+def send_mail(to: str, subject: str, body: str, attachments: Sequence[MailAttachment] = (),
+              *, kind: str = "notice", reference: str = "") -> bool:
+    """The site's one mail path for every feature: queue one plain-text message (with
+    ``attachments``) for the mail worker — in the caller's unit of work when there is one, so
+    that it goes out only if that commits, else in a unit of work of its own. False when
+    nothing was queued (no address, no mail server configured)."""
+    with unit_of_work() as session:
+        return mail.enqueue(session, kind=kind, to=to, subject=subject, body=body,
+                            attachments=attachments, reference=reference)
 
 
-def send_mail(to: str, subject: str, body: str,
-              attachments: Sequence[MailAttachment] = ()) -> bool:
-    """Send one plain-text message with ``attachments``; False (and a log line without the
-    address) when no SMTP server is configured or it refuses."""
-    host = current_app.config["SMTP_HOST"]
-    if not host or not to:
-        return False
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    for attachment in attachments:
-        main, _, sub = attachment.content_type.partition("/")
-        message.add_attachment(attachment.content, maintype=main, subtype=sub or "octet-stream",
-                               filename=attachment.filename)
-    try:
-        with smtplib.SMTP(host, current_app.config["SMTP_PORT"], timeout=10) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("mail %r not sent: %s", subject, exc)
-        return False
-    return True
-
-
-def notify_applicant(request: InfoRequest, what: str,
+def notify_applicant(session: Session, request: InfoRequest, what: str,
                      attachments: Sequence[MailAttachment] = (), **context: Any) -> bool:
-    """The notice for step ``what`` (a key of :data:`APPLICANT_NOTICES`) to the applicant."""
+    """Queue the notice for step ``what`` (a key of :data:`APPLICANT_NOTICES`) to the
+    applicant in ``session``'s transaction; the mail worker sends it once that commits.
+    ``context`` goes to the template. False when nothing was queued (no such notice,
+    anonymised, no address or no mail server)."""
     if what not in APPLICANT_NOTICES or request.anonymised_at is not None:
         return False
     email = request_service.personal_data(request).email
     subject, template = APPLICANT_NOTICES[what]
     body = render_template(template, request=request, attachments=attachments, **context)
-    sent = send_mail(email, f"{subject}（{request.number}）", body, attachments)
-    log.info("request %s: applicant notice %s %s", request.number, what,
-             "sent" if sent else "not sent")
-    return sent
+    return mail.enqueue(session, kind=f"request.{what}", to=email,
+                        subject=f"{subject}（{request.number}）", body=body,
+                        attachments=attachments, reference=request.number)
 
 
 def send_reminders(session: Session, today: dt.date) -> list[str]:
-    """E-mail each handler about their requests due in exactly 5, 3 or 1 working days or
-    overdue; returns one line per reminder for the command's output."""
+    """Queue a notice to each handler about their requests due in exactly 5, 3 or 1 working
+    days or overdue, once a day whatever how often the job runs; returns one line per
+    reminder for the command's output."""
     lines: list[str] = []
     for reminder in request_service.reminders(session, today):
         if reminder.days_left not in request_service.REMINDER_DAYS and reminder.days_left >= 0:
@@ -95,5 +79,9 @@ def send_reminders(session: Session, today: dt.date) -> list[str]:
         body = render_template("email/handler_reminder.txt", reminder=reminder, left=left)
         for person in people:
             if person.email:
-                send_mail(person.email, f"依申请公开期限提醒：{request.number}", body)
+                mail.enqueue(session, kind="request.reminder", to=person.email,
+                             subject=f"依申请公开期限提醒：{request.number}", body=body,
+                             reference=request.number,
+                             dedupe_key=f"request.reminder:{request.id}:{reminder.what}:"
+                                        f"{today.isoformat()}:{person.id}")
     return lines

@@ -78,7 +78,7 @@ class ApplicantCase:
 def submit_request(agency_id: int, application: handling.Application, *,
                    client: str) -> Filed:
     """File an online request, confirmed at submission (Art. 31(二)), and count it against
-    ``client``'s hourly limit in the same unit of work; then mail the applicant.
+    ``client``'s hourly limit in the same unit of work, with the applicant's notice.
 
     Refusals: :class:`~opengov.site.throttle.service.RateLimitedError`,
     :class:`~.handling.DuplicateRequestError`, :class:`NotFoundError` (no such agency).
@@ -93,7 +93,7 @@ def submit_request(agency_id: int, application: handling.Application, *,
         filed, code = handling.file_request(session, agency, application, Channel.ONLINE,
                                             today, confirmed_on=today)
         throttle.hit(session, SUBMIT_BUCKET, client)
-    steps.send_notice(filed, steps.filing_notice(filed))
+        steps.queue_filing_notice(session, filed)
     return Filed(filed, code)
 
 
@@ -150,7 +150,6 @@ def resend_code(number: str, contact: str, *, client: str) -> str:
     per_request = int(current_app.config["REQUEST_QUERY_CODE_RESEND_LIMIT"])
     if throttle.limited(STATUS_BUCKET, client, limit, STATUS_WINDOW):
         raise throttle.RateLimitedError("尝试次数过多，请15分钟后再试。")
-    sent: tuple[InfoRequest, str] | None = None
     with unit_of_work() as session:
         found = handling.find_by_number(session, number)
         personal = (handling.personal_data(found)
@@ -161,9 +160,9 @@ def resend_code(number: str, contact: str, *, client: str) -> str:
         elif personal.email and not throttle.exceeded(session, RESEND_BUCKET, found.number,
                                                       per_request, RESEND_WINDOW):
             throttle.hit(session, RESEND_BUCKET, found.number)
-            sent = (found, handling.replace_query_code(session, found))
-    if sent is not None:
-        notify_applicant(sent[0], "query_code", code=sent[1])
+            # Queued with the new code's hash: the code goes out only if it is the one kept.
+            notify_applicant(session, found, "query_code",
+                             code=handling.replace_query_code(session, found))
     return RESEND_ANSWER
 
 
@@ -280,5 +279,4 @@ def _applicant_step(request_id: int, granted: Collection[int], kind: EventKind,
             recorded = steps.take_step(session, found, kind, clock.today(), data)
     except TransitionError as exc:
         raise ConflictError(str(exc)) from exc
-    steps.send_notice(found, recorded.notice)
     return ApplicantCase(found, recorded.state)

@@ -117,8 +117,8 @@ def enter_request(actor: User, agency_id: int, application: handling.Application
                   channel: Channel, received_on: dt.date,
                   confirmed_on: dt.date | None = None) -> Filed:
     """Register a request received in person, by post, by fax or orally (Art. 31). The
-    confirmation date counts only for channels that need one; the applicant is mailed once
-    the receipt date is fixed."""
+    confirmation date counts only for channels that need one; the applicant's notice is
+    queued once the receipt date is fixed."""
     if actor.agency_id not in (None, agency_id):
         raise ForbiddenError("只能登记本机关收到的申请")
     if channel in (Channel.ONLINE, Channel.TRANSFER):
@@ -127,7 +127,7 @@ def enter_request(actor: User, agency_id: int, application: handling.Application
         filed, code = handling.file_request(
             session, agencies.get_agency(agency_id), application, channel, received_on,
             confirmed_on=confirmed_on, entered_by=actor, refuse_duplicates=False)
-    steps.send_notice(filed, steps.filing_notice(filed))
+        steps.queue_filing_notice(session, filed)
     return Filed(filed, code)
 
 
@@ -188,7 +188,7 @@ def case(actor: User, number: str) -> Case:
 
 def record_step(actor: User, number: str, kind: EventKind, on: dt.date,
                 data: Mapping[str, Any] | None = None, *, note: str = "") -> steps.Recorded:
-    """Record one step of the request, issue its letter and, once committed, its notice.
+    """Record one step of the request, issue its letter and queue its notice.
 
     ``data`` are the step's details as typed; the service adds who did it: the assigned
     handler's name (``handler_id`` must be one of :attr:`Case.handlers`) and, on sign-off,
@@ -206,7 +206,6 @@ def record_step(actor: User, number: str, kind: EventKind, on: dt.date,
         raise ConflictError(str(exc)) from exc
     except IntegrityError as exc:  # the same seq recorded by another handler meanwhile
         raise ConflictError(CONCURRENT_CHANGE) from exc
-    steps.send_notice(recorded.request, recorded.notice)
     return recorded
 
 

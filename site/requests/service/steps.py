@@ -1,9 +1,9 @@
 """The workflow policy of a request: which step issues which letter (告知书) and which e-mail
 notice, whoever records it — a handler's page, the applicant's page, a command or the API.
 
-:func:`take_step` is composable (inside the caller's unit of work); :func:`send_notice` runs
-after that unit of work has committed, so no message goes out for a step that was rolled back
-and no mail server is waited for while the write lock is held.
+:func:`take_step` is composable (inside the caller's unit of work) and queues the step's notice
+in the mail outbox in that same transaction: no message goes out for a step that was rolled
+back, and no mail server is waited for inside a request (the mail worker sends it).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Recorded:
     kind: EventKind
     state: RequestState
     letter: RequestLetter | None
-    #: The e-mail notice to send once the step is committed, if any.
+    #: The e-mail notice queued with the step, if any.
     notice: str | None
 
 
@@ -64,7 +64,7 @@ def take_step(session: Session, request: InfoRequest, kind: EventKind, on: dt.da
               data: Mapping[str, Any] | None = None, *, actor: User | None = None,
               note: str = "") -> Recorded:
     """Record the step (``TransitionError`` when the law does not allow it now) and issue
-    the letter it calls for, dated ``on``."""
+    the letter it calls for, dated ``on``; queue the applicant's notice of it."""
     values = dict(data or {})
     if kind is EventKind.SIGNED_OFF:
         _check_sign_off(session, request, actor)
@@ -77,7 +77,10 @@ def take_step(session: Session, request: InfoRequest, kind: EventKind, on: dt.da
         letter = letter_service.issue(session, request, letter_kind, on,
                                       _letter_body(request, letter_kind, values, state),
                                       enclosures=enclosures)
-    return Recorded(request, kind, state, letter, NOTICES.get(kind))
+    notice = NOTICES.get(kind)
+    if notice is not None:
+        queue_notice(session, request, notice)
+    return Recorded(request, kind, state, letter, notice)
 
 
 def latest_decision(request: InfoRequest) -> RequestEvent | None:
@@ -137,14 +140,20 @@ def filing_notice(request: InfoRequest) -> str | None:
     return NOTICES[EventKind.CONFIRMED] if request.receipt_date is not None else None
 
 
-def send_notice(request: InfoRequest, notice: str | None) -> bool:
-    """Send ``notice`` to the applicant; call after the step's unit of work committed. The
-    reply goes with its letter, and, when the applicant chose e-mail, with the released files
-    (their sending is logged like a download)."""
-    if notice is None:
-        return False
+def queue_filing_notice(session: Session, request: InfoRequest) -> bool:
+    """Queue the notice due when ``request`` was filed (:func:`filing_notice`), in the
+    filing's unit of work."""
+    notice = filing_notice(request)
+    return notice is not None and queue_notice(session, request, notice)
+
+
+def queue_notice(session: Session, request: InfoRequest, notice: str) -> bool:
+    """Queue ``notice`` to the applicant in the step's unit of work. The reply goes with its
+    letter and, when the applicant chose e-mail, with the released files (their sending is
+    logged like a download, when queued: the mail worker delivers or lists it as failed)."""
     if notice != NOTICES[EventKind.REPLIED]:
-        return notify_applicant(request, notice)
+        return notify_applicant(session, request, notice)
+    session.flush()
     attachments = [MailAttachment(pdf.filename, "application/pdf", pdf.content)
                    for pdf in (letter_service.letter_pdf(letter) for letter in request.letters
                                if letter.kind == "reply")][-1:]
@@ -152,7 +161,7 @@ def send_notice(request: InfoRequest, notice: str | None) -> bool:
     if by_mail:
         attachments += [MailAttachment(item.filename, item.content_type, item.content)
                         for item in delivery.files_for_mail(request)]
-    sent = notify_applicant(request, notice, attachments, files_attached=by_mail)
-    if sent and by_mail:
-        delivery.log_mailed(request.id)
-    return sent
+    queued = notify_applicant(session, request, notice, attachments, files_attached=by_mail)
+    if queued and by_mail:
+        delivery.log_mailed(request.id)  # joins this unit of work
+    return queued

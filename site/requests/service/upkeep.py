@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from opengov.site.db import get_session, unit_of_work
+from opengov.site.db import unit_of_work
 from opengov.site.requests.service import handling, steps
 from opengov.site.requests.service.notifications import send_reminders
 from opengov.site.workdays import service as work_calendar
@@ -23,15 +23,14 @@ class Reminded:
 
 
 def remind(today: dt.date) -> Reminded:
-    """Record lapsed 补正/fee windows, then e-mail handlers about deadlines 5, 3 and 1
-    working days away (and overdue ones). The lapses are committed before any mail goes out."""
+    """Record lapsed 补正/fee windows, then queue notices to handlers about deadlines 5, 3
+    and 1 working days away (and overdue ones), once a day however often it runs."""
     with unit_of_work() as session:
         recorded = [steps.take_step(session, request, kind, today)
                     for request, kind in handling.due_lapses(session, today)]
-    for step in recorded:
-        steps.send_notice(step.request, step.notice)
-    return Reminded([step.request.number for step in recorded],
-                    send_reminders(get_session(), today))
+        lapsed = [step.request.number for step in recorded]
+    with unit_of_work() as session:
+        return Reminded(lapsed, send_reminders(session, today))
 
 
 @dataclass(frozen=True)

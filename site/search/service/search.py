@@ -42,6 +42,7 @@ from opengov.site.catalog.models import Category, Document
 from opengov.site.catalog.service.public import public_clause
 from opengov.site.db import get_session
 from opengov.site.search.service import sources
+from opengov.site.search.service.index import EXTENSION_KEY as SEARCH_BACKEND_KEY
 from opengov.site.search.service.index import (
     app_tokenizer,
     end_read,
@@ -335,12 +336,17 @@ def suggest_titles(prefix: str, limit: int = 8) -> list[str]:
 def warm_up() -> None:
     """Load what the first search of a process would otherwise wait for — the ORM's mapper
     configuration, the segmenter's dictionary, 繁→简 tables, the lexicon, pinyin data, the
-    vocabulary snapshot — so that a server which loads this before forking its workers
-    (gunicorn ``--preload``) shares it with all of them. Opens no database connection and no
-    index."""
+    vocabulary snapshot, the engine's modules — in gunicorn's master before it forks the
+    workers (deploy/gunicorn.conf.py), so each worker shares them and its first search
+    answers at once. The open index and the read transaction are let go: open files and
+    connections must not be shared between processes; each worker opens its own."""
     configure_mappers()
     app_tokenizer().load()
     normalize_text("政務公開")
     built_in_lexicon()
     pinyin_key("政务公开")
     preload_vocabulary()
+    session = get_session()
+    search(session, "政府信息公开", log_query=False)
+    session.rollback()
+    current_app.extensions.pop(SEARCH_BACKEND_KEY, None)

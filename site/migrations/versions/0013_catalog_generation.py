@@ -1,8 +1,8 @@
 """Catalog generation: one number bumped by every change of what the public sees, so that
 public lists count once per change instead of on every request (issue 18).
 
-Revision ID: 0011_catalog_generation
-Revises: 0010_indexes_of_the_public_lists
+Revision ID: 0013_catalog_generation
+Revises: 0012_indexes_of_the_public_lists
 Create Date: 2026-11-29 18:19:08.499949
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0011_catalog_generation'
-down_revision: str | Sequence[str] | None = '0010_indexes_of_the_public_lists'
+revision: str = '0013_catalog_generation'
+down_revision: str | Sequence[str] | None = '0012_indexes_of_the_public_lists'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,16 +2,16 @@
 all, and their counts, read from indexes alone (issue 18: lists that do not grow with the
 catalog).
 
-Revision ID: 0010_indexes_of_the_public_lists
-Revises: 0009_government_budgets
+Revision ID: 0012_indexes_of_the_public_lists
+Revises: 0011_content_imports
 Create Date: 2026-11-29 17:46:12.986207
 """
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0010_indexes_of_the_public_lists'
-down_revision: str | Sequence[str] | None = '0009_government_budgets'
+revision: str = '0012_indexes_of_the_public_lists'
+down_revision: str | Sequence[str] | None = '0011_content_imports'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
