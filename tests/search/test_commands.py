@@ -234,7 +234,8 @@ def test_readiness_and_the_worker_restore_a_lost_index(
     pointer.unlink()  # the index is gone (a disk replaced, a folder deleted)
     assert client.get("/healthz/ready").status_code == 503
     level, detail = search_check(client)
-    assert level == "error" and "没有搜索索引（应收录 1 篇）" in detail
+    assert level == "error"
+    assert "没有搜索索引（应收录 1 篇）" in detail
     processed = runner.invoke(main, ["index", "process"])
     assert processed.exit_code == 0, processed.output
     assert "已重建：1 篇" in processed.output
