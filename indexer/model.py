@@ -14,6 +14,10 @@ T = TypeVar("T")
 FACETS: tuple[str, ...] = ("kind", "category", "type", "agency", "year", "validity")
 #: The validity that ranks above superseded versions (有效).
 CURRENT_VALIDITY = "有效"
+#: A text that is no longer in force (失效, 已废止, 已修改 …) scores this share of what it
+#: would score in force: for a short query the current text of a family comes first, the
+#: expired ones stay findable (and marked) below it (issue 18 item 3).
+NOT_CURRENT_FACTOR = 0.4
 
 # --- kinds of records (issue 14) ------------------------------------------------------------
 #: The kind of the site's catalog documents. A record's key in the index is its id for a
@@ -77,9 +81,19 @@ class IndexDocument:
 
 @dataclass(frozen=True)
 class QueryTerm:
-    """One word of the query and its alternatives (synonyms); a document must contain one."""
+    """One unit of meaning of the query: what was typed and what it may also be written as
+    (synonyms, the full name of an abbreviation); a document must contain one of them.
+
+    ``forms`` are the same alternatives, one for one, as words of the segmenter: an
+    alternative of several words (征收 + 补偿) matches a document that has them all, one
+    without words (an abbreviation the segmenter cuts up) only a title that has it whole."""
 
     alternatives: tuple[str, ...]
+    forms: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def word_forms(self) -> tuple[tuple[str, ...], ...]:
+        return self.forms or tuple((alternative,) for alternative in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -88,19 +102,32 @@ class SearchRequest:
 
     text: str  # normalised query text, for display and logging
     terms: tuple[QueryTerm, ...] = ()
-    phrases: tuple[str, ...] = ()  # normalised, matched as contiguous text
-    doc_number_keys: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()  # normalised, matched as contiguous text in titles
+    #: Document-number keys with their strength (see :mod:`.normalize`): a document carrying
+    #: one is a match whatever its words.
+    number_keys: tuple[tuple[str, str], ...] = ()
+    #: A year the query names (2020年政府工作报告): documents of that year, or with it in
+    #: the title, rank first; the year need not appear in the text.
+    year: str = ""
     filters: dict[str, str] = field(default_factory=dict)
     sort: str = "relevance"  # or "date"
     page: int = 1
     size: int = 20
-    #: "and" first; the service retries with "or" when nothing matched.
-    operator: str = "and"
+    #: Facet counts are wanted (the page shows them); probes of the service do without.
+    facets: bool = True
+
+    @property
+    def doc_number_keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _strength in self.number_keys)
 
     @property
     def highlight_terms(self) -> list[str]:
         words = {alt for term in self.terms for alt in term.alternatives}
+        words.update(word for term in self.terms for form in term.word_forms for word in form
+                     if len(word) > 1)
         words.update(self.phrases)
+        if self.year:
+            words.add(self.year)
         return sorted(words, key=len, reverse=True)
 
 
@@ -133,7 +160,6 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
-    operator: str = "and"
 
 
 def current_first(items: list[T], describe: Callable[[T], tuple[str, str, str]]) -> list[T]:

@@ -16,13 +16,11 @@ from pypinyin import Style, lazy_pinyin
 
 from opengov.indexer.normalize import normalize_query, normalize_text
 from opengov.indexer.query import STOPWORDS
-from opengov.indexer.tokenizer import Tokenizer
+from opengov.indexer.tokenizer import Tokenizer, get_tokenizer
 
 _LATIN_QUERY = re.compile(r"^[a-z' ]+$")
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
-#: A word jieba knows at least this well is taken as meant, not as a typo.
-_KNOWN_WORD_FREQ = 50
 _MAX_WINDOW = 8
 
 
@@ -60,11 +58,22 @@ class Suggester:
         self._by_pattern: dict[str, list[str]] = {}
         for word, _count in counts.most_common():
             self._by_pinyin.setdefault(pinyin_key(word), word)
-            if len(word) >= 3:
+            if len(word) >= 2:
                 for index in range(len(word)):
                     pattern = word[:index] + "*" + word[index + 1:]
                     self._by_pattern.setdefault(pattern, []).append(word)
         self._longest_key = max((len(key) for key in self._by_pinyin), default=0)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Saved by the index worker and loaded by the web workers: the segmenter is not
+        # part of the snapshot, each process has its own.
+        state = dict(self.__dict__)
+        del state["_tokenizer"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._tokenizer = get_tokenizer()
 
     def suggest(self, raw: str) -> str | None:
         """A better query, or None when the query looks as meant."""
@@ -96,26 +105,33 @@ class Suggester:
         final = best[len(letters)]
         return "".join(final[1]) if final else None
 
-    def _known(self, word: str) -> bool:
-        return word in self.vocabulary or (
-            self._tokenizer.jieba.FREQ.get(word, 0) >= _KNOWN_WORD_FREQ)
-
     def _suspicious(self, word: str) -> bool:
-        """A lone character or a word neither the titles nor jieba know well."""
+        """A lone character, a word neither the titles nor the dictionary know, or a word
+        the titles do not have but a word that sounds the same (条列 for 条例, 保户 for
+        保护: rare dictionary words are what a pinyin input method offers by mistake)."""
         if not _CJK_RUN.match(word) or word in STOPWORDS:
             return False
-        return len(word) == 1 or not self._known(word)
+        if len(word) == 1:
+            return True
+        if word in self.vocabulary:
+            return False
+        homophone = self._by_pinyin.get(pinyin_key(word))
+        if not self._tokenizer.is_word(word) or (homophone is not None and homophone != word):
+            return True
+        # A rare word one character away from a title word (条列 beside 条例).
+        return len(word) == 2 and any(self._by_pattern.get(word[:index] + "*" + word[index + 1:])
+                                      for index in range(2))
 
     def _fix(self, text: str) -> str | None:
         if not _CJK_WORD.match(text) or text in self.vocabulary:
             return None
         fix = self._by_pinyin.get(pinyin_key(text))
-        if fix is None and len(text) >= 3:
+        if fix is None and len(text) >= 4:
             fix = self._closest(text)
         return fix if fix != text else None
 
     def _correct(self, query: str) -> str:
-        pieces = list(self._tokenizer.jieba.cut(query, HMM=False))
+        pieces = self._tokenizer.cut(query, hmm=False)
         out: list[str] = []
         index = 0
         while index < len(pieces):

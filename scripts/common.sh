@@ -37,6 +37,11 @@ ensure_venv() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     echo ">> 安装 Python 依赖 (${extras:-base})"
     .venv/bin/python -m pip install -q --upgrade pip
+    # opencc-python-reimplemented (used before) and the official opencc both install the
+    # module `opencc`: the old one goes, and the official one is installed afresh below.
+    if .venv/bin/python -m pip show -q opencc-python-reimplemented >/dev/null 2>&1; then
+      .venv/bin/python -m pip uninstall -y -q opencc-python-reimplemented opencc
+    fi
     if [ -n "$extras" ]; then
       .venv/bin/python -m pip install -q -e ".[$extras]"
     else

@@ -88,8 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
             "First delay before a failed search-index update is retried; doubles each time."),
     Setting("SEARCH_RETRY_MAX_SECONDS", 3600, int,
             "Longest delay between retries of a failed search-index update."),
-    Setting("JIEBA_CACHE_DIR", "{instance}", str,
-            "Where jieba keeps its dictionary cache, so it loads once per process fast."),
+    Setting("SEARCH_TIMEOUT_SECONDS", 5.0, float,
+            "Longest wait for the search engine during a page or API request; keep it well "
+            "below the web server's worker time-out (gunicorn: 30 s)."),
     Setting("SITE_NAME", "示例市人民政府", str,
             "Name of the government running the site (meta tag SiteName)."),
     Setting("SITE_DOMAIN", "www.example.gov.cn", str,

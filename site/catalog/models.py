@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -100,7 +101,19 @@ class Document(Base):
     """A piece of government information with its catalog metadata (rules.md §3.5)."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("index_no"), UniqueConstraint("content_key"))
+    __table_args__ = (
+        UniqueConstraint("index_no"), UniqueConstraint("content_key"),
+        # The public lists (catalog.service.public) read the newest public documents of a
+        # column, of an agency or of all, and count them, from these indexes alone: the
+        # equality columns of the public condition, then the date (the order), then what
+        # filters test — so that a page costs the same whatever the size of the catalog.
+        Index("ix_documents_public_category", "category_id", "status", "disclosure",
+              "published_on", "agency_id", "validity"),
+        Index("ix_documents_public_agency", "agency_id", "status", "disclosure",
+              "published_on", "validity"),
+        Index("ix_documents_public", "status", "disclosure", "published_on", "validity",
+              "agency_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stable key of the document in ``content/`` (its file name without ``.md``).
@@ -210,6 +223,20 @@ class SearchOutbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class CatalogState(Base):
+    """One row: a number bumped by every change that can alter what the public sees (in
+    :func:`opengov.site.catalog.service.outbox.enqueue`, the one place every such change
+    passes). Public lists remember their counts per generation and day, so that a page costs
+    the same whatever the size of the catalog."""
+
+    __tablename__ = "catalog_state"
+    # Its row is written by the migration that creates it: a database copy replaces it.
+    __table_args__ = {"info": {"seeded_by_migrations": True}}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class DocumentWorkflow(Base):

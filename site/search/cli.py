@@ -24,7 +24,8 @@ def index_group() -> None:
 @with_appcontext
 def rebuild_command() -> None:
     """Index every public document into a new index and switch to it. Searches are served
-    from the old index meanwhile; interrupting leaves the old index in place."""
+    from the old index meanwhile; interrupting (or a time-out) leaves the old index in place,
+    and what the interrupted rebuild left is removed by the next one."""
     total = search_index.count_public()
     label = f"重建搜索索引（{search_index.get_backend().name}）"
     try:
@@ -36,10 +37,12 @@ def rebuild_command() -> None:
 
 
 @index_group.command("check")
-@click.option("--repair", is_flag=True, help="Queue every difference for `index process`.")
+@click.option("--repair", is_flag=True,
+              help="Queue every difference for `index process`; remove orphaned indexes.")
 @with_appcontext
 def check_command(repair: bool) -> None:
-    """Report documents missing from, stale in, or wrongly left in the index."""
+    """Report documents missing from, stale in, or wrongly left in the index, the queued
+    updates (and how many are retrying), and indexes left by an interrupted rebuild."""
     try:
         result = search_index.check_index(repair=repair)
     except search_index.SearchUnavailableError as exc:
@@ -49,6 +52,9 @@ def check_command(repair: bool) -> None:
         shown = "、".join(str(i) for i in ids[:50]) + ("……" if len(ids) > 50 else "")
         click.echo(f"{label}：{len(ids)} 篇" + (f"（文档编号 {shown}）" if ids else ""))
     click.echo(f"待处理的索引更新：{result.pending} 条（失败重试中 {result.failing} 条）")
+    if result.orphans:
+        state = "已删除" if result.orphans_removed else "下次重建时删除，或运行 opengov index check --repair"
+        click.echo(f"中断的重建留下的索引：{len(result.orphans)} 个（{'、'.join(result.orphans)}；{state}）")
     if result.ok:
         click.echo("搜索索引与数据库一致。")
         return
@@ -60,9 +66,15 @@ def check_command(repair: bool) -> None:
 
 def _echo_round(report: WorkerReport, *, quiet_when_idle: bool) -> None:
     outbox = report.outbox
+    if report.restored is not None:
+        click.echo(f"搜索引擎中的索引丢失（如引擎重启后为空），已重建：{report.restored} 篇。")
+    if report.restore_error:
+        click.echo(f"搜索引擎中的索引丢失，重建失败，下一轮再试：{report.restore_error}", err=True)
     if report.changed_index or not quiet_when_idle:
         click.echo(f"已索引 {outbox.indexed} 篇，已移除 {outbox.deleted} 篇，"
                    f"失败待重试 {outbox.failed} 条。")
+    if report.retrying and (report.changed_index or not quiet_when_idle):
+        click.echo(f"队列中失败后等待重试的索引更新：{report.retrying} 条。", err=True)
     if report.searches_counted and not quiet_when_idle:
         click.echo(f"已计入热门搜索统计 {report.searches_counted} 次搜索。")
     if report.purge_error:

@@ -3,10 +3,14 @@ from __future__ import annotations
 import pytest
 
 from opengov.indexer.normalize import (
+    PARTIAL,
+    SERIAL,
+    chinese_number,
     doc_number_keys,
     normalize_query,
     normalize_text,
     query_doc_number_keys,
+    query_number_keys,
 )
 
 
@@ -41,3 +45,31 @@ def test_decree_numbers_have_the_short_forms_people_type() -> None:
 def test_query_prefix_before_a_number_still_yields_the_key() -> None:
     keys = query_doc_number_keys(normalize_query("关于国办发〔2018〕123号的通知"))
     assert "国办发〔2018〕123号" in keys
+
+
+@pytest.mark.parametrize(("typed", "canonical"), [
+    ("国务院735号令", "国务院令第735号"), ("国务院第735号令", "国务院令第735号"),
+    ("735号令", "令第735号"), ("国令735", "国令第735号"), ("国务院令735", "国务院令第735号"),
+    ("主席令第七十三号", "主席令第73号"), ("国发2018-44", "国发〔2018〕44号"),
+    ("国发2018年44号", "国发〔2018〕44号"), ("国发44号文", "国发44号"), ("44号文件", "44号"),
+])
+def test_numbers_as_people_write_them(typed: str, canonical: str) -> None:
+    assert normalize_query(typed) == canonical
+
+
+def test_partial_number_keys_meet_the_documents_keys() -> None:
+    decree = set(doc_number_keys("中华人民共和国国务院令第735号"))
+    assert query_number_keys(normalize_query("735号令")) == {"令第735号": PARTIAL}
+    assert "令第735号" in decree
+    numbered = set(doc_number_keys("国发〔2018〕44号"))
+    assert {"国发#44号", "#44号"} <= numbered
+    keys = query_number_keys(normalize_query("国发44号文"))
+    assert keys["国发#44号"] == PARTIAL
+    assert keys["#44号"] == SERIAL
+    # 第44号 inside a decree or an article is not a document's serial.
+    assert query_number_keys(normalize_query("第44号")) == {}
+
+
+def test_chinese_numerals() -> None:
+    assert [chinese_number(text) for text in ("七十三", "十二", "一百零五", "九", "甲")] == [
+        73, 12, 105, 9, None]

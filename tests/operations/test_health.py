@@ -95,7 +95,7 @@ def test_search_index_missing(client: FlaskClient, app: Flask) -> None:
     app.extensions.pop("opengov.search", None)
     status, found = checks(client)
     assert status == 503
-    assert "搜索索引尚未建立" in found["search"]["detail"]
+    assert "没有搜索索引" in found["search"]["detail"]
 
 
 def test_schema_behind_the_program(client: FlaskClient, app: Flask) -> None:

@@ -15,6 +15,7 @@ from opengov.site.catalog.models import Document
 from opengov.site.content.service.corpus import import_corpus
 from opengov.site.db import get_session
 from opengov.site.search.service import search as search_service
+from tests.search.judged import Shown
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -31,14 +32,17 @@ def corpus_app(instance: Path, **settings: Any) -> Flask:
     return app
 
 
-def ranked_keys(app: Flask) -> Callable[[str], list[str]]:
-    """Search through the site service and return the content keys of the top 10."""
+def shown_keys(app: Flask) -> Callable[[str], Shown]:
+    """Search through the site service, as the page does, and return what it shows."""
     with app.app_context():
         keys = dict(get_session().execute(select(Document.id, Document.content_key)).all())
 
-    def run(query: str) -> list[str]:
+    def run(query: str) -> Shown:
         with app.app_context():
             outcome = search_service.search(get_session(), query, size=10, log_query=False)
-            return [keys[hit.id] for hit in outcome.hits]
+            alternative = outcome.alternative.hits if outcome.alternative else []
+            return Shown([keys[hit.id] for hit in outcome.hits],
+                         [keys[hit.id] for hit in alternative], outcome.suggestion,
+                         outcome.total)
 
     return run

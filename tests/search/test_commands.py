@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -214,3 +214,30 @@ def test_the_watching_worker_indexes_what_is_published_meanwhile(
     assert "已索引 1 篇" in result.output
     assert "已停止" in result.output
     assert found == published
+
+
+def search_check(client: FlaskClient) -> tuple[str, str]:
+    """The level and detail of the readiness check of the search engine."""
+    checks = client.get("/healthz/ready").get_json()["checks"]
+    (search,) = [check for check in checks if check["name"] == "search"]
+    return search["level"], search["detail"]
+
+
+def test_readiness_and_the_worker_restore_a_lost_index(
+        app: Flask, runner: FlaskCliRunner, db_session: Session, client: FlaskClient) -> None:
+    with unit_of_work() as session:
+        make_document(session, title="关于公务用车管理的通知")
+    search_index.get_backend().ensure_index()
+    search_index.process_outbox()
+    assert search_check(client) == ("ok", "whoosh，已收录 1 篇")
+    pointer = Path(app.config["WHOOSH_INDEX_DIR"]) / "CURRENT"
+    pointer.unlink()  # the index is gone (a disk replaced, a folder deleted)
+    assert client.get("/healthz/ready").status_code == 503
+    level, detail = search_check(client)
+    assert level == "error"
+    assert "没有搜索索引（应收录 1 篇）" in detail
+    processed = runner.invoke(main, ["index", "process"])
+    assert processed.exit_code == 0, processed.output
+    assert "已重建：1 篇" in processed.output
+    assert search_check(client) == ("ok", "whoosh，已收录 1 篇")
+    assert search_service.search_documents("公务用车").total == 1

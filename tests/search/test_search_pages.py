@@ -50,8 +50,9 @@ def test_empty_visit_and_bad_queries_get_messages_not_error_pages(
 def test_suggestion_and_paging(client: FlaskClient, sample: dict[str, Document],
                                indexed: object) -> None:
     html = client.get("/search?q=政府信息公开实施办发").get_data(as_text=True)
-    assert "政府信息公开实施办法" in html
-    assert "已为您显示" in html or "您是不是要找" in html
+    assert "没有找到与“政府信息公开实施办发”相符的政府信息" in html
+    assert "您是不是要找" in html
+    assert "“政府信息公开实施办法”的搜索结果" in html
     for number in range(25):
         indexed(title=f"政务公开专题第{number}期")  # type: ignore[operator]
     page_two = client.get("/search?q=政务公开专题&page=2").get_data(as_text=True)
@@ -66,7 +67,7 @@ def test_api_has_exactly_the_documented_shape(
     data = response.get_json()
     assert response.status_code == 200
     assert set(data) == {"total", "page", "size", "pages", "took_ms", "suggestion", "links",
-                         "facets", "results"}
+                         "expansions", "alternative", "facets", "results"}
     assert (data["total"], data["page"], data["size"]) == (1, 1, 1)
     result = data["results"][0]
     assert set(result) == {"id", "kind", "kind_label", "title", "url", "doc_number",
@@ -88,7 +89,7 @@ def test_api_errors_are_json_with_a_message(client: FlaskClient, app: Flask,
     app.config.update(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=DOWN_URL)
     with app.app_context():
         backend = search_index.make_backend(app.config)
-    backend._timeout = 1.0  # type: ignore[attr-defined]
+    backend.timeout = 1.0  # type: ignore[attr-defined]
     app.extensions[search_index.EXTENSION_KEY] = backend
     down = client.get("/api/v1/search?q=政务公开")
     assert down.status_code == 503

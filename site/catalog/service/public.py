@@ -3,6 +3,11 @@
 The one definition of "public" lives in :func:`public_clause`: published, 主动公开 and its
 发布日期 reached (rules.md §3.8). No public view queries :class:`Document` any other way.
 
+Lists cost the same at 50,000 documents as at 2,000 (issue 18): the newest entries of a column
+are read from the composite indexes of :class:`Document` (``ix_documents_public_*``) column by
+column, each read stopping after the entries the page needs, and only the rows shown are then
+loaded, bodies and all; counts are counted in those indexes, never over whole rows.
+
 Composable functions take the caller's ``session`` (other services use them inside their
 own transactions); the entry functions at the end are what the public pages, feeds and the
 API call. Every one of them only reads.
@@ -14,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +35,7 @@ from opengov.site.catalog.rules.metadata import TOPIC_SEPARATOR, Disclosure, Pub
 from opengov.site.catalog.service.attachments import stored_path, upload_dir
 from opengov.site.catalog.service.columns import category_by_slug
 from opengov.site.catalog.service.editorial import in_scope, versions
+from opengov.site.catalog.service.outbox import catalog_generation
 from opengov.site.catalog.service.structure import live_column
 from opengov.site.db import get_session
 from opengov.site.exceptions import InvalidInputError, NotFoundError
@@ -105,11 +112,7 @@ def column_tree(session: Session, agency: Agency | None = None,
                 today: dt.date | None = None) -> list[ColumnNode]:
     """The 政府信息公开目录: every column with its count of public documents, of one agency
     or of all; a parent's total includes its sub-columns."""
-    statement = (select(Document.category_id, func.count())
-                 .where(public_clause(today)).group_by(Document.category_id))
-    if agency is not None:
-        statement = statement.where(Document.agency_id == agency.id)
-    counts: dict[int, int] = {row[0]: row[1] for row in session.execute(statement)}
+    counts = _column_counts(session, agency.id if agency is not None else None, today)
     nodes = {category.id: ColumnNode(category, own=counts.get(category.id, 0))
              for category in all_categories(session)}
     roots: list[ColumnNode] = []
@@ -127,6 +130,29 @@ def column_tree(session: Session, agency: Agency | None = None,
     for root in roots:
         add_up(root)
     return roots
+
+
+#: Public documents per column, by (database, catalog generation, day, agency, date).
+_COLUMN_COUNTS: dict[tuple[object, ...], dict[int, int]] = {}
+
+
+def _column_counts(session: Session, agency_id: int | None,
+                   today: dt.date | None) -> dict[int, int]:
+    """Public documents per column (of one agency), counted once per catalog generation and
+    day, like the lists' counts."""
+    remembered = (str(session.get_bind().engine.url), catalog_generation(session),
+                  clock.today(), agency_id, today)
+    found = _COLUMN_COUNTS.get(remembered)
+    if found is None:
+        statement = (select(Document.category_id, func.count())
+                     .where(public_clause(today)).group_by(Document.category_id))
+        if agency_id is not None:
+            statement = statement.where(Document.agency_id == agency_id)
+        found = {row[0]: row[1] for row in session.execute(statement)}
+        if len(_COLUMN_COUNTS) >= _COUNTS_KEPT:
+            _COLUMN_COUNTS.clear()
+        _COLUMN_COUNTS[remembered] = found
+    return dict(found)
 
 
 def catalog_last_updated(session: Session, agency: Agency | None = None,
@@ -162,67 +188,139 @@ class DocumentPage:
         return self.page < self.pages
 
 
-def _filter_conditions(session: Session, filters: DocumentFilters,
-                       today: dt.date | None) -> list[ColumnElement[bool]]:
+def _newest_first(rows: Sequence[tuple[int, dt.date | None]]) -> list[tuple[int, dt.date | None]]:
+    return sorted(rows, key=lambda row: (row[1] or dt.date.min, row[0]), reverse=True)
+
+
+def _public_index_conditions(filters: DocumentFilters, agency_id: int | None,
+                             today: dt.date | None) -> list[ColumnElement[bool]]:
+    """The conditions the public indexes answer without reading a row."""
     conditions: list[ColumnElement[bool]] = [public_clause(today)]
-    if filters.column is not None:
-        category = category_by_slug(session, filters.column)
-        if category is None:
-            raise UnknownFilterError("column", f"栏目“{filters.column}”不存在。")
-        conditions.append(Document.category_id.in_(column_and_descendant_ids(session, category)))
-    if filters.agency is not None:
-        agency = agencies.find_agency(filters.agency)
-        if agency is None:
-            raise UnknownFilterError("agency", f"发布机构“{filters.agency}”不存在。")
-        conditions.append(Document.agency_id == agency.id)
+    if agency_id is not None:
+        conditions.append(Document.agency_id == agency_id)
     if filters.year is not None:
         conditions.append(Document.published_on >= dt.date(filters.year, 1, 1))
         conditions.append(Document.published_on < dt.date(filters.year + 1, 1, 1))
+    if filters.validity is not None:
+        conditions.append(Document.validity == filters.validity)
     if filters.topic is not None:
         # A top-level class includes its children ("top\child"); autoescape keeps the
         # backslash literal on PostgreSQL, whose LIKE would treat it as an escape.
         conditions.append(or_(Document.topic == filters.topic,
                               Document.topic.startswith(filters.topic + TOPIC_SEPARATOR,
                                                         autoescape=True)))
-    if filters.validity is not None:
-        conditions.append(Document.validity == filters.validity)
     return conditions
+
+
+def _newest_ids(session: Session, conditions: Sequence[ColumnElement[bool]],
+                category_ids: Sequence[int] | None, first: int) -> list[int]:
+    """The ids of the ``first`` newest documents meeting ``conditions`` (in the columns
+    ``category_ids``, if given). Each column is read on its own from its index, in order,
+    stopping after ``first`` entries, and the columns are merged: reading a large column
+    family costs the entries shown, not the entries it holds."""
+    def newest(extra: Sequence[ColumnElement[bool]]) -> list[tuple[int, dt.date | None]]:
+        rows = session.execute(select(Document.id, Document.published_on)
+                               .where(*conditions, *extra)
+                               .order_by(*_NEWEST_FIRST).limit(first))
+        return [(row[0], row[1]) for row in rows]
+
+    if category_ids is None:
+        return [row_id for row_id, _day in newest([])]
+    rows: list[tuple[int, dt.date | None]] = []
+    for category_id in category_ids:
+        rows.extend(newest([Document.category_id == category_id]))
+    return [row_id for row_id, _day in _newest_first(rows)[:first]]
+
+
+#: Counts of public lists by (database, catalog generation, day, filters): recounted only
+#: after the catalog changed (or the day did: scheduled documents become public at midnight).
+_COUNTS: dict[tuple[object, ...], int] = {}
+_COUNTS_KEPT = 2000
+
+
+def _count(session: Session, conditions: Sequence[ColumnElement[bool]],
+           category_ids: Sequence[int] | None, key: tuple[object, ...]) -> int:
+    """How many documents meet ``conditions``: counted in the public indexes once per
+    catalog generation and day, remembered under ``key`` (what the conditions depend on)."""
+    remembered = (str(session.get_bind().engine.url), catalog_generation(session),
+                  clock.today(), key)
+    found = _COUNTS.get(remembered)
+    if found is not None:
+        return found
+    if category_ids is not None:
+        conditions = [*conditions, Document.category_id.in_(category_ids)]
+    count = int(session.scalar(select(func.count(Document.id)).where(*conditions)) or 0)
+    if len(_COUNTS) >= _COUNTS_KEPT:
+        _COUNTS.clear()
+    _COUNTS[remembered] = count
+    return count
+
+
+def _rows(session: Session, ids: Sequence[int], *options: Any) -> list[Document]:
+    """The documents ``ids``, in that order."""
+    if not ids:
+        return []
+    found = {document.id: document for document in session.scalars(
+        select(Document).where(Document.id.in_(ids)).options(*options))}
+    return [found[row_id] for row_id in ids if row_id in found]
+
+
+def _filter_scope(session: Session, filters: DocumentFilters
+                  ) -> tuple[list[int] | None, int | None]:
+    """The column family and the agency a list is narrowed to; raises
+    :class:`UnknownFilterError` for a column or agency that does not exist."""
+    category_ids = None
+    if filters.column is not None:
+        category = category_by_slug(session, filters.column)
+        if category is None:
+            raise UnknownFilterError("column", f"栏目“{filters.column}”不存在。")
+        category_ids = column_and_descendant_ids(session, category)
+    agency_id = None
+    if filters.agency is not None:
+        agency = agencies.find_agency(filters.agency)
+        if agency is None:
+            raise UnknownFilterError("agency", f"发布机构“{filters.agency}”不存在。")
+        agency_id = agency.id
+    return category_ids, agency_id
 
 
 def list_documents(session: Session, filters: DocumentFilters, page: int = 1, size: int = 20,
                    today: dt.date | None = None) -> DocumentPage:
     """Public documents matching ``filters``, newest first. Raises :class:`UnknownFilterError`
     when a column or agency does not exist."""
-    conditions = _filter_conditions(session, filters, today)
-    total = session.scalar(select(func.count()).select_from(Document).where(*conditions)) or 0
-    statement = (
-        select(Document).where(*conditions)
-        .options(selectinload(Document.agency), selectinload(Document.category))
-        .order_by(*_NEWEST_FIRST).limit(size).offset((page - 1) * size)
-    )
-    return DocumentPage(list(session.scalars(statement)), total, page, size)
+    category_ids, agency_id = _filter_scope(session, filters)
+    conditions = _public_index_conditions(filters, agency_id, today)
+    total = _count(session, conditions, category_ids,
+                   (filters, today, tuple(category_ids or ()), agency_id))
+    ids = _newest_ids(session, conditions, category_ids, page * size)[(page - 1) * size:]
+    items = _rows(session, ids, selectinload(Document.agency), selectinload(Document.category))
+    return DocumentPage(items, total, page, size)
 
 
 def latest_in_column(session: Session, category: Category, limit: int = 6,
                      agency: Agency | None = None,
                      today: dt.date | None = None) -> list[Document]:
     """The newest public documents of a column and its sub-columns."""
-    statement = (
-        select(Document).where(
-            public_clause(today),
-            Document.category_id.in_(column_and_descendant_ids(session, category)))
-        .order_by(*_NEWEST_FIRST).limit(limit)
-    )
+    conditions: list[ColumnElement[bool]] = [public_clause(today)]
     if agency is not None:
-        statement = statement.where(Document.agency_id == agency.id)
-    return list(session.scalars(statement))
+        conditions.append(Document.agency_id == agency.id)
+    ids = _newest_ids(session, conditions, column_and_descendant_ids(session, category), limit)
+    return _rows(session, ids)
 
 
 def publication_years(session: Session, today: dt.date | None = None) -> list[int]:
-    """Years that have public documents, newest first (the year filter's choices)."""
-    dates = session.scalars(select(Document.published_on).where(public_clause(today))
-                            .distinct())
-    return sorted({day.year for day in dates if day is not None}, reverse=True)
+    """Years that have public documents, newest first (the year filter's choices): the
+    first and last dates and, for each year between, whether one exists, all read from the
+    public index."""
+    public = public_clause(today)
+    first, last = session.execute(select(func.min(Document.published_on),
+                                         func.max(Document.published_on)).where(public)).one()
+    if first is None or last is None:
+        return []
+    return [year for year in range(last.year, first.year - 1, -1)
+            if session.scalar(select(Document.id).where(
+                public, Document.published_on >= dt.date(year, 1, 1),
+                Document.published_on < dt.date(year + 1, 1, 1)).limit(1)) is not None]
 
 
 # --- one document ------------------------------------------------------------------------

@@ -163,9 +163,15 @@ def _reset_sequences(connection: Connection) -> None:
                                    {"s": sequence, "next": (highest or 0) + 1})
 
 
+def _seeded_by_migrations(table: Table) -> bool:
+    """Tables whose rows the migrations write (a state row): they hold data in a freshly
+    migrated, empty database, and the copy replaces them."""
+    return bool(table.info.get("seeded_by_migrations"))
+
+
 def _require_empty(connection: Connection) -> None:
-    filled = [table.name for table in site_tables()
-              if connection.execute(select(func.count()).select_from(table)).scalar()]
+    filled = [table.name for table in site_tables() if not _seeded_by_migrations(table)
+              and connection.execute(select(func.count()).select_from(table)).scalar()]
     if filled:
         raise ConflictError("目标数据库不是空的（" + "、".join(filled[:10])
                             + (" 等" if len(filled) > 10 else "") + " 表中已有数据）；"
@@ -188,6 +194,8 @@ def copy_between(source: Engine, target: Engine,
     with snapshot(source) as reading, write_intent(), target.begin() as writing:
         _require_empty(writing)
         for table in site_tables():
+            if _seeded_by_migrations(table):
+                writing.execute(table.delete())
             deferred = _deferred_columns(table, copied)
             keys = [column.name for column in table.primary_key.columns]
             digest = hashlib.sha256()

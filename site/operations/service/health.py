@@ -101,12 +101,15 @@ def _minutes_overdue(oldest_due: dt.datetime | None, now: dt.datetime) -> float:
 
 
 def _search() -> tuple[Level, str]:
-    backend = search_index.get_backend()
-    try:
-        count = backend.count()
-    except search_index.SearchUnavailableError as exc:
-        return Level.ERROR, f"{backend.name} 不可用：{exc}"
-    return Level.OK, f"{backend.name}，已收录 {count} 篇"
+    name = search_index.get_backend().name
+    health = search_index.index_health()
+    if not health.reachable:
+        return Level.ERROR, f"{name} 不可用：{health.error}"
+    if health.lost:
+        # The index worker rebuilds it on its next round (a cluster restarted empty).
+        return Level.ERROR, (f"{name} 中没有搜索索引（应收录 {health.public} 篇）："
+                             "搜索索引更新进程会重建；也可运行 opengov index rebuild")
+    return Level.OK, f"{name}，已收录 {health.documents} 篇"
 
 
 def _search_outbox() -> tuple[Level, str]:

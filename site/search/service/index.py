@@ -37,6 +37,7 @@ from opengov.site.catalog.models import Document, SearchOutbox
 from opengov.site.catalog.service.public import public_clause
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.search.service import sources
+from opengov.site.search.service.vocabulary import refresh_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ def make_backend(config: Mapping[str, Any]) -> SearchBackend:
     if config["SEARCH_BACKEND"] == "elasticsearch":
         from opengov.indexer.elastic_backend import ElasticsearchBackend
 
-        return ElasticsearchBackend(config["ELASTICSEARCH_URL"], config["ELASTICSEARCH_INDEX"])
+        return ElasticsearchBackend(config["ELASTICSEARCH_URL"], config["ELASTICSEARCH_INDEX"],
+                                    timeout=float(config["SEARCH_TIMEOUT_SECONDS"]))
     return WhooshBackend(Path(config["WHOOSH_INDEX_DIR"]))
 
 
@@ -62,8 +64,8 @@ def get_backend() -> SearchBackend:
 
 
 def app_tokenizer() -> Tokenizer:
-    """The process's jieba tokenizer, its dictionary cache in the instance folder."""
-    return get_tokenizer(Path(current_app.config["JIEBA_CACHE_DIR"]))
+    """The process's segmenter (the one that indexes also parses queries)."""
+    return get_tokenizer()
 
 
 def to_index_document(document: Document) -> IndexDocument:
@@ -98,7 +100,9 @@ _FRESH = {"populate_existing": True}
 
 def iter_index_documents(session: Session, batch: int = 200) -> Iterator[IndexDocument]:
     """Every public document, in id order. Documents loaded only for this are let go after
-    each batch, so memory stays bounded while the caller's own objects stay attached."""
+    each batch, so memory stays bounded while the caller's own objects stay attached; and
+    the read ends after each batch, so no transaction stays open while the engine works on
+    it (a rebuild of 50,000 documents takes minutes)."""
     last_id = 0
     while True:
         before = set(session.identity_map.keys())
@@ -112,6 +116,7 @@ def iter_index_documents(session: Session, batch: int = 200) -> Iterator[IndexDo
         for document in documents:
             if inspect(document).key not in before:
                 session.expunge(document)  # cascades to its attachments
+        end_read(session)
         yield from converted
         last_id = converted[-1].id
 
@@ -178,6 +183,9 @@ def process_outbox(*, limit: int = 1000, batch: int = 100,
                                           if entry.kind != DOCUMENT_KIND])
         to_index += other.index
         to_delete += other.delete
+        retries = [(entry.id, entry.attempts + 1) for entry in entries]
+        done = [entry.id for entry in entries]
+        end_read(session)  # no transaction open while the engine works
         try:
             if to_index:
                 backend.index(to_index)
@@ -186,7 +194,6 @@ def process_outbox(*, limit: int = 1000, batch: int = 100,
         except Exception as exc:  # the engine is down or refused: keep the entries, retry later
             message = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("search index update failed, will retry: %s", message)
-            retries = [(entry.id, entry.attempts + 1) for entry in entries]
             with unit_of_work() as writing:
                 for entry_id, attempts in retries:
                     writing.execute(update(SearchOutbox).where(SearchOutbox.id == entry_id)
@@ -194,14 +201,17 @@ def process_outbox(*, limit: int = 1000, batch: int = 100,
                                             next_attempt_at=now + backoff(
                                                 attempts, config["SEARCH_RETRY_SECONDS"],
                                                 config["SEARCH_RETRY_MAX_SECONDS"])))
-            report.failed += len(entries)
+            report.failed += len(retries)
             report.errors.append(message)
             break
-        done = [entry.id for entry in entries]
         with unit_of_work() as writing:
             writing.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(done)))
         report.indexed += len(to_index)
         report.deleted += len(to_delete)
+    if report.indexed or report.deleted:
+        # Titles changed: the suggestions and derived abbreviations follow (the searches
+        # only load the snapshot written here).
+        refresh_vocabulary(session)
     end_read(session)
     return report
 
@@ -237,6 +247,8 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     with unit_of_work() as writing:
         writing.execute(delete(SearchOutbox).where(SearchOutbox.created_at < started,
                                                    SearchOutbox.next_attempt_at <= started))
+    refresh_vocabulary(session)
+    end_read(session)
     return count
 
 
@@ -250,17 +262,25 @@ class IndexCheck:
     pending: int = 0  # queued updates not yet applied
     failing: int = 0  # … of which failed at least once
     queued: bool = False  # every difference was queued for the worker (``repair``)
+    #: Index versions nothing serves, left by an interrupted rebuild (the next rebuild
+    #: removes them; ``repair`` does now).
+    orphans: list[str] = field(default_factory=list)
+    orphans_removed: bool = False
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
+        return not (self.missing or self.stale or self.extra or
+                    (self.orphans and not self.orphans_removed))
 
 
 def check_index(*, repair: bool = False) -> IndexCheck:
     """Compare the index with the public documents; with ``repair``, queue every difference
     in the outbox for the worker."""
     session = get_session()
-    indexed = get_backend().versions()
+    backend = get_backend()
+    end_read(session)
+    indexed = backend.versions()
+    orphans = backend.orphans()
     expected = {document.key: document.version for document in itertools.chain(
         iter_index_documents(session), sources.all_entries(session))}
     check = IndexCheck(
@@ -269,10 +289,15 @@ def check_index(*, repair: bool = False) -> IndexCheck:
                      key=_key_order),
         extra=sorted(set(indexed) - set(expected), key=_key_order),
         pending=pending_entries(session), failing=failing_entries(session),
+        orphans=orphans,
     )
-    if repair and not check.ok:
+    if repair and orphans:
+        backend.remove_orphans()
+        check.orphans_removed = True
+    differences = [*check.missing, *check.stale, *check.extra]
+    if repair and differences:
         with unit_of_work() as writing:
-            for key in [*check.missing, *check.stale, *check.extra]:
+            for key in differences:
                 sources.enqueue_key(writing, key)
         check.queued = True
     return check
@@ -283,6 +308,58 @@ def _key_order(key: IndexKey) -> tuple[str, int, str]:
     return ("", key, "") if isinstance(key, int) else ("1", 0, key)
 
 
+@dataclass
+class IndexHealth:
+    """The search engine as the readiness check and the index worker see it."""
+
+    reachable: bool
+    exists: bool = False
+    documents: int = 0
+    public: int = 0  # documents that belong in the index
+    pending: int = 0  # queued updates
+    retrying: int = 0  # … of which failed at least once and wait for their retry
+    error: str | None = None
+
+    @property
+    def lost(self) -> bool:
+        """The engine answers but lost the index (it came back empty): rebuild it. An empty
+        index whose documents are all still queued (a site just imported) is not lost."""
+        return self.reachable and (not self.exists or
+                                   (self.documents == 0 and self.public > self.pending))
+
+    @property
+    def ready(self) -> bool:
+        return self.reachable and not self.lost
+
+
+def index_health() -> IndexHealth:
+    """Whether the engine answers and holds the index, and the queue of updates."""
+    session = get_session()
+    health = IndexHealth(reachable=False, public=count_public(),
+                         pending=pending_entries(session), retrying=failing_entries(session))
+    end_read(session)
+    try:
+        status = get_backend().status()
+    except SearchUnavailableError as exc:
+        health.error = str(exc)
+        return health
+    health.reachable, health.exists, health.documents = True, status.exists, status.documents
+    return health
+
+
+def restore_lost_index() -> int | None:
+    """When the engine answers but has lost the index (a cluster restarted empty), rebuild
+    it through the alias and return how many documents it holds; None when nothing was
+    lost (or the engine does not answer: the queued updates wait for it)."""
+    health = index_health()
+    if not health.lost:
+        return None
+    log.warning("the search index is missing or empty (%s documents public): rebuilding it",
+                health.public)
+    get_backend().ensure_index()
+    return rebuild_index()
+
+
 def ensure_index() -> str:
     """Create the index if missing (``opengov init``); fills it when the site has content
     and the index is empty. Returns a line for the person running init."""
@@ -291,4 +368,6 @@ def ensure_index() -> str:
     if backend.count() == 0 and count_public() > 0:
         count = rebuild_index()
         return f"搜索索引（{backend.name}）已建立，收录 {count} 篇文档。"
+    refresh_vocabulary(get_session())
+    end_read(get_session())
     return f"搜索索引（{backend.name}）已就绪，现有 {backend.count()} 篇文档。"

@@ -21,9 +21,30 @@ MAX_SEARCH_PAGE = 500
 SORTS = ("relevance", "date")
 
 
+def _result(hit: search_service.Hit) -> dict[str, object]:
+    return {
+        "id": hit.id,
+        "kind": hit.kind,
+        "kind_label": search_service.kind_label(hit.kind),
+        "title": hit.title,
+        "url": site_url(search_service.hit_url(hit)),
+        "doc_number": hit.doc_number,
+        "index_no": hit.index_no,
+        "agency": hit.agency_name,
+        "date": hit.date.isoformat() if hit.date else None,
+        "validity": hit.validity,
+        "category": hit.category_name,
+        "snippet": hit.snippet,
+    }
+
+
 @bp.get("/search")
 def search() -> ResponseReturnValue:
-    """``?q=&page=&size=&kind=&category=&type=&agency=&year=&validity=&sort=``"""
+    """``?q=&page=&size=&kind=&category=&type=&agency=&year=&validity=&sort=``
+
+    ``results`` answer the query as typed (with its synonyms, listed in ``expansions``);
+    when nothing does, ``alternative`` may hold what comes closest — a relaxed match without
+    the ``missing`` words, or the results of ``suggestion`` — kept apart from ``results``."""
     # The query's own rules (length, syntax) are the search's: a 400 naming ``q``.
     query = request.args.get("q", "")
     filters = {name: value for name in search_service.FACETS
@@ -41,6 +62,7 @@ def search() -> ResponseReturnValue:
     links = page_links("api.search", outcome.page, min(outcome.pages, MAX_SEARCH_PAGE),
                        q=query, sort=request.args.get("sort"), size=request.args.get("size"),
                        **filters)
+    alternative = outcome.alternative
     return with_page_links(jsonify({
         "total": outcome.total,
         "page": outcome.page,
@@ -49,23 +71,18 @@ def search() -> ResponseReturnValue:
         "took_ms": outcome.took_ms,
         "suggestion": outcome.suggestion,
         "links": links,
+        "expansions": [{"typed": typed, "also": also} for typed, also in outcome.expansions],
+        "alternative": None if alternative is None else {
+            "kind": alternative.kind,
+            "query": alternative.query,
+            "missing": alternative.missing,
+            "total": alternative.total,
+            "results": [_result(hit) for hit in alternative.hits],
+        },
         "facets": {name: [{"value": option.value, "label": option.label,
                            "count": option.count} for option in options]
                    for name, options in outcome.facets.items()},
-        "results": [{
-            "id": hit.id,
-            "kind": hit.kind,
-            "kind_label": search_service.kind_label(hit.kind),
-            "title": hit.title,
-            "url": site_url(search_service.hit_url(hit)),
-            "doc_number": hit.doc_number,
-            "index_no": hit.index_no,
-            "agency": hit.agency_name,
-            "date": hit.date.isoformat() if hit.date else None,
-            "validity": hit.validity,
-            "category": hit.category_name,
-            "snippet": hit.snippet,
-        } for hit in outcome.hits],
+        "results": [_result(hit) for hit in outcome.hits],
     }), links)
 
 

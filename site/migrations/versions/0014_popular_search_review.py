@@ -1,7 +1,7 @@
 """popular search review
 
-Revision ID: 0012_popular_search_review
-Revises: 0011_content_imports
+Revision ID: 0014_popular_search_review
+Revises: 0013_catalog_generation
 Create Date: 2026-11-29 18:47:21.957781
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0012_popular_search_review'
-down_revision: str | Sequence[str] | None = '0011_content_imports'
+revision: str = '0014_popular_search_review'
+down_revision: str | Sequence[str] | None = '0013_catalog_generation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
