@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from opengov.site import db, logs
 from opengov.site.accounts.service import auth
 from opengov.site.config import ConfigError, data_folder, default_instance_path, load_settings
-from opengov.site.web import api, caching, errors, security, templating, urls
+from opengov.site.web import api, caching, errors, params, security, templating, urls
 from opengov.site.web.csrf import csrf
 from opengov.site.web.urls import SiteFlask
 
@@ -73,6 +73,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     urls.init_app(app)  # before the blueprints: bounded <int:…> URL parts
     templating.init_app(app)
     errors.init_app(app)
+    params.init_app(app)  # no NUL in a path or parameter, whatever the view
     security.init_app(app)
     caching.init_app(app)
     api.init_app(app)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from flask import request
+from flask import Flask, request
+from werkzeug.exceptions import NotFound
 
 from opengov.site.exceptions import InvalidInputError
 
@@ -119,3 +120,19 @@ def date_arg(name: str, *, label: str = "") -> dt.date | None:
         raise InvalidParameterError(name, f"参数 {label or name} 应为 1949 至 2100 年间的日期"
                                           f"（YYYY-MM-DD），收到“{raw[:20]}”。")
     return value
+
+
+def refuse_nul_characters() -> None:
+    """Before every request: a NUL character in the URL's path or query string is nothing a
+    person types, and PostgreSQL's text cannot hold one (``DataError``, a 500, wherever the
+    value reaches a query): the path is a 404, a parameter a 400 naming it."""
+    if "\x00" in request.path:
+        raise NotFound()
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            shown = name.replace("\x00", "")[:40] or "?"
+            raise InvalidParameterError(shown, f"参数 {shown} 含有无效字符。")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)

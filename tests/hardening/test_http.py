@@ -205,7 +205,11 @@ def test_one_validation_policy_across_the_api(client: FlaskClient, document_id: 
                       ("/api/v1/fiscal/overview?year=99999999999999999999", "year"),
                       ("/api/v1/fiscal/sangong?year=1800", "year"),
                       ("/api/v1/search/suggest?q=" + "政" * 60, "q"),
-                      ("/api/v1/search?q=" + "政" * 300, "q")]:
+                      ("/api/v1/search?q=" + "政" * 300, "q"),
+                      ("/api/v1/documents?agency=%00", "agency"),
+                      ("/api/v1/service-items?q=a%00b", "q"),
+                      ("/api/v1/powers?size=1000", "size"),
+                      ("/api/v1/consultations?status=x", "status")]:
         response = client.get(url)
         assert response.status_code == 400, url
         assert response.mimetype == "application/problem+json"
@@ -215,3 +219,12 @@ def test_one_validation_policy_across_the_api(client: FlaskClient, document_id: 
     negative = client.get("/api/v1/search?q=公务&page=-1").get_json()
     assert "不是数字" not in negative["detail"]
     assert "-1" in negative["detail"]
+
+
+def test_a_nul_character_in_a_url_is_refused_before_any_view(client: FlaskClient) -> None:
+    """PostgreSQL's text holds no NUL: one in a path or parameter never reaches a query."""
+    assert client.get("/agencies/%00").status_code == 404
+    assert client.get("/staff/requests/a%00b").status_code == 404
+    page = client.get("/columns/policies?agency=%00")
+    assert page.status_code == 400
+    assert "agency" in page.get_data(as_text=True)
