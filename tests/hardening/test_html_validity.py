@@ -19,8 +19,10 @@ from flask import Flask
 
 from opengov.site.accounts.rules.roles import Role
 from opengov.site.config import PROJECT_ROOT
+from opengov.site.personal_data import key_from_secret
 from tests.architecture.test_routes import populated
 from tests.conftest import TEST_PASSWORD
+from tests.hardening import pages
 
 __all__ = ["populated"]
 
@@ -40,6 +42,13 @@ STAFF_PAGES = ["/staff/", "/staff/documents", "/staff/documents/new", "/staff/re
                "/staff/search/popular", "/staff/fiscal/", "/staff/fiscal/import",
                "/staff/requests", "/staff/requests/new", "/staff/calendar", "/staff/reports",
                "/staff/review-cases", "/staff/account/password", "/staff/account/second-factor"]
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    # The back office shows commenters' and complainants' contacts, encrypted at rest.
+    app_config["PERSONAL_DATA_KEY"] = key_from_secret("nu checker")
+    return app_config
 
 
 def _page_type(url: str) -> str:
@@ -62,7 +71,7 @@ def test_the_nu_checker_finds_no_error_on_any_page_type(
         path.write_text(html, encoding="utf-8")
         files[path] = url
 
-    for url in PUBLIC_PAGES:
+    for url in PUBLIC_PAGES + pages.PUBLIC_PAGES + pages.detail_pages(client):
         response = client.get(url)
         assert response.mimetype == "text/html", url
         save(url, response.get_data(as_text=True))
@@ -71,7 +80,7 @@ def test_the_nu_checker_finds_no_error_on_any_page_type(
     save("/requests/new (errors)", errors.get_data(as_text=True))
     make_user("everyone", *Role)
     client.post("/staff/login", data={"username": "everyone", "password": TEST_PASSWORD})
-    for url in STAFF_PAGES:
+    for url in STAFF_PAGES + pages.STAFF_PAGES:
         response = client.get(url)
         assert response.status_code == 200, url
         save(url, response.get_data(as_text=True))
