@@ -7,15 +7,34 @@ import secrets
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from opengov.site.app import create_app
 from opengov.site.bootstrap import initialise
-from opengov.site.config import default_instance_path
+from opengov.site.config import ConfigError, default_instance_path
 from opengov.site.db import get_database
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
+class SiteGroup(FlaskGroup):
+    """Flask's command group, listing only the site's own commands: every command is
+    registered here, so ``opengov --help`` on a machine not yet set up (no secret key, no
+    database) shows them instead of the traceback of building an app it does not need."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return click.Group.list_commands(self, ctx)
+
+
+def _create_app() -> Flask:
+    """The app for a command; settings that stop it from starting are the operator's to fix,
+    reported as a command error (exit status 1), not as a traceback."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=SiteGroup, create_app=_create_app, add_version_option=False,
              load_dotenv=False, set_debug_flag=False)
 def main() -> None:
     """政府信息公开平台的管理命令。"""

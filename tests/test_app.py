@@ -71,3 +71,24 @@ def test_api_errors_are_json(client: FlaskClient) -> None:
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 404
+
+
+def test_commands_on_a_machine_not_yet_set_up(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """``opengov --help`` lists the commands and a command that needs the site says what to
+    do — neither shows a traceback."""
+    from click.testing import CliRunner
+
+    from opengov.site.cli import main
+
+    monkeypatch.setenv("OPENGOV_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("OPENGOV_SECRET_KEY", raising=False)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--help"])
+    assert listed.exit_code == 0
+    assert "status" in listed.output
+    assert "Traceback" not in listed.output
+    status = runner.invoke(main, ["status"])
+    assert status.exit_code == 1
+    assert "run `opengov init` first" in status.output
+    assert "Traceback" not in status.output

@@ -11,9 +11,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from flask import current_app, render_template
-from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,7 +33,6 @@ from opengov.site.exceptions import (
     InvalidInputError,
     NotFoundError,
 )
-from opengov.site.pdf import SANS, SERIF, cjk_pdf, paragraph, wrap
 from opengov.site.reports.models import AnnualReport, ReviewCase
 from opengov.site.reports.rules import (
     APPLICANT_COLUMNS,
@@ -80,7 +76,7 @@ REPORT_COLUMN = "annual-reports"
 DRAFT, SUBMITTED, PUBLISHED = "draft", "submitted", "published"
 STATUS_LABELS = {DRAFT: "编写中", SUBMITTED: "待审核", PUBLISHED: "已发布"}
 #: Table headings in the regular face (the CJK font has no bold style), shaded as in the XLSX.
-HEADINGS = FontFace(emphasis="", fill_color=(235, 235, 235))
+HEADING_FILL = (235, 235, 235)
 
 
 class ReportCheckError(ConflictError):
@@ -303,6 +299,11 @@ def _table3_rows(data: ReportData) -> list[tuple[str, list[int]]]:
 
 def render_xlsx(data: ReportData) -> bytes:
     """Tables 二, 三 and 四 as a workbook, one sheet each, numbers as numbers."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     bold = Font(bold=True)
     sheet = workbook.active
@@ -374,15 +375,22 @@ def correction_text(data: ReportData) -> str:
 
 
 def _pdf_table_header(table: Any, cells: list[tuple[str, int, int]]) -> None:
+    from fpdf.fonts import FontFace
+
+    headings = FontFace(emphasis="", fill_color=HEADING_FILL)
     row = table.row()
     for text, colspan, rowspan in cells:
-        row.cell(text, colspan=colspan, rowspan=rowspan, style=HEADINGS)
+        row.cell(text, colspan=colspan, rowspan=rowspan, style=headings)
 
 
 def render_pdf(data: ReportData) -> bytes:
     """The report as a PDF: the sections' text and the three tables laid out exactly as the
     XLSX and the published format lay them out (grouped headers, merged cells); the title in
     a serif face as in a 公文."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from opengov.site.pdf import SANS, SERIF, cjk_pdf, paragraph, wrap
+
     heading = title(data.agency, data.year)
     pdf = cjk_pdf(heading, landscape=True)
     pdf.add_page()

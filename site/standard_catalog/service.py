@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import load_workbook
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
@@ -430,6 +429,10 @@ def read_workbook(data: bytes) -> list[ImportedRow]:
     """The rows of every sheet of an XLSX catalog (a sheet per domain, or a 领域 column)."""
     if len(data) > MAX_IMPORT_BYTES:
         raise InvalidInputError("文件超过 5 MB 的上限。")
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX

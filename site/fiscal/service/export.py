@@ -13,8 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from opengov.site.exceptions import NotFoundError
 from opengov.site.fiscal.service.tables import Cell, TableData
@@ -57,6 +55,11 @@ def to_csv(table: TableData) -> bytes:
 def to_xlsx(table: TableData) -> bytes:
     """Title, unit, header, rows, notes: the layout of the published tables, so the
     file re-imports. Amounts are numeric cells formatted 0.00."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from openpyxl import load_workbook
-
 from opengov.site.fiscal.rules.disclosures import (
     PROCUREMENT_TITLES,
     SPECS_BY_NUMBER,
@@ -89,6 +87,10 @@ def read_grids(filename: str, content: bytes) -> list[Sheet]:
     GB18030 as saved by Excel on Chinese Windows; comma or tab separated)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsx":
+        # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+        # that never build a file (tests/architecture/test_worker_memory.py).
+        from openpyxl import load_workbook
+
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

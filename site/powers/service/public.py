@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -168,6 +166,11 @@ def export_workbook(query: ListQuery) -> bytes:
         .join(Agency, Agency.id == Power.agency_id).where(*_conditions(query))
         .order_by(Agency.sort_order, Agency.id, Power.code).limit(EXPORT_LIMIT)
         .options(selectinload(Power.agency))).all()
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -26,16 +26,6 @@ from opengov.site.audit.service import AuditAction, Origin
 from opengov.site.catalog.service import attachments as files
 from opengov.site.db import get_session, unit_of_work
 from opengov.site.exceptions import ConflictError, InvalidInputError, NotFoundError
-from opengov.site.redaction import (
-    ID_NUMBER,
-    MOBILE_NUMBER,
-    Box,
-    RedactionError,
-    find_boxes,
-    page_sizes,
-    redact_image,
-    redact_pdf,
-)
 from opengov.site.requests.models import InfoRequest, ReleasedFile, ReleaseDownload
 from opengov.site.requests.rules.clock import Stage
 
@@ -93,6 +83,19 @@ def _max_bytes() -> int:
 def _redact(data: bytes, kind: files.Kind, wanted: RedactionRequest) -> tuple[bytes, str,
                                                                              list[str]]:
     """The released bytes, a summary of the redaction, and the terms not found."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from opengov.site.redaction import (
+        ID_NUMBER,
+        MOBILE_NUMBER,
+        Box,
+        RedactionError,
+        find_boxes,
+        page_sizes,
+        redact_image,
+        redact_pdf,
+    )
+
     if not wanted.wanted:
         return data, "", []
     terms = [term.strip() for term in wanted.terms if term.strip()]

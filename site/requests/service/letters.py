@@ -13,25 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
-from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from opengov.site.pdf import (
-    BODY_PT,
-    LINE_MM,
-    SERIF,
-    TITLE_PT,
-    fit_font_size,
-    official_pdf,
-    paragraph,
-    wrap,
-)
 from opengov.site.requests.models import InfoRequest, RequestLetter
 from opengov.site.requests.rules.applicant import Delivery
 from opengov.site.requests.rules.outcomes import Reply, remedies_text
 from opengov.site.requests.service.handling import next_serial
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 TITLES = {
     "reply": "政府信息公开申请答复书",
@@ -148,6 +141,10 @@ def render_pdf(letter: RequestLetter) -> bytes:
     """The letter as an A4 PDF in the layout of GB/T 9704-2012, in a serif CJK face. When the
     signature would stand alone on a page, the lines are set a little closer (§7.3.5: adjust
     the spacing rather than leave the 落款 by itself)."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from opengov.site.pdf import LINE_MM
+
     for tightening in (1.0, 0.94, 0.88, 0.82):
         pdf, alone = _typeset(letter, LINE_MM * tightening)
         if not alone:
@@ -158,6 +155,16 @@ def render_pdf(letter: RequestLetter) -> bytes:
 def _typeset(letter: RequestLetter, line: float) -> tuple[FPDF, bool]:
     """The letter set with lines ``line`` mm apart, and whether its signature had to go on a
     page of its own."""
+    from opengov.site.pdf import (
+        BODY_PT,
+        SERIF,
+        TITLE_PT,
+        fit_font_size,
+        official_pdf,
+        paragraph,
+        wrap,
+    )
+
     pdf = official_pdf(letter.title)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin

@@ -16,11 +16,9 @@ import secrets
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +32,10 @@ from opengov.site.exceptions import ForbiddenError, InvalidInputError, NotFoundE
 from opengov.site.service_items.models import ServiceItem
 from opengov.site.service_items.rules import workflow
 from opengov.site.service_items.rules.guide import ItemGuide
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 from opengov.site.service_items.rules.layout import (
     INSTRUCTIONS_SHEET,
     ITEM_COLUMNS,
@@ -57,6 +59,10 @@ MAX_BYTES = 10 * 1024 * 1024
 
 def read_sheets(content: bytes) -> dict[str, Grid]:
     """The cells of every sheet of an XLSX; ``ValueError`` with a message if it is not one."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -246,15 +252,18 @@ def confirm_import(actor: User, token: str, *, origin: Origin) -> ImportPreview:
 
 # --- the template -------------------------------------------------------------------------------
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+_HEADER_COLOUR = "DDEBF7"
+_REQUIRED_COLOUR = "FCE4D6"
 
 
 def _header(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
         cell.font = Font(bold=True)
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=_REQUIRED_COLOUR if column.required
+                                else _HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[cell.column_letter].width = max(12, len(column.header) * 2 + 2)
     sheet.freeze_panes = "A2"
@@ -263,6 +272,11 @@ def _header(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
 def template_workbook() -> bytes:
     """The layout as an empty workbook with a sheet explaining every column; its data sheets
     have headers only, so a file made from it imports exactly what staff filled in."""
+    # Loaded on first use: fpdf, openpyxl and pypdf (≈80 MB) stay out of the web workers
+    # that never build a file (tests/architecture/test_worker_memory.py).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     items = workbook.active
     assert items is not None
