@@ -371,7 +371,7 @@ def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
     name, ID number, contacts, the addressee of its letters and the applicant's own words in
     its steps. The number, outcome, dates and applicant columns stay: the annual report still
     counts them."""
-    cutoff = today.replace(year=today.year - years)
+    cutoff = clock.years_before(today, years)
     closed = [stage.value for stage in CLOSED_STAGES]
     requests = session.scalars(select(InfoRequest).where(
         InfoRequest.stage.in_(closed), InfoRequest.closed_on.is_not(None),
