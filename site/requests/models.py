@@ -4,8 +4,8 @@ Personal data of applicants (name, ID number and its last characters, phone, ema
 the addressee of a letter) is stored only encrypted (``*_enc`` columns, see
 :mod:`opengov.site.personal_data`; the services decrypt it for the pages that show it);
 ``id_number_hmac`` is a keyed hash to match one applicant's requests (duplicate detection, the
-monthly fee counter) without decrypting. The stage, outcome and due dates are *derived* from the events by
-:mod:`opengov.site.requests.rules.clock` and stored here only for querying and sorting.
+monthly fee counter) without decrypting. The stage, outcome and due dates are *derived* from the
+events by :mod:`opengov.site.requests.rules.clock` and stored here only for querying and sorting.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ The text is composed once when the letter is issued and stored; later edits of t
 settings never change a letter already sent. The addressee (主送, the applicant's name) is kept
 apart from the text, encrypted like the request's own copy of it, and put in front of the text
 whenever the letter is shown (:func:`paragraphs`); once the request is anonymised it reads
-（已匿名化）. A reply letter words the decision in the form
-the handler chose (:data:`~opengov.site.requests.rules.outcomes.REPLIES`), citing exactly its
-article and item. The PDF follows the habits of GB/T 9704-2012: title in 2号 serif, the
-发文字号 line, the addressee flush left, paragraphs indented two characters, 附件 note, the
-agency's name and the date (成文日期) to the right with room for the seal (印章) above them.
+（已匿名化）. A reply letter words the decision in the form the handler chose
+(:data:`~opengov.site.requests.rules.outcomes.REPLIES`), citing exactly its article and item.
+The PDF follows the habits of GB/T 9704-2012: title in 2号 serif, the 发文字号 line, the
+addressee flush left, paragraphs indented two characters, 附件 note, the agency's name and the
+date (成文日期) to the right with room for the seal (印章) above them.
 """
 
 from __future__ import annotations
