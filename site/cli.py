@@ -52,10 +52,16 @@ def _ensure_secret_key(instance_path: Path) -> None:
 @click.pass_context
 def init_command(ctx: click.Context) -> None:
     """Create or migrate the database and the search index in the instance folder."""
+    from opengov.site.migrate import MigrationRefusedError
+
     _ensure_secret_key(default_instance_path())
     # The app is built only now: it refuses to start without the secret key made above.
     with ctx.ensure_object(ScriptInfo).load_app().app_context():
-        for line in initialise():
+        try:
+            lines = initialise()
+        except MigrationRefusedError as exc:
+            raise click.ClickException(str(exc)) from exc
+        for line in lines:
             click.echo(line)
 
 
@@ -70,7 +76,10 @@ def db_upgrade() -> None:
     """Apply pending migrations."""
     from opengov.site import migrate
 
-    migrate.upgrade(get_database().engine)
+    try:
+        migrate.upgrade(get_database().engine)
+    except migrate.MigrationRefusedError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"已迁移到 {migrate.current_revision(get_database().engine)}")
 
 

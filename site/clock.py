@@ -46,3 +46,12 @@ def beijing_to_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` years earlier; 29 February becomes the 28th in a common year (a
+    retention period counted in years must not fail one day in four years)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

@@ -250,6 +250,15 @@ SETTINGS: tuple[Setting, ...] = (
             "§9.2, common practice, confirm)."),
     Setting("COMPLAINT_SUBMIT_LIMIT", 5, int,
             "Complaints one IP address may file per hour."),
+    Setting("COMPLAINT_RETENTION_YEARS", 10, int,
+            "Years after a complaint is answered or withdrawn before `opengov complaints "
+            "anonymise` erases the complainant's name, contacts and account of the case; the "
+            "finding and answer stay for the statistics (confirm with the archives office)."),
+    Setting("COMMENT_RETENTION_YEARS", 5, int,
+            "Years after a consultation closes before `opengov consultations anonymise` erases "
+            "its commenters' names and contacts; the comments and the published feedback stay "
+            "(common practice: as long as the decision may be challenged in court, 行政诉讼法 "
+            "Art. 46; confirm with the archives office)."),
     # --- 好差评 (issue 14) ---
     Setting("RATING_FOLLOW_UP_DAYS", 15, int,
             "Working days within which a 差评 must be called back (回访) and rectified (整改) "
@@ -373,6 +382,11 @@ def load_settings(
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     for name in ("ERROR_REPORT_WORKDAYS", "ERROR_REPORT_LIMIT"):
+        if values[name] < 1:
+            raise ConfigError(f"OPENGOV_{name}: must be at least 1")
+    # 0 would erase the personal data of whatever closed before today.
+    for name in ("REQUEST_RETENTION_YEARS", "COMPLAINT_RETENTION_YEARS",
+                 "COMMENT_RETENTION_YEARS"):
         if values[name] < 1:
             raise ConfigError(f"OPENGOV_{name}: must be at least 1")
     if not 1 <= values["RATING_FOLLOW_UP_DAYS"] <= 60:

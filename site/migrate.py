@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask import current_app, has_app_context
 from sqlalchemy import Engine
 
 from opengov.site.db import write_intent
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class MigrationRefusedError(RuntimeError):
+    """A migration cannot convert the data it finds (e.g. no personal-data key to encrypt
+    it with); it stopped before changing anything, and the message tells the operator why."""
 
 
 def alembic_config() -> Config:
@@ -28,8 +35,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     On SQLite, foreign keys are not enforced while migrating: a batch migration rebuilds a
     table (create, copy, drop, rename), and dropping a table that other rows point to fails
     with them on — or, where they cascade, deletes those rows. They are checked once the
-    migration is done, inside its transaction, which is rolled back if one is broken."""
+    migration is done, inside its transaction, which is rolled back if one is broken.
+
+    Migrations that convert personal data (0014 encrypts applicants' names) get the site's
+    personal-data key from the app, when there is one, as ``personal_data_key``; they
+    refuse to convert rows without it (:class:`MigrationRefusedError`)."""
+    _migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (developers; as :func:`upgrade` does it)."""
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(engine: Engine, run: Callable[[Config], None]) -> None:
     config = alembic_config()
+    if has_app_context():
+        config.attributes["personal_data_key"] = current_app.config.get("PERSONAL_DATA_KEY")
     with write_intent(), engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -39,7 +61,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+                run(config)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:

@@ -1,4 +1,4 @@
-"""CLI of 举报投诉: ``opengov complaints …`` (the daily reminder)."""
+"""CLI of 举报投诉: ``opengov complaints …`` (the daily reminder and anonymisation)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from opengov.site.complaints.service import upkeep
 
 @click.group("complaints", cls=AppGroup)
 def complaints_group() -> None:
-    """举报投诉: reminders of due dates."""
+    """举报投诉: reminders of due dates, anonymisation."""
 
 
 @complaints_group.command("remind")
@@ -24,6 +24,15 @@ def complaints_remind(today: dt.date | None) -> None:
     (run daily from cron)."""
     for line in upkeep.remind(today or clock.today()):
         click.echo(line)
+
+
+@complaints_group.command("anonymise")
+@click.option("--today", type=DATE, default=None)
+def complaints_anonymise(today: dt.date | None) -> None:
+    """Erase complainants' personal data of complaints answered or withdrawn longer ago than
+    COMPLAINT_RETENTION_YEARS (run daily)."""
+    done = upkeep.anonymise(today or clock.today())
+    click.echo(f"已匿名化 {done.count} 件投诉举报（保存期限 {done.years} 年）")
 
 
 @complaints_group.command("recompute")

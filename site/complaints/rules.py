@@ -85,6 +85,14 @@ class Stage(StrEnum):
 
 
 OPEN_STAGES = frozenset({Stage.RECEIVED, Stage.INVESTIGATING, Stage.AWAITING_EXPLANATION})
+CLOSED_STAGES = frozenset({Stage.ANSWERED, Stage.WITHDRAWN})
+
+#: What is left in place of the complainant's words once the retention period is over.
+ANONYMISED = "（已匿名化）"
+#: Details of steps that retell the complainant's case — what the agency was asked to
+#: explain, and its explanation — and so may identify them: erased with the complainant's
+#: own account. The finding, the measures and the written answer stay for the statistics.
+IDENTIFYING_DETAILS = ("note", "text")
 
 
 class Finding(StrEnum):

@@ -4,7 +4,8 @@ Each consultation has a catalog document (栏目 征集调查) that carries its 
 its review (保密审查) and publication, its 索引号 and its versions; the consultation holds
 what the document is written from and what only the consultation has (period, comments,
 feedback). Commenters' names and contact details are stored only encrypted (``*_enc``,
-:mod:`opengov.site.personal_data`).
+:mod:`opengov.site.personal_data`), and erased COMMENT_RETENTION_YEARS after the consultation
+closed (``opengov consultations anonymise``).
 """
 
 from __future__ import annotations
@@ -146,6 +147,9 @@ class ConsultationComment(Base):
     moderated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Set when the name and contacts were erased after the retention period (the text and
+    #: its place in the feedback stay).
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     consultation: Mapped[Consultation] = relationship(back_populates="comments")
     group: Mapped[FeedbackGroup | None] = relationship(back_populates="comments")

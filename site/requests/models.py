@@ -1,10 +1,11 @@
 """依申请公开: requests, their append-only event log, reply letters and their serial numbers.
 
-Personal data of applicants (ID number, phone, email, address) is stored only encrypted
-(``*_enc`` columns, see :mod:`opengov.site.personal_data`); ``id_number_hmac`` is a
-keyed hash to match one applicant's requests (duplicate detection, the monthly fee counter)
-without decrypting. The stage, outcome and due dates are *derived* from the events by
-:mod:`opengov.site.requests.rules.clock` and stored here only for querying and sorting.
+Personal data of applicants (name, ID number and its last characters, phone, email, address,
+the addressee of a letter) is stored only encrypted (``*_enc`` columns, see
+:mod:`opengov.site.personal_data`; the services decrypt it for the pages that show it);
+``id_number_hmac`` is a keyed hash to match one applicant's requests (duplicate detection, the
+monthly fee counter) without decrypting. The stage, outcome and due dates are *derived* from the
+events by :mod:`opengov.site.requests.rules.clock` and stored here only for querying and sorting.
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ class InfoRequest(Base):
     applicant_kind: Mapped[str] = mapped_column(String(20))
     #: 商业企业 · 科研机构 · 社会公益组织 · 法律服务机构 · 其他 (organisations only)
     org_type: Mapped[str] = mapped_column(String(20), default="")
-    name: Mapped[str] = mapped_column(String(100))
+    #: 姓名或者名称.
+    name_enc: Mapped[str] = mapped_column(Text, default="")
     id_type: Mapped[str] = mapped_column(String(30))
     id_number_enc: Mapped[str] = mapped_column(Text, default="")
     id_number_hmac: Mapped[str] = mapped_column(String(64), default="", index=True)
-    #: Last characters of the ID number, for masked lists (e.g. ``****1234``).
-    id_number_tail: Mapped[str] = mapped_column(String(8), default="")
+    #: Last characters of the ID number, for masked lists (e.g. ``****1234``): decrypting
+    #: these, a list never needs the whole number.
+    id_number_tail_enc: Mapped[str] = mapped_column(Text, default="")
     phone_enc: Mapped[str] = mapped_column(Text, default="")
     email_enc: Mapped[str] = mapped_column(Text, default="")
     address_enc: Mapped[str] = mapped_column(Text, default="")
@@ -135,7 +138,9 @@ class RequestLetter(Base):
     #: reply / correction / extension / fee
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(100))
-    #: Paragraphs of the letter as issued (plain text, one per line).
+    #: The addressee (主送: the applicant's name), encrypted; the letter opens with it.
+    addressee_enc: Mapped[str] = mapped_column(Text, default="")
+    #: Paragraphs of the letter as issued after the addressee (plain text, one per line).
     body: Mapped[str] = mapped_column(Text)
     issued_on: Mapped[dt.date] = mapped_column(Date)
     #: 附件说明: names of the released files that go with the letter, one per line.

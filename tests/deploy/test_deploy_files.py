@@ -55,6 +55,14 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     assert result.stderr.strip() == ""
 
 
+def _commands(name: str) -> list[list[str]]:
+    """Every ``ExecStart=`` of a unit, in order (a oneshot unit may have several, which
+    ConfigParser would fold into the last)."""
+    lines = (DEPLOY / "systemd" / name).read_text(encoding="utf-8").splitlines()
+    return [shlex.split(line.removeprefix("ExecStart="))
+            for line in lines if line.startswith("ExecStart=")]
+
+
 def test_every_daily_job_has_a_timer_running_an_existing_command() -> None:
     timers = {path.stem.removeprefix("opengov-")
               for path in (DEPLOY / "systemd").glob("opengov-*.timer")}
@@ -63,13 +71,21 @@ def test_every_daily_job_has_a_timer_running_an_existing_command() -> None:
     for job in timers:
         service = _unit(f"opengov-{job}.service")
         assert service["Service"]["Type"] == "oneshot"
-        command = shlex.split(service["Service"]["ExecStart"])
-        assert command[0] == "/srv/opengov/venv/bin/opengov"
-        # The command exists and takes these options (--help exits 0 before running it).
-        result = runner.invoke(main, [*command[1:], "--help"])
-        assert result.exit_code == 0, (job, result.output)
+        commands = _commands(f"opengov-{job}.service")
+        assert commands, job
+        for command in commands:
+            assert command[0] == "/srv/opengov/venv/bin/opengov"
+            # The command exists and takes these options (--help exits 0 before running it).
+            result = runner.invoke(main, [*command[1:], "--help"])
+            assert result.exit_code == 0, (job, command, result.output)
         timer = _unit(f"opengov-{job}.timer")
         assert timer["Timer"]["Persistent"] == "true"
+
+
+def test_the_anonymise_job_erases_every_kind_of_personal_data_kept() -> None:
+    """Applicants, complainants and commenters each have a retention period and a command."""
+    assert [command[1:] for command in _commands("opengov-anonymise.service")] == [
+        ["requests", "anonymise"], ["complaints", "anonymise"], ["consultations", "anonymise"]]
 
 
 def test_the_services_run_gunicorn_and_both_workers() -> None:

@@ -74,6 +74,7 @@ def test_applicant_notices_are_queued_then_delivered(
     assert "已答复" in subjects[3]
     assert "答复期限：2025-10-30" in inbox.bodies()[0]
     assert all(VALID_ID not in body for body in inbox.bodies())
+    assert all(body.startswith("张三：") for body in inbox.bodies())  # the name, decrypted
     assert queued() == 0
 
 

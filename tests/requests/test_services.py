@@ -4,6 +4,7 @@ calendar changes, lapses, anonymisation, reminders."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable
 
@@ -18,7 +19,7 @@ from opengov.site.requests.models import InfoRequest
 from opengov.site.requests.rules import codes
 from opengov.site.requests.rules.clock import Channel, EventKind, Stage, TransitionError
 from opengov.site.requests.service import handling as request_service
-from opengov.site.requests.service import upkeep
+from opengov.site.requests.service import letters, steps, upkeep
 from opengov.site.search.service import search
 from opengov.site.search.service.index import get_backend, process_outbox
 from opengov.site.workdays import service as work_calendar
@@ -38,15 +39,17 @@ def test_number_code_and_encryption(db_session: Session, file_request: Filer) ->
     assert [len(group) for group in groups] == [4] * 7  # 28 × 5 = 140 random bits
     assert set("".join(groups)) <= set(codes.ALPHABET)  # no I, L, O or U to misread
     assert code not in filed.query_code_hash
-    row = db_session.execute(text(
-        "SELECT id_number_enc, phone_enc, email_enc, address_enc FROM info_requests "
-        "WHERE id = :id"), {"id": filed.id}).one()
-    stored = " ".join(row)
-    for secret in (VALID_ID, "13800000000", "zhangsan@example.com", "人民路"):
+    # The raw row: no column holds the name, the ID number (nor its tail) or a contact.
+    row = db_session.execute(text("SELECT * FROM info_requests WHERE id = :id"),
+                             {"id": filed.id}).one()
+    stored = " ".join(str(value) for value in row)
+    for secret in ("张三", VALID_ID, "002X", "13800000000", "zhangsan@example.com", "人民路"):
         assert secret not in stored
     personal = request_service.personal_data(filed)
-    assert (personal.id_number, personal.phone) == (VALID_ID, "13800000000")
-    assert filed.id_number_tail == "002X"
+    assert (personal.name, personal.id_number, personal.phone) == (
+        "张三", VALID_ID, "13800000000")
+    assert request_service.applicant_labels([filed])[filed.id] == request_service.ApplicantLabel(
+        "张三", "002X")
 
 
 def test_applicant_lookup(db_session: Session, file_request: Filer) -> None:
@@ -118,14 +121,31 @@ def test_lapses_are_recorded(db_session: Session, file_request: Filer) -> None:
 
 def test_anonymisation_after_retention(db_session: Session, file_request: Filer) -> None:
     old, _ = file_request()
+    with unit_of_work() as session:  # through the workflow: the 补正告知书 is issued
+        steps.take_step(session, session.get(InfoRequest, old.id), EventKind.CORRECTION_REQUESTED,
+                        D(2025, 9, 29), {"deadline": "2025-10-13", "matters": "请写明年份"})
+    record(old, EventKind.CORRECTED, D(2025, 9, 30), {"text": "张三补充：人民路1号的那份"})
     record(old, EventKind.WITHDRAWN, D(2025, 10, 9))
     still_open, _ = file_request(description="仍在办理")
     with unit_of_work() as session:
         assert request_service.anonymise_closed(session, D(2035, 10, 9), 10) == 0
         assert request_service.anonymise_closed(session, D(2035, 10, 10), 10) == 1
-    assert old.name == "（已匿名化）"
-    assert old.id_number_enc == ""
-    assert old.phone_enc == ""
+    row = db_session.execute(text("SELECT * FROM info_requests WHERE id = :id"),
+                             {"id": old.id}).one()._mapping
+    for column in ("name_enc", "id_number_enc", "id_number_tail_enc", "phone_enc",
+                   "email_enc", "address_enc", "id_number_hmac", "fingerprint", "postcode"):
+        assert row[column] == "", column
+    [letter] = old.letters  # the 补正告知书: its addressee is erased too
+    assert db_session.execute(text("SELECT addressee_enc FROM info_request_letters "
+                                   "WHERE id = :id"), {"id": letter.id}).scalar() == ""
+    assert letters.paragraphs(letter)[0] == "（已匿名化）："
+    events = db_session.execute(text("SELECT data FROM info_request_events "
+                                     "WHERE request_id = :id"), {"id": old.id}).scalars()
+    texts = [(json.loads(data) if isinstance(data, str) else data).get("text", "")
+             for data in events]
+    assert "（已匿名化）" in texts
+    assert not any("张三" in said for said in texts)
+    assert request_service.personal_data(old).name == "（已匿名化）"
     assert old.outcome == "6.3"
     assert old.applicant_kind == "自然人"
     assert still_open.anonymised_at is None

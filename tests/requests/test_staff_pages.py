@@ -20,6 +20,7 @@ from opengov.site.accounts.rules.roles import Role
 from opengov.site.db import unit_of_work
 from opengov.site.requests.models import InfoRequest, RequestLetter
 from opengov.site.requests.service import handling as request_service
+from opengov.site.requests.service import letters
 from opengov.site.requests.service.letters import chinese_date
 from tests.factories import make_agency
 from tests.requests.conftest import VALID_ID
@@ -68,6 +69,7 @@ def test_queue_colours_masking_and_reminders(client: FlaskClient, handler: User,
     assert 'data-colour="green"' in page
     assert VALID_ID not in page
     assert "****002X" in page
+    assert "<td>张三" in page  # the name, decrypted for the handler
     assert "13800000000" not in page
     assert "已逾期" in page  # the on-screen reminder list
 
@@ -135,7 +137,8 @@ def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
     [letter] = filed.letters
     assert letter.kind == "reply"
     assert letter.number == "示例市人民政府依申请公开告知〔2025〕第1号"
-    paragraphs = letter.body.split("\n")
+    assert "张三" not in letter.body  # the addressee is stored apart, encrypted
+    paragraphs = letters.paragraphs(letter)
     assert paragraphs[0] == "张三："
     assert paragraphs[1].startswith("本机关于2025年9月26日收到您提出的政府信息公开申请")
     assert paragraphs[2].startswith("经审查，您申请获取的政府信息涉及商业秘密")
@@ -143,6 +146,7 @@ def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
     assert paragraphs[-1].startswith("如对本答复不服")
     html = client.get(f"/staff/requests/letters/{letter.id}").get_data(as_text=True)
     assert "第十五条" in html
+    assert '<p class="letter-addressee">张三：</p>' in html
     assert "60日内" in html
     assert "6个月内" in html
     pdf = client.get(f"/staff/requests/letters/{letter.id}.pdf")
@@ -152,6 +156,7 @@ def test_full_handling_and_reply_letter_pdf(client: FlaskClient, handler: User,
     # every character comes back behind a NUL; drop NULs and whitespace before searching.
     text = "".join(text.replace("\x00", "").split())
     assert "政府信息公开申请答复书" in text
+    assert "张三：" in text
     assert "涉及第三方商业秘密" in text
     assert "示例省人民政府申请行政复议" in text  # the government's own 复议机关
     assert act(client, number, "archived", dt.date(2025, 10, 23)).status_code == 302

@@ -43,6 +43,9 @@ def test_status_page_and_correction_letter_agree(client: FlaskClient, db_session
     assert asked.letter is not None
     letter = asked.letter.body
     page = _page(client, filed, code)
+    # The applicant's own copy of the letter opens with their name, decrypted.
+    shown = client.get(f"/requests/letters/{asked.letter.id}")
+    assert '<p class="letter-addressee">张三：</p>' in shown.get_data(as_text=True)
     # The deadline the letter sets is the one the page shows, in the same words.
     assert "请于2025年10月20日前作出补正" in letter
     assert "请于2025年10月20日前补正" in page

@@ -17,11 +17,15 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from opengov.site import clock
 from opengov.site.accounts.models import User
 from opengov.site.agencies.models import Agency
 from opengov.site.complaints.models import Complaint, ComplaintEvent
 from opengov.site.complaints.rules import (
+    ANONYMISED,
+    CLOSED_STAGES,
     DESCRIPTION_MAX_CHARS,
+    IDENTIFYING_DETAILS,
     NUMBER_PREFIX,
     OPEN_STAGES,
     Channel,
@@ -149,6 +153,32 @@ def personal_data(complaint: Complaint) -> Complainant:
     cipher = get_cipher()
     return Complainant(cipher.decrypt(complaint.name_enc), cipher.decrypt(complaint.phone_enc),
                        cipher.decrypt(complaint.email_enc))
+
+
+def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
+    """Erase what identifies the complainants of complaints answered or withdrawn more than
+    ``years`` ago: name and contacts, their account of the case (the description) and the
+    steps' retellings of it (:data:`IDENTIFYING_DETAILS`). Number, kind, agency, dates,
+    finding, measures and answer stay for the statistics. Returns how many were erased."""
+    cutoff = clock.years_before(today, years)
+    closed = session.scalars(select(Complaint).where(
+        Complaint.stage.in_([stage.value for stage in CLOSED_STAGES]),
+        Complaint.closed_on.is_not(None), Complaint.closed_on < cutoff,
+        Complaint.anonymised_at.is_(None)).options(selectinload(Complaint.events)))
+    count = 0
+    for complaint in closed:
+        complaint.name_enc = complaint.phone_enc = complaint.email_enc = ""
+        complaint.description = ANONYMISED
+        for event in complaint.events:
+            erased = {key: ANONYMISED for key in IDENTIFYING_DETAILS
+                      if (event.data or {}).get(key)}
+            if erased:
+                event.data = {**event.data, **erased}
+        complaint.anonymised_at = clock.utcnow()
+        count += 1
+    session.flush()
+    log.info("anonymised %d complaints closed before %s", count, cutoff.isoformat())
+    return count
 
 
 def find_for_complainant(session: Session, number: str, code: str) -> Complaint | None:

@@ -1,10 +1,13 @@
-"""Entry functions of the daily command ``opengov complaints remind``: mail the handlers of
-complaints due in exactly 5, 3 or 1 working days, due today, or overdue."""
+"""Entry functions of the daily commands ``opengov complaints remind`` (mail the handlers of
+complaints due in exactly 5, 3 or 1 working days, due today, or overdue) and ``opengov
+complaints anonymise`` (erase complainants' personal data after the retention period)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from opengov.site.complaints.models import Complaint
@@ -39,6 +42,21 @@ def remind(today: dt.date) -> list[str]:
         notifications.notify_staff(people, complaint, "投诉举报处理期限提醒", left=text)
         lines.append(f"{complaint.number} 答复期限 {complaint.due_on.isoformat()} {text}")
     return lines
+
+
+@dataclass(frozen=True)
+class Anonymised:
+    count: int
+    #: The retention period applied (COMPLAINT_RETENTION_YEARS).
+    years: int
+
+
+def anonymise(today: dt.date) -> Anonymised:
+    """Erase the complainants' personal data of complaints answered or withdrawn longer ago
+    than COMPLAINT_RETENTION_YEARS (:func:`.filing.anonymise_closed`)."""
+    years = int(current_app.config["COMPLAINT_RETENTION_YEARS"])
+    with unit_of_work() as session:
+        return Anonymised(filing.anonymise_closed(session, today, years), years)
 
 
 def recompute() -> int:

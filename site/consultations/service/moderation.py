@@ -88,6 +88,23 @@ def add_comment(session: Session, consultation: Consultation, comment: CommentIn
     return row
 
 
+def anonymise_commenters(session: Session, today: dt.date, years: int) -> int:
+    """Erase the names and contacts of the comments on consultations that closed more than
+    ``years`` ago (composable); the comments' text, status and groups — the published
+    feedback — stay. Returns how many comments were anonymised."""
+    cutoff = clock.years_before(today, years)
+    comments = session.scalars(
+        select(ConsultationComment).join(Consultation)
+        .where(Consultation.closes_on < cutoff, ConsultationComment.anonymised_at.is_(None)))
+    count = 0
+    for comment in comments:
+        comment.name_enc = comment.phone_enc = comment.email_enc = ""
+        comment.anonymised_at = clock.utcnow()
+        count += 1
+    session.flush()
+    return count
+
+
 def enter_comment(actor: User, consultation_id: int, comment: CommentInput,
                   channel: Channel) -> int:
     """A comment received by letter, e-mail, fax or at a meeting, entered by staff; it is

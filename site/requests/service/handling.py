@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -52,6 +53,10 @@ log = logging.getLogger(__name__)
 NUMBER_PREFIX = "YSQ"
 #: A second identical request by the same applicant within this time is refused as a duplicate.
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
+#: Characters of the ID number that lists show (``****1234``).
+ID_TAIL_CHARS = 4
+#: What is shown in place of an applicant's name once it was erased.
+ANONYMISED = "（已匿名化）"
 #: 未办结: awaiting confirmation or an answer. The staff queue shows these by default and a
 #: calendar change recomputes their dates; closed requests keep the dates they closed with.
 UNFINISHED_STAGES = frozenset({Stage.PENDING, *OPEN_STAGES})
@@ -182,11 +187,11 @@ def file_request(session: Session, agency: Agency, app: Application, channel: Ch
         agency=agency,
         applicant_kind=app.applicant_kind,
         org_type=app.org_type if app.applicant_kind == ApplicantKind.ORGANISATION else "",
-        name=app.name.strip(),
+        name_enc=cipher.encrypt(app.name.strip()),
         id_type=app.id_type,
         id_number_enc=cipher.encrypt(id_number),
         id_number_hmac=cipher.keyed_hash(id_number),
-        id_number_tail=id_number[-4:],
+        id_number_tail_enc=cipher.encrypt(id_number[-ID_TAIL_CHARS:]),
         phone_enc=cipher.encrypt(app.phone.strip()),
         email_enc=cipher.encrypt(app.email.strip()),
         address_enc=cipher.encrypt(app.address.strip()),
@@ -325,6 +330,7 @@ def find_for_applicant(session: Session, number: str, code: str) -> InfoRequest 
 
 @dataclass(frozen=True)
 class PersonalData:
+    name: str
     id_number: str
     phone: str
     email: str
@@ -332,29 +338,59 @@ class PersonalData:
 
 
 def personal_data(request: InfoRequest) -> PersonalData:
-    """Decrypted contact details, for the handler's detail page and letters only."""
+    """Decrypted name and contact details, for the handler's detail page and notices only."""
     cipher = get_cipher()
-    return PersonalData(cipher.decrypt(request.id_number_enc), cipher.decrypt(request.phone_enc),
-                        cipher.decrypt(request.email_enc), cipher.decrypt(request.address_enc))
+    return PersonalData(applicant_name(request, cipher), cipher.decrypt(request.id_number_enc),
+                        cipher.decrypt(request.phone_enc), cipher.decrypt(request.email_enc),
+                        cipher.decrypt(request.address_enc))
+
+
+def applicant_name(request: InfoRequest, cipher: PersonalDataCipher | None = None) -> str:
+    """The applicant's name (姓名或者名称) as letters and notices address them;
+    :data:`ANONYMISED` once it was erased."""
+    if request.anonymised_at is not None:
+        return ANONYMISED
+    return (cipher or get_cipher()).decrypt(request.name_enc)
+
+
+@dataclass(frozen=True)
+class ApplicantLabel:
+    """Who filed a request as lists show it: the name and the ID number's last characters
+    (never the whole number)."""
+
+    name: str
+    id_number_tail: str
+
+
+def applicant_labels(requests: Iterable[InfoRequest]) -> dict[int, ApplicantLabel]:
+    """request id → its :class:`ApplicantLabel`, decrypting the two short fields only."""
+    cipher = get_cipher()
+    return {request.id: ApplicantLabel(applicant_name(request, cipher),
+                                       cipher.decrypt(request.id_number_tail_enc))
+            for request in requests}
 
 
 def anonymise_closed(session: Session, today: dt.date, years: int) -> int:
-    """Erase the personal data of requests closed more than ``years`` ago. The number,
-    outcome, dates and applicant columns stay: the annual report still counts them."""
-    cutoff = today.replace(year=today.year - years)
+    """Erase the personal data of requests closed more than ``years`` ago — the applicant's
+    name, ID number, contacts, the addressee of its letters and the applicant's own words in
+    its steps. The number, outcome, dates and applicant columns stay: the annual report still
+    counts them."""
+    cutoff = clock.years_before(today, years)
     closed = [stage.value for stage in CLOSED_STAGES]
     requests = session.scalars(select(InfoRequest).where(
         InfoRequest.stage.in_(closed), InfoRequest.closed_on.is_not(None),
         InfoRequest.closed_on < cutoff, InfoRequest.anonymised_at.is_(None)))
     count = 0
     for request in requests:
-        request.name = "（已匿名化）"
-        request.id_number_enc = request.phone_enc = request.email_enc = request.address_enc = ""
-        request.id_number_hmac = request.id_number_tail = request.fingerprint = ""
+        request.name_enc = request.id_number_enc = request.id_number_tail_enc = ""
+        request.phone_enc = request.email_enc = request.address_enc = ""
+        request.id_number_hmac = request.fingerprint = ""
         request.postcode = ""
+        for letter in request.letters:
+            letter.addressee_enc = ""
         for event in request.events:  # the applicant's own words (a correction) may identify
             if event.data and "text" in event.data:
-                event.data = {**event.data, "text": "（已匿名化）"}
+                event.data = {**event.data, "text": ANONYMISED}
         request.anonymised_at = clock.utcnow()
         count += 1
     session.flush()
@@ -460,9 +496,9 @@ def transfer(session: Session, request: InfoRequest, target: Agency, on: dt.date
                                          f"电话{target.phone}", target.address) if part)
     forwarded = InfoRequest(
         number=allocate_number(session, on.year), agency=target,
-        applicant_kind=request.applicant_kind, org_type=request.org_type, name=request.name,
-        id_type=request.id_type, id_number_enc=request.id_number_enc,
-        id_number_hmac=request.id_number_hmac, id_number_tail=request.id_number_tail,
+        applicant_kind=request.applicant_kind, org_type=request.org_type,
+        name_enc=request.name_enc, id_type=request.id_type, id_number_enc=request.id_number_enc,
+        id_number_hmac=request.id_number_hmac, id_number_tail_enc=request.id_number_tail_enc,
         phone_enc=request.phone_enc, email_enc=request.email_enc,
         address_enc=request.address_enc, postcode=request.postcode,
         doc_title=request.doc_title, doc_number=request.doc_number,

@@ -1,11 +1,14 @@
 """Numbered letters to applicants (告知书), kept as issued, rendered as HTML and PDF.
 
 The text is composed once when the letter is issued and stored; later edits of templates or
-settings never change a letter already sent. A reply letter words the decision in the form
-the handler chose (:data:`~opengov.site.requests.rules.outcomes.REPLIES`), citing exactly its
-article and item. The PDF follows the habits of GB/T 9704-2012: title in 2号 serif, the
-发文字号 line, the addressee flush left, paragraphs indented two characters, 附件 note, the
-agency's name and the date (成文日期) to the right with room for the seal (印章) above them.
+settings never change a letter already sent. The addressee (主送, the applicant's name) is kept
+apart from the text, encrypted like the request's own copy of it, and put in front of the text
+whenever the letter is shown (:func:`paragraphs`); once the request is anonymised it reads
+（已匿名化）. A reply letter words the decision in the form the handler chose
+(:data:`~opengov.site.requests.rules.outcomes.REPLIES`), citing exactly its article and item.
+The PDF follows the habits of GB/T 9704-2012: title in 2号 serif, the 发文字号 line, the
+addressee flush left, paragraphs indented two characters, 附件 note, the agency's name and the
+date (成文日期) to the right with room for the seal (印章) above them.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from typing import TYPE_CHECKING
 from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
+from opengov.site.personal_data import get_cipher
 from opengov.site.requests.models import InfoRequest, RequestLetter
 from opengov.site.requests.rules.applicant import Delivery
 from opengov.site.requests.rules.outcomes import Reply, remedies_text
-from opengov.site.requests.service.handling import next_serial
+from opengov.site.requests.service.handling import ANONYMISED, next_serial
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -86,9 +90,9 @@ def delivery_sentence(request: InfoRequest) -> str:
 def compose(request: InfoRequest, kind: str, *, reply: Reply | None = None,
             detail: str = "", other_body: str = "", deadline: dt.date | None = None,
             releases: Sequence[str] = ()) -> str:
-    """The paragraphs of a letter, one per line, from ``templates/letters/<kind>.txt``
-    (wording that legal staff may adjust without touching code). ``releases`` names the
-    files released with a reply."""
+    """The paragraphs of a letter after its addressee, one per line, from
+    ``templates/letters/<kind>.txt`` (wording that legal staff may adjust without touching
+    code). ``releases`` names the files released with a reply."""
     if kind not in TITLES:
         raise ValueError(f"unknown letter kind {kind}")
     if kind in ("reply", "lapse") and reply is None:
@@ -105,12 +109,29 @@ def compose(request: InfoRequest, kind: str, *, reply: Reply | None = None,
 
 def issue(session: Session, request: InfoRequest, kind: str, issued_on: dt.date,
           body: str, *, enclosures: Sequence[str] = ()) -> RequestLetter:
+    # The addressee is the applicant: the request's ciphertext of the name serves as it is.
     letter = RequestLetter(request=request, kind=kind, title=TITLES[kind],
-                           number=_number(session, request, issued_on), body=body,
+                           number=_number(session, request, issued_on),
+                           addressee_enc=request.name_enc, body=body,
                            issued_on=issued_on, enclosures="\n".join(enclosures))
     session.add(letter)
     session.flush()
     return letter
+
+
+def addressee(letter: RequestLetter) -> str:
+    """Whom the letter is addressed to (主送): the applicant's name, decrypted;
+    :data:`~.handling.ANONYMISED` once erased."""
+    if letter.request.anonymised_at is not None:
+        return ANONYMISED
+    return get_cipher().decrypt(letter.addressee_enc)
+
+
+def paragraphs(letter: RequestLetter) -> list[str]:
+    """The letter's text as shown and printed: the addressee line (``张三：``), then the
+    paragraphs as issued."""
+    name = addressee(letter)
+    return [*([f"{name}："] if name else []), *letter.body.split("\n")]
 
 
 def enclosure_lines(letter: RequestLetter) -> list[str]:
@@ -177,7 +198,7 @@ def _typeset(letter: RequestLetter, line: float) -> tuple[FPDF, bool]:
     pdf.cell(0, line, letter.number, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(SERIF, size=BODY_PT)
     pdf.ln(line / 2)
-    for number, text in enumerate(letter.body.split("\n")):
+    for number, text in enumerate(paragraphs(letter)):
         # The addressee (主送) is flush left; every other paragraph starts two characters in.
         addressee = number == 0 and text.endswith("：")
         paragraph(pdf, text, line_height=line, indent_chars=0 if addressee else 2)

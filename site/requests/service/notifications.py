@@ -52,10 +52,11 @@ def notify_applicant(session: Session, request: InfoRequest, what: str,
     anonymised, no address or no mail server)."""
     if what not in APPLICANT_NOTICES or request.anonymised_at is not None:
         return False
-    email = request_service.personal_data(request).email
+    personal = request_service.personal_data(request)
     subject, template = APPLICANT_NOTICES[what]
-    body = render_template(template, request=request, attachments=attachments, **context)
-    return mail.enqueue(session, kind=f"request.{what}", to=email,
+    body = render_template(template, request=request, applicant_name=personal.name,
+                           attachments=attachments, **context)
+    return mail.enqueue(session, kind=f"request.{what}", to=personal.email,
                         subject=f"{subject}（{request.number}）", body=body,
                         attachments=attachments, reference=request.number)
 

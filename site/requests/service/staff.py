@@ -84,6 +84,8 @@ class Queue:
     rows: list[InfoRequest]
     #: request id → green / yellow / red / none (closed, or no deadline yet)
     colours: dict[int, str]
+    #: request id → the applicant's name and ID number's last characters, decrypted
+    applicants: dict[int, handling.ApplicantLabel]
     reminders: list[handling.Reminder]
     freshness: CalendarFreshness
     today: dt.date
@@ -106,7 +108,8 @@ def queue(actor: User, stage: str = UNFINISHED) -> Queue:
     closed = {s.value for s in CLOSED_STAGES}
     colours = {row.id: "none" if row.stage in closed
                else handling.deadline_colour(calendar, today, row.due_on) for row in rows}
-    return Queue(rows, colours, handling.reminders(session, today, agency_id=actor.agency_id),
+    return Queue(rows, colours, handling.applicant_labels(rows),
+                 handling.reminders(session, today, agency_id=actor.agency_id),
                  check_freshness(today, calendar), today)
 
 

@@ -236,6 +236,12 @@ def request_event_details(data: dict[str, object]) -> list[tuple[str, str]]:
     return pairs
 
 
+@bp.app_template_filter("letter_paragraphs")
+def letter_paragraphs_filter(letter: RequestLetter) -> list[str]:
+    """The addressee line, decrypted, then the letter's text as issued."""
+    return letter_service.paragraphs(letter)
+
+
 @bp.app_template_filter("letter_enclosures")
 def letter_enclosures_filter(letter: RequestLetter) -> list[str]:
     return letter_service.enclosure_lines(letter)

@@ -36,7 +36,8 @@ def request_queue() -> str:
     stage = request.args.get("stage", casework.UNFINISHED)
     listing = casework.queue(current_user.user, stage)
     return render_template("staff/requests/queue.html", rows=listing.rows,
-                           colours=listing.colours, reminders=listing.reminders, stage=stage,
+                           colours=listing.colours, applicants=listing.applicants,
+                           reminders=listing.reminders, stage=stage,
                            stages=list(Stage), freshness=listing.freshness, today=listing.today)
 
 

@@ -1,7 +1,7 @@
 """staff second factor
 
-Revision ID: 0015_staff_second_factor
-Revises: 0014_popular_search_review
+Revision ID: 0017_staff_second_factor
+Revises: 0016_popular_search_review
 Create Date: 2026-11-29 18:56:37.424208
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0015_staff_second_factor'
-down_revision: str | Sequence[str] | None = '0014_popular_search_review'
+revision: str = '0017_staff_second_factor'
+down_revision: str | Sequence[str] | None = '0016_popular_search_review'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """popular search review
 
-Revision ID: 0014_popular_search_review
-Revises: 0013_catalog_generation
+Revision ID: 0016_popular_search_review
+Revises: 0015_comment_anonymisation
 Create Date: 2026-11-29 18:47:21.957781
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0014_popular_search_review'
-down_revision: str | Sequence[str] | None = '0013_catalog_generation'
+revision: str = '0016_popular_search_review'
+down_revision: str | Sequence[str] | None = '0015_comment_anonymisation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

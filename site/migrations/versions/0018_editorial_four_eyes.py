@@ -1,7 +1,7 @@
 """editorial four eyes
 
-Revision ID: 0016_editorial_four_eyes
-Revises: 0015_staff_second_factor
+Revision ID: 0018_editorial_four_eyes
+Revises: 0017_staff_second_factor
 Create Date: 2026-11-29 19:02:47.744751
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0016_editorial_four_eyes'
-down_revision: str | Sequence[str] | None = '0015_staff_second_factor'
+revision: str = '0018_editorial_four_eyes'
+down_revision: str | Sequence[str] | None = '0017_staff_second_factor'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
