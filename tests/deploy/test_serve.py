@@ -61,16 +61,20 @@ def test_a_back_office_correction_survives_a_restart(tmp_path: Path) -> None:
     app = create_app({"INSTANCE_PATH": instance})
     with app.app_context():
         with unit_of_work() as session:
-            reviewer = accounts.create_user(
-                session, username="reviewer1", display_name="审核员", password=TEST_PASSWORD,
+            reviewer, approver = (accounts.create_user(
+                session, username=name, display_name="审核员", password=TEST_PASSWORD,
                 roles=frozenset({Role.REVIEWER}), policy=accounts.password_policy(),
-                agency_id=None)
+                agency_id=None) for name in ("reviewer1", "reviewer2"))
         policy = get_session().scalars(select(Document).where(
             Document.content_key == POLICY)).one()
         data = editorial.DocumentData.from_document(policy)
         data.title = "后台更正后的标题"
         editorial.correct_document(reviewer, policy.id, data, note="更正标题",
                                    origin=COMMAND_LINE)
+        # Four eyes: the 更正 is live once another reviewer approves it.
+        [correction] = editorial.document_corrections(approver, policy.id)
+        editorial.review_correction(approver, correction.id, approve=True, opinion="同意",
+                                    origin=COMMAND_LINE)
         document_id = policy.id
         get_database().engine.dispose()
     url = f"http://127.0.0.1:{port}/documents/{document_id}"
