@@ -69,5 +69,9 @@ def test_statistics_page_chart_table_and_csv(client: FlaskClient, db_session: Se
     assert gov[2:6] == ["2", "1", "1", "1"]
     assert gov[7] == "8.0"
     assert gov[8] == "1"  # the request from January is past its deadline and still open
-    assert client.get("/statistics?year=99999").status_code == 200
+    refused = client.get("/statistics?year=99999")
+    assert refused.status_code == 400
+    assert "参数 年度 应在 2008 至 2100 之间" in refused.get_data(as_text=True)
+    assert client.get("/statistics.csv?year=abc").status_code == 400
+    assert client.get("/statistics?year=").status_code == 200  # empty: the default year
     assert client.get("/statistics?agency=nosuch").status_code == 404

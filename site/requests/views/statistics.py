@@ -11,15 +11,16 @@ from flask.typing import ResponseReturnValue
 from opengov.site.requests.rules.outcomes import Bucket
 from opengov.site.requests.rules.statistics import MIN_FOR_RATE
 from opengov.site.requests.service import public as applicants
+from opengov.site.web.params import optional_int_arg
 from opengov.site.web.public import bp
 
-#: Years a query may name (an integer in a URL has a bound: no input ever gives a 5xx).
-YEARS = range(2008, 2101)
+#: Years a query may name: the Regulations apply from 2008.
+FIRST_YEAR, LAST_YEAR = 2008, 2100
 
 
 def _year() -> int | None:
-    year = request.args.get("year", type=int)
-    return year if year in YEARS else None
+    """``?year=``; a year that is not one is refused with a message (one parameter policy)."""
+    return optional_int_arg("year", low=FIRST_YEAR, high=LAST_YEAR, label="年度")
 
 
 @bp.get("/statistics")
@@ -34,7 +35,7 @@ def request_statistics() -> str:
 def request_statistics_csv() -> ResponseReturnValue:
     """Per year (of one agency or the site), or per agency with ``?year=``."""
     agency = request.args.get("agency", "")
-    year = _year() if "year" in request.args else None
+    year = _year()
     name = f"依申请公开统计{('-' + agency) if agency else ''}{('-' + str(year)) if year else ''}.csv"
     return applicants.statistics_csv(agency, year), 200, {
         "Content-Type": "text/csv; charset=utf-8",
