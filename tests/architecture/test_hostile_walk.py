@@ -237,6 +237,10 @@ def test_no_route_answers_a_server_error_to_hostile_input(
         populated: Flask, make_user: Any, capsys: pytest.CaptureFixture[str],
         hostile: list[str]) -> None:
     app = populated
+    if hostile is HOSTILE and app.config["DATABASE_URL"].startswith("postgresql"):
+        # 33,000 requests take minutes more on PostgreSQL; what PostgreSQL answers differently
+        # (a NUL it cannot store, numbers past its integers) is in the quick list it walks.
+        pytest.skip("the full hostile list is walked on SQLite; PostgreSQL walks the quick list")
     app.request_class = RecordingRequest
     RecordingArgs.read.clear()
     make_user("walker", *Role)

@@ -46,8 +46,10 @@ def test_from_the_years_down_to_an_item_and_home_as_csv(page: Any, live_server: 
     assert table.get_by_role("rowheader", name="小学教育").is_visible()
     assert page.locator("svg.fiscal-chart title").first.text_content().endswith("“普通教育”下各项")
 
-    page.get_by_role("link", name="查看全部科目").click()
+    with page.expect_navigation():  # count the rows of the page the link opens, not this one
+        page.get_by_role("link", name="查看全部科目").click()
     shown = page.locator("figure.fiscal-table tbody tr").count()
+    assert shown > 10
     with page.expect_download() as caught:
         page.get_by_role("link", name=re.compile("^CSV")).click()
     saved = tmp_path / "spending.csv"
