@@ -68,6 +68,10 @@ class ChineseForm(FlaskForm):  # type: ignore[misc]
         def get_translations(self, form: Any) -> Any:
             return wtforms_i18n.get_translations(self.locales)
 
+    def error_text(self) -> str:
+        """Every field's messages in one line, for a flash on a page that redirects."""
+        return "；".join(error for errors in self.errors.values() for error in errors)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Known to the error pages: a submission the database could not take is shown back

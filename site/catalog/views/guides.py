@@ -33,7 +33,7 @@ def categories() -> ResponseReturnValue:
                 form.description.data or "", origin=request_origin())
             flash(f"已保存“{category.name}”的栏目说明。", "info")
             return redirect(url_for("staff.categories"))
-        flash("；".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(form.error_text(), "error")
     return render_template("staff/categories.html",
                            page=structure.structure_page(current_user.user),
                            kinds=COLUMN_KINDS, protected=PROTECTED_COLUMNS)

@@ -137,7 +137,7 @@ def power_transition(power_id: int) -> ResponseReturnValue:
         else:
             flash(f"已{step.label}。", "info")
     else:
-        flash("；".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(form.error_text(), "error")
     return redirect(url_for("staff.power_detail", power_id=power_id))
 
 

@@ -158,7 +158,7 @@ def service_item_transition(item_id: int) -> ResponseReturnValue:
         else:
             flash(f"已{step.label}。", "info")
     else:
-        flash("；".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(form.error_text(), "error")
     return redirect(url_for("staff.service_item", item_id=item_id))
 
 
